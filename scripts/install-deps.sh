@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond Go, idempotently: Debian packages (when root or sudo can
+# install them) and Node.js tools under .tools/. Safe to run again: it skips what is present.
+#
+# Usage: scripts/install-deps.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests use, as "command-or-dpkg-name:package".
+debs=(
+  xrootd-server   # a real XRootD server on loopback (pkg/delphes tests)
+)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); elif command -v sudo >/dev/null; then apt_get=(sudo apt-get); else apt_get=(); fi
+  if ((${#apt_get[@]})); then
+    echo "install-deps: installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "install-deps: not root and no sudo; tests that need ${missing[*]} will skip" >&2
+  fi
+fi
+
+# Node.js tools (independent readers used by tests), pinned.
+if command -v npm >/dev/null; then
+  mkdir -p .tools/node
+  if [ ! -d .tools/node/node_modules/jsroot ]; then
+    echo "install-deps: installing jsroot (npm) into .tools/node"
+    (cd .tools/node && npm install --silent --no-audit --no-fund jsroot@7.11.2 >/dev/null)
+  fi
+fi
+echo "install-deps: done"
