@@ -33,5 +33,9 @@ if command -v npm >/dev/null; then
     echo "install-deps: installing jsroot (npm) into .tools/node"
     (cd .tools/node && npm install --silent --no-audit --no-fund jsroot@7.11.2 >/dev/null)
   fi
+  if [ ! -d .tools/node/node_modules/@duckdb/node-api ]; then
+    echo "install-deps: installing @duckdb/node-api (npm) into .tools/node"
+    (cd .tools/node && npm install --silent --no-audit --no-fund @duckdb/node-api@1.5.6-r.1 >/dev/null)
+  fi
 fi
 echo "install-deps: done"

@@ -58,3 +58,38 @@ type Jets struct {
 
 // Len is the number of jets.
 func (j *Jets) Len() int { return len(j.PT) }
+
+// CopyFrom makes e a deep copy of src, reusing e's slices where they are large enough.
+// Readers reuse their Event between entries; CopyFrom keeps one past the callback.
+func (e *Event) CopyFrom(src *Event) {
+	e.Entry = src.Entry
+	e.EFlowTrack.PT = append(e.EFlowTrack.PT[:0], src.EFlowTrack.PT...)
+	e.EFlowTrack.Eta = append(e.EFlowTrack.Eta[:0], src.EFlowTrack.Eta...)
+	e.EFlowTrack.Phi = append(e.EFlowTrack.Phi[:0], src.EFlowTrack.Phi...)
+	e.EFlowTrack.X = append(e.EFlowTrack.X[:0], src.EFlowTrack.X...)
+	e.EFlowTrack.Y = append(e.EFlowTrack.Y[:0], src.EFlowTrack.Y...)
+	e.EFlowTrack.Z = append(e.EFlowTrack.Z[:0], src.EFlowTrack.Z...)
+	e.EFlowTrack.PID = append(e.EFlowTrack.PID[:0], src.EFlowTrack.PID...)
+	e.EFlowPhoton.copyFrom(&src.EFlowPhoton)
+	e.EFlowNeutralHadron.copyFrom(&src.EFlowNeutralHadron)
+	e.Electron.copyFrom(&src.Electron)
+	e.Muon.copyFrom(&src.Muon)
+	e.MissingET.MET = append(e.MissingET.MET[:0], src.MissingET.MET...)
+	e.MissingET.Phi = append(e.MissingET.Phi[:0], src.MissingET.Phi...)
+	e.Jet.PT = append(e.Jet.PT[:0], src.Jet.PT...)
+	e.Jet.Eta = append(e.Jet.Eta[:0], src.Jet.Eta...)
+	e.Jet.BTag = append(e.Jet.BTag[:0], src.Jet.BTag...)
+}
+
+func (t *Towers) copyFrom(src *Towers) {
+	t.ET = append(t.ET[:0], src.ET...)
+	t.Eta = append(t.Eta[:0], src.Eta...)
+	t.Phi = append(t.Phi[:0], src.Phi...)
+}
+
+func (l *Leptons) copyFrom(src *Leptons) {
+	l.PT = append(l.PT[:0], src.PT...)
+	l.Eta = append(l.Eta[:0], src.Eta...)
+	l.Phi = append(l.Phi[:0], src.Phi...)
+	l.Charge = append(l.Charge[:0], src.Charge...)
+}

@@ -1,0 +1,119 @@
+package delphes
+
+import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+	"github.com/ulikunitz/xz"
+)
+
+// blockHeaderSize is the size of the header ROOT puts before each compressed block:
+// two letters naming the algorithm, a method byte, then the compressed and uncompressed
+// sizes as 3-byte little-endian integers.
+const blockHeaderSize = 9
+
+// decompressor inflates ROOT compressed key payloads, reusing its state between calls.
+type decompressor struct {
+	flate io.ReadCloser
+	zstd  *zstd.Decoder
+	src   bytes.Reader
+}
+
+// decompress fills dst (the uncompressed object, of known length) from the blocks in src.
+func (d *decompressor) decompress(dst, src []byte) error {
+	out := 0
+	for out < len(dst) {
+		if len(src) < blockHeaderSize {
+			return fmt.Errorf("compressed payload truncated: %d bytes left for a block header", len(src))
+		}
+		csz := int(src[3]) | int(src[4])<<8 | int(src[5])<<16
+		usz := int(src[6]) | int(src[7])<<8 | int(src[8])<<16
+		alg := string(src[:2])
+		src = src[blockHeaderSize:]
+		if csz > len(src) {
+			return fmt.Errorf("compressed block of %d bytes truncated to %d", csz, len(src))
+		}
+		if usz > len(dst)-out {
+			return fmt.Errorf("compressed block inflates to %d bytes, only %d expected", usz, len(dst)-out)
+		}
+		block, want := src[:csz], dst[out:out+usz]
+		src = src[csz:]
+		if err := d.block(alg, want, block); err != nil {
+			return err
+		}
+		out += usz
+	}
+	return nil
+}
+
+func (d *decompressor) block(alg string, dst, src []byte) error {
+	if len(dst) == 0 {
+		return nil
+	}
+	switch alg {
+	case "ZL":
+		if len(src) < 2 {
+			return errors.New("zlib block too short")
+		}
+		d.src.Reset(src[2:]) // skip the 2-byte zlib header; the deflate stream follows
+		if d.flate == nil {
+			d.flate = flate.NewReader(&d.src)
+		} else if err := d.flate.(flate.Resetter).Reset(&d.src, nil); err != nil {
+			return fmt.Errorf("zlib: %w", err)
+		}
+		if _, err := io.ReadFull(d.flate, dst); err != nil {
+			return fmt.Errorf("zlib: %w", err)
+		}
+	case "L4":
+		const checksum = 8
+		if len(src) < checksum {
+			return errors.New("lz4 block too short")
+		}
+		n, err := lz4.UncompressBlock(src[checksum:], dst)
+		if err != nil {
+			return fmt.Errorf("lz4: %w", err)
+		}
+		if n != len(dst) {
+			return fmt.Errorf("lz4: block inflated to %d bytes, want %d", n, len(dst))
+		}
+	case "ZS":
+		if d.zstd == nil {
+			dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+			if err != nil {
+				return fmt.Errorf("zstd: %w", err)
+			}
+			d.zstd = dec
+		}
+		out, err := d.zstd.DecodeAll(src, dst[:0])
+		if err != nil {
+			return fmt.Errorf("zstd: %w", err)
+		}
+		if len(out) != len(dst) || &out[0] != &dst[0] {
+			return fmt.Errorf("zstd: block inflated to %d bytes, want %d", len(out), len(dst))
+		}
+	case "XZ":
+		r, err := xz.NewReader(bytes.NewReader(src))
+		if err != nil {
+			return fmt.Errorf("xz: %w", err)
+		}
+		if _, err := io.ReadFull(r, dst); err != nil {
+			return fmt.Errorf("xz: %w", err)
+		}
+	default:
+		return fmt.Errorf("unsupported compression algorithm %q", alg)
+	}
+	return nil
+}
+
+// close releases the decoders.
+func (d *decompressor) close() {
+	if d.zstd != nil {
+		d.zstd.Close()
+		d.zstd = nil
+	}
+}

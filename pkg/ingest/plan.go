@@ -1,0 +1,166 @@
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/godltrigger/godltrigger/pkg/delphes"
+)
+
+// Sample is one class of input events.
+type Sample struct {
+	Name     string   // e.g. "ttbar"
+	Label    int64    // 0 qcd, 1 ttbar, 2 wjets in the original
+	Patterns []string // paths, globs, directories or root:// URLs
+}
+
+// ClassNames are the original's classes, indexed by label.
+var ClassNames = [...]string{"qcd", "ttbar", "wjets"}
+
+// ParseSample parses a "NAME=PATTERN[,PATTERN...]" flag value. NAME is qcd, ttbar or wjets
+// (labels 0, 1, 2 as in the original) or a non-negative integer label.
+func ParseSample(s string) (Sample, error) {
+	name, pats, ok := strings.Cut(s, "=")
+	if !ok || name == "" || pats == "" {
+		return Sample{}, fmt.Errorf("ingest: sample %q: want NAME=GLOB (e.g. ttbar=data/ttbar/*.root)", s)
+	}
+	label := int64(-1)
+	for i, n := range ClassNames {
+		if n == name {
+			label = int64(i)
+		}
+	}
+	if label < 0 {
+		v, err := strconv.ParseInt(name, 10, 64)
+		if err != nil || v < 0 {
+			return Sample{}, fmt.Errorf("ingest: sample %q: unknown class %q (want qcd, ttbar, wjets or a label number)", s, name)
+		}
+		label = v
+	}
+	return Sample{Name: name, Label: label, Patterns: strings.Split(pats, ",")}, nil
+}
+
+// Input is one input file and the label of its events.
+type Input struct {
+	Path   string
+	Label  int64
+	Sample string
+}
+
+// Plan expands the samples into input files, sorted by label then path, and keeps the share of
+// shard (0-based) of n: the inputs whose position i in that order has i % n == shard.
+func Plan(samples []Sample, shard, n int) ([]Input, error) {
+	if n < 1 || shard < 0 || shard >= n {
+		return nil, fmt.Errorf("ingest: shard %d of %d: want 0 <= shard < n", shard, n)
+	}
+	var all []Input
+	seen := map[string]bool{}
+	for _, s := range samples {
+		files, err := delphes.Expand(s.Patterns...)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: sample %s: %w", s.Name, err)
+		}
+		for _, f := range files {
+			if seen[f] {
+				return nil, fmt.Errorf("ingest: %s is listed twice (sample %s)", f, s.Name)
+			}
+			seen[f] = true
+			all = append(all, Input{Path: f, Label: s.Label, Sample: s.Name})
+		}
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("ingest: no input files")
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Label != all[j].Label {
+			return all[i].Label < all[j].Label
+		}
+		return all[i].Path < all[j].Path
+	})
+	var mine []Input
+	for i, in := range all {
+		if i%n == shard {
+			mine = append(mine, in)
+		}
+	}
+	return mine, nil
+}
+
+// OutputPath is where the features of in are written under out: a Hive partition by label and
+// a file name made of the input's base name and a hash of its full path (inputs with the same
+// base name in different folders do not collide).
+func OutputPath(out string, in Input) string {
+	sum := sha256.Sum256([]byte(in.Path))
+	base := strings.TrimSuffix(path.Base(in.Path), path.Ext(in.Path))
+	base = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' || r == '=' {
+			return '_'
+		}
+		return r
+	}, base)
+	name := fmt.Sprintf("part-%s-%s.parquet", base, hex.EncodeToString(sum[:4]))
+	return filepath.Join(out, fmt.Sprintf("label=%d", in.Label), name)
+}
+
+// ShardFromEnv returns the shard index and count that a scheduler gives this process:
+// SLURM_ARRAY_TASK_ID (count from SLURM_ARRAY_TASK_COUNT, ids taken relative to
+// SLURM_ARRAY_TASK_MIN), JOB_COMPLETION_INDEX (Kubernetes Indexed Job; count unknown: 0) or
+// OMPI_COMM_WORLD_RANK with OMPI_COMM_WORLD_SIZE (mpirun). ok is false when none is set.
+func ShardFromEnv(getenv func(string) string) (index, count int, source string, ok bool, err error) {
+	atoi := func(name string) (int, error) {
+		v, err := strconv.Atoi(getenv(name))
+		if err != nil {
+			return 0, fmt.Errorf("ingest: environment %s=%q is not an integer", name, getenv(name))
+		}
+		return v, nil
+	}
+	switch {
+	case getenv("SLURM_ARRAY_TASK_ID") != "":
+		id, err := atoi("SLURM_ARRAY_TASK_ID")
+		if err != nil {
+			return 0, 0, "", false, err
+		}
+		if getenv("SLURM_ARRAY_TASK_MIN") != "" {
+			lo, err := atoi("SLURM_ARRAY_TASK_MIN")
+			if err != nil {
+				return 0, 0, "", false, err
+			}
+			id -= lo
+		}
+		if getenv("SLURM_ARRAY_TASK_COUNT") != "" {
+			count, err = atoi("SLURM_ARRAY_TASK_COUNT")
+			if err != nil {
+				return 0, 0, "", false, err
+			}
+		}
+		return id, count, "SLURM_ARRAY_TASK_ID", true, nil
+	case getenv("JOB_COMPLETION_INDEX") != "":
+		id, err := atoi("JOB_COMPLETION_INDEX")
+		return id, 0, "JOB_COMPLETION_INDEX", err == nil, err
+	case getenv("OMPI_COMM_WORLD_RANK") != "":
+		id, err := atoi("OMPI_COMM_WORLD_RANK")
+		if err != nil {
+			return 0, 0, "", false, err
+		}
+		if getenv("OMPI_COMM_WORLD_SIZE") != "" {
+			if count, err = atoi("OMPI_COMM_WORLD_SIZE"); err != nil {
+				return 0, 0, "", false, err
+			}
+		}
+		return id, count, "OMPI_COMM_WORLD_RANK", true, nil
+	}
+	return 0, 0, "", false, nil
+}
+
+// exists reports whether a complete output is present (outputs appear only by rename).
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,198 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/godltrigger/godltrigger/pkg/delphes"
+	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/progress"
+)
+
+// runner holds the state shared by the goroutines of one run.
+type runner struct {
+	opts  Options
+	chunk int
+	logf  func(string, ...any)
+	bar   *progress.Bar
+	jobs  chan *chunkJob // chunks of events waiting for features
+	free  chan *chunkJob // recycled chunks: bounds the memory in flight
+
+	muonOnce sync.Once
+
+	mu   sync.Mutex
+	sum  *Summary
+	done int
+}
+
+// chunkJob is a run of consecutive events of one file and, once worked, their features.
+type chunkJob struct {
+	seq      int
+	n        int
+	events   []delphes.Event
+	outcomes []features.Outcome
+	l, h     []float64 // features of the selected events, in order
+	selected int
+	results  chan<- *chunkJob
+}
+
+func newChunkJob(n int) *chunkJob {
+	return &chunkJob{
+		events:   make([]delphes.Event, n),
+		outcomes: make([]features.Outcome, n),
+		l:        make([]float64, n*features.NumParticles*features.NumColumns),
+		h:        make([]float64, n*features.NumHLF),
+	}
+}
+
+// work computes the features of chunks until r.jobs is closed.
+func (r *runner) work(opts features.Options) {
+	x := features.NewExtractor(opts)
+	const nl, nh = features.NumParticles * features.NumColumns, features.NumHLF
+	for j := range r.jobs {
+		j.selected = 0
+		for i := 0; i < j.n; i++ {
+			k := j.selected
+			o := x.Extract(&j.events[i], j.l[k*nl:(k+1)*nl], j.h[k*nh:(k+1)*nh])
+			j.outcomes[i] = o
+			if o == features.Selected {
+				j.selected++
+			}
+		}
+		j.results <- j
+	}
+}
+
+// countEntries sets the bar's total from the inputs' entry counts (a bad input shows up later).
+func (r *runner) countEntries(todo []Input) {
+	var total int64
+	for _, in := range todo {
+		f, err := delphes.Open(in.Path, delphes.WithLogf(func(string, ...any) {}))
+		if err != nil {
+			continue
+		}
+		total += f.Entries()
+		f.Close()
+	}
+	r.bar.SetTotal(total)
+}
+
+func (r *runner) addBad(path string, err error) {
+	r.mu.Lock()
+	r.sum.Bad = append(r.sum.Bad, BadFile{Path: path, Err: err})
+	r.mu.Unlock()
+	r.logf("ingest: skipping %s: %v", path, err)
+}
+
+type readResult struct {
+	chunks int
+	err    error
+}
+
+// file ingests one input into its output file.
+func (r *runner) file(ctx context.Context, in Input) (err error) {
+	f, err := delphes.Open(in.Path, delphes.WithLogf(func(string, ...any) {}))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if f.MuonBranch() != "MuonTight" {
+		r.muonOnce.Do(func() {
+			r.logf("ingest: %s has no MuonTight collection: muons are read from %s (said once for the run)", in.Path, f.MuonBranch())
+		})
+	}
+	out, err := createOutput(OutputPath(r.opts.Out, in), in, r.opts)
+	if err != nil {
+		return err
+	}
+
+	results := make(chan *chunkJob, cap(r.free))
+	readDone := make(chan readResult, 1)
+	go func() {
+		seq := 0
+		var cur *chunkJob
+		err := f.Read(ctx, func(ev *delphes.Event) error {
+			if cur == nil {
+				select {
+				case cur = <-r.free:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				cur.seq, cur.n, cur.results = seq, 0, results
+			}
+			cur.events[cur.n].CopyFrom(ev)
+			cur.n++
+			if cur.n == r.chunk {
+				r.jobs <- cur
+				seq++
+				cur = nil
+			}
+			return nil
+		})
+		if cur != nil {
+			if cur.n > 0 {
+				r.jobs <- cur
+				seq++
+			} else {
+				r.free <- cur
+			}
+		}
+		readDone <- readResult{chunks: seq, err: err}
+	}()
+
+	var (
+		pending  = map[int]*chunkJob{}
+		next     = 0
+		total    = -1
+		readErr  error
+		writeErr error
+		events   int64
+		selected int64
+		outcomes = map[features.Outcome]int64{}
+	)
+	for total < 0 || next < total {
+		select {
+		case rr := <-readDone:
+			total, readErr = rr.chunks, rr.err
+		case j := <-results:
+			pending[j.seq] = j
+			for {
+				p, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				if writeErr == nil {
+					writeErr = out.writeChunk(p)
+				}
+				for _, o := range p.outcomes[:p.n] {
+					outcomes[o]++
+				}
+				events += int64(p.n)
+				selected += int64(p.selected)
+				r.bar.Add(int64(p.n))
+				r.free <- p
+			}
+		}
+	}
+	if err := errors.Join(readErr, writeErr); err != nil {
+		out.abort()
+		return err
+	}
+	if err := out.close(); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sum.FilesDone++
+	r.sum.Events += events
+	r.sum.Selected[in.Label] += selected
+	for o, n := range outcomes {
+		r.sum.Outcomes[o] += n
+	}
+	r.done++
+	r.bar.SetNote("files %d/%d", r.done, r.sum.Files-r.sum.FilesSkipped)
+	return nil
+}

@@ -1,0 +1,194 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+func seededContext(seed int64) *context.Context {
+	ctx := context.New()
+	ctx.SetParam(context.ParamInitialSeed, seed)
+	return ctx
+}
+
+func orthogonalMatrix(t *testing.T, seed int64, rows, cols int) []float32 {
+	t.Helper()
+	ctx := seededContext(seed)
+	e, err := context.NewExec(testBackend, ctx, func(ctx *context.Context, g *graph.Graph) *graph.Node {
+		return OrthogonalFn(ctx)(g, shapes.Make(dtypes.Float32, rows, cols))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Exec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tensors.MustCopyFlatData[float32](out[0])
+}
+
+func TestOrthogonalInitializer(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		rows, cols int
+	}{{"square50", 50, 50}, {"wide", 3, 7}, {"tall", 7, 3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := orthogonalMatrix(t, 42, tc.rows, tc.cols)
+			// The smaller set of vectors (rows of a wide matrix, columns of a tall one) is orthonormal.
+			n, m := tc.rows, tc.cols
+			at := func(i, k int) float64 { return float64(q[i*tc.cols+k]) }
+			if tc.rows > tc.cols {
+				n, m = tc.cols, tc.rows
+				at = func(i, k int) float64 { return float64(q[k*tc.cols+i]) }
+			}
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					var dot float64
+					for k := 0; k < m; k++ {
+						dot += at(i, k) * at(j, k)
+					}
+					want := 0.0
+					if i == j {
+						want = 1
+					}
+					if math.Abs(dot-want) > 1e-5 {
+						t.Fatalf("vector %d · vector %d = %v, want %v", i, j, dot, want)
+					}
+				}
+			}
+		})
+	}
+	t.Run("seeded", func(t *testing.T) {
+		a, b, c := orthogonalMatrix(t, 7, 5, 5), orthogonalMatrix(t, 7, 5, 5), orthogonalMatrix(t, 8, 5, 5)
+		same, differ := true, false
+		for i := range a {
+			same = same && a[i] == b[i]
+			differ = differ || a[i] != c[i]
+		}
+		if !same || !differ {
+			t.Fatalf("same seed gives the same matrix: %v; another seed another matrix: %v", same, differ)
+		}
+	})
+}
+
+func TestClassifierShapes(t *testing.T) {
+	const batch, particles = 5, 6
+	hlf := make([]float32, batch*NumHLF)
+	seq := make([]float32, batch*particles*NumFeatures)
+	for i := range hlf {
+		hlf[i] = float32(math.Sin(float64(i)))
+	}
+	for i := range seq {
+		seq[i] = float32(math.Cos(float64(i)))
+	}
+	small := DefaultConfig(KindHLF)
+	small.HLFHidden = []int{8, 4}
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		vars []string // scope/name of the trainable variables, sorted
+	}{
+		{"hlf", DefaultConfig(KindHLF), []string{
+			"/model/dense_0/biases [50]", "/model/dense_0/weights [14 50]",
+			"/model/dense_1/biases [20]", "/model/dense_1/weights [50 20]",
+			"/model/dense_2/biases [10]", "/model/dense_2/weights [20 10]",
+			"/model/output/biases [3]", "/model/output/weights [10 3]"}},
+		{"hlf-tuned", small, []string{
+			"/model/dense_0/biases [8]", "/model/dense_0/weights [14 8]",
+			"/model/dense_1/biases [4]", "/model/dense_1/weights [8 4]",
+			"/model/output/biases [3]", "/model/output/weights [4 3]"}},
+		{"particle", DefaultConfig(KindParticle), append(gruVars(),
+			"/model/output/biases [3]", "/model/output/weights [50 3]")},
+		{"inclusive", DefaultConfig(KindInclusive), append(gruVars(),
+			"/model/dense_0/biases [25]", "/model/dense_0/weights [64 25]",
+			"/model/output/biases [3]", "/model/output/weights [25 3]")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := seededContext(1)
+			for _, training := range []bool{false, true} {
+				e, err := context.NewExec(testBackend, ctx, func(ctx *context.Context, hlf, seq *graph.Node) *graph.Node {
+					ctx.SetTraining(hlf.Graph(), training)
+					return Logits(ctx.In("model"), tc.cfg, hlf, seq)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, err := e.Exec(tensors.FromFlatDataAndDimensions(hlf, batch, NumHLF),
+					tensors.FromFlatDataAndDimensions(seq, batch, particles, NumFeatures))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := out[0].Shape(); !got.Equal(shapes.Make(dtypes.Float32, batch, NumClasses)) {
+					t.Fatalf("training=%v: logits shape %s, want [%d %d]", training, got, batch, NumClasses)
+				}
+				ctx = ctx.Reuse()
+			}
+			var got []string
+			for v := range ctx.IterVariables() {
+				if v.Trainable && strings.HasPrefix(v.Scope(), "/model") {
+					got = append(got, fmt.Sprintf("%s/%s %v", v.Scope(), v.Name(), v.Shape().Dimensions))
+				}
+			}
+			sort.Strings(got)
+			want := append([]string(nil), tc.vars...)
+			sort.Strings(want)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("variables:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+func gruVars() []string {
+	var v []string
+	for _, gate := range []string{"z", "r", "h"} {
+		v = append(v,
+			"/model/gru/kernel_"+gate+" [19 50]", "/model/gru/recurrent_kernel_"+gate+" [50 50]",
+			"/model/gru/bias_"+gate+" [50]", "/model/gru/recurrent_bias_"+gate+" [50]")
+	}
+	return v
+}
+
+func TestLogitsRejectsBadInputs(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cfg     Config
+		hlfDims []int
+		seqDims []int
+	}{
+		{"hlf-wrong-width", DefaultConfig(KindHLF), []int{2, 13}, nil},
+		{"particle-no-seq", DefaultConfig(KindParticle), []int{2, 14}, nil},
+		{"particle-wrong-features", DefaultConfig(KindParticle), nil, []int{2, 4, 18}},
+		{"inclusive-batch-mismatch", DefaultConfig(KindInclusive), []int{3, 14}, []int{2, 4, 19}},
+		{"unknown-kind", Config{Kind: "cnn"}, []int{2, 14}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The graph is built, and the panic turned into an error, at the first execution.
+			e, err := context.NewExec(testBackend, context.New(), func(ctx *context.Context, g *graph.Graph) *graph.Node {
+				var hlf, seq *graph.Node
+				if tc.hlfDims != nil {
+					hlf = graph.Zeros(g, shapes.Make(dtypes.Float32, tc.hlfDims...))
+				}
+				if tc.seqDims != nil {
+					seq = graph.Zeros(g, shapes.Make(dtypes.Float32, tc.seqDims...))
+				}
+				return Logits(ctx, tc.cfg, hlf, seq)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Exec(); err == nil {
+				t.Fatal("bad input accepted")
+			}
+		})
+	}
+}

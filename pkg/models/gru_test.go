@@ -1,0 +1,199 @@
+package models
+
+import (
+	"math"
+	"os"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/godltrigger/godltrigger/pkg/vjp"
+)
+
+// testBackend is the pure-Go backend shared by the package's tests (made once in TestMain,
+// with parallelism=-1: the default worker pool deadlocks on 2 cores).
+var testBackend backends.Backend
+
+func TestMain(m *testing.M) {
+	b, err := simplego.New("parallelism=-1")
+	if err != nil {
+		panic(err)
+	}
+	testBackend = b
+	vjp.Install()
+	os.Exit(m.Run())
+}
+
+// gruCase is a tiny GRU problem: B=2 sequences of S=4 steps, F=2 features, H=3 units. The
+// second sequence has an all-zero (masked) step and a step with a single zero feature (kept).
+const (
+	tB, tS, tF, tH = 2, 4, 2, 3
+)
+
+var gruX = []float64{
+	0.5, -1.0, 0.3, 0.8, -0.7, 0.2, 1.1, -0.4, // sequence 0
+	-0.6, 0.9, 0, 0, 0.0, 0.4, 0.7, 0.1, // sequence 1: step 1 masked, step 2 kept
+}
+
+// gruParams returns the 12 fixed parameter arrays in the order Wz, Wr, Wh, Uz, Ur, Uh, Bz, Br,
+// Bh, RBz, RBr, RBh.
+func gruParams() [][]float64 {
+	fill := func(n int, a, b float64) []float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = a * math.Sin(b*float64(i+1))
+		}
+		return v
+	}
+	return [][]float64{
+		fill(tF*tH, 0.6, 1.1), fill(tF*tH, 0.5, 2.3), fill(tF*tH, 0.7, 0.7),
+		fill(tH*tH, 0.4, 1.9), fill(tH*tH, 0.5, 0.6), fill(tH*tH, 0.6, 2.9),
+		fill(tH, 0.1, 1.0), fill(tH, -0.2, 1.5), fill(tH, 0.15, 2.0),
+		fill(tH, 0.05, 2.5), fill(tH, 0.12, 3.0), fill(tH, -0.1, 3.5),
+	}
+}
+
+// handGRU is a float64 transcription of Keras's GRU (reset_after=True) with Masking(0).
+func handGRU(x []float64, p [][]float64) []float64 {
+	Wz, Wr, Wh, Uz, Ur, Uh := p[0], p[1], p[2], p[3], p[4], p[5]
+	Bz, Br, Bh, RBz, RBr, RBh := p[6], p[7], p[8], p[9], p[10], p[11]
+	sigmoid := func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
+	out := make([]float64, tB*tH)
+	for b := 0; b < tB; b++ {
+		h := make([]float64, tH)
+		for s := 0; s < tS; s++ {
+			xs := x[(b*tS+s)*tF : (b*tS+s+1)*tF]
+			masked := true
+			for _, v := range xs {
+				if v != 0 {
+					masked = false
+				}
+			}
+			if masked {
+				continue
+			}
+			next := make([]float64, tH)
+			for j := 0; j < tH; j++ {
+				xz, xr, xh := Bz[j], Br[j], Bh[j]
+				for f := 0; f < tF; f++ {
+					xz += xs[f] * Wz[f*tH+j]
+					xr += xs[f] * Wr[f*tH+j]
+					xh += xs[f] * Wh[f*tH+j]
+				}
+				hz, hr, hh := RBz[j], RBr[j], RBh[j]
+				for k := 0; k < tH; k++ {
+					hz += h[k] * Uz[k*tH+j]
+					hr += h[k] * Ur[k*tH+j]
+					hh += h[k] * Uh[k*tH+j]
+				}
+				z, r := sigmoid(xz+hz), sigmoid(xr+hr)
+				n := math.Tanh(xh + r*hh)
+				next[j] = z*h[j] + (1-z)*n
+			}
+			h = next
+		}
+		copy(out[b*tH:], h)
+	}
+	return out
+}
+
+// gruExec runs runGRU on parameters fed as inputs: x, then the 12 weights. It returns the last
+// state, loss = Σ h ⊙ c (c fixed) and the loss gradients of the 12 weights.
+func gruExec(t *testing.T, flush float64) *graph.Exec {
+	t.Helper()
+	e, err := graph.NewExec(testBackend, func(in []*graph.Node) []*graph.Node {
+		x := graph.Reshape(in[0], tB, tS, tF)
+		shape := func(n *graph.Node, dims ...int) *graph.Node { return graph.Reshape(n, dims...) }
+		w := gruWeights{
+			Wz: shape(in[1], tF, tH), Wr: shape(in[2], tF, tH), Wh: shape(in[3], tF, tH),
+			Uz: shape(in[4], tH, tH), Ur: shape(in[5], tH, tH), Uh: shape(in[6], tH, tH),
+			Bz: in[7], Br: in[8], Bh: in[9], RBz: in[10], RBr: in[11], RBh: in[12],
+		}
+		h := runGRU(x, w, flush)
+		c := graph.Sin(graph.IotaFull(h.Graph(), h.Shape()))
+		loss := graph.ReduceAllSum(graph.Mul(h, c))
+		return append([]*graph.Node{h, loss}, graph.Gradient(loss, in[1:]...)...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func runGRUExec(t *testing.T, e *graph.Exec, x []float64, p [][]float64) []*tensors.Tensor {
+	t.Helper()
+	args := []any{x}
+	for _, v := range p {
+		args = append(args, v)
+	}
+	out, err := e.Exec(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestGRUForwardMatchesHandComputation(t *testing.T) {
+	p := gruParams()
+	want := handGRU(gruX, p)
+	for _, flush := range []float64{0, 1e-30} {
+		out := runGRUExec(t, gruExec(t, flush), gruX, p)
+		got := tensors.MustCopyFlatData[float64](out[0])
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Errorf("flush=%g: h[%d] = %v, hand computation %v", flush, i, got[i], want[i])
+			}
+		}
+	}
+	// The masked step must matter: without masking the result differs.
+	unmasked := append([]float64(nil), gruX...)
+	unmasked[(1*tS+1)*tF] = 1e-9
+	if d := math.Abs(handGRU(unmasked, p)[tH] - want[tH]); d < 1e-6 {
+		t.Fatalf("test case is insensitive to masking (difference %g)", d)
+	}
+}
+
+func TestGRUGradientMatchesFiniteDifferences(t *testing.T) {
+	p := gruParams()
+	names := []string{"Wz", "Wr", "Wh", "Uz", "Ur", "Uh", "Bz", "Br", "Bh", "RBz", "RBr", "RBh"}
+	e := gruExec(t, 0)
+	out := runGRUExec(t, e, gruX, p)
+	loss := func(q [][]float64) float64 {
+		return tensors.ToScalar[float64](runGRUExec(t, e, gruX, q)[1])
+	}
+	const h = 1e-6
+	for k, name := range names {
+		t.Run(name, func(t *testing.T) {
+			grad := tensors.MustCopyFlatData[float64](out[2+k])
+			for i := range p[k] {
+				q := make([][]float64, len(p))
+				for j := range p {
+					q[j] = append([]float64(nil), p[j]...)
+				}
+				q[k][i] = p[k][i] + h
+				up := loss(q)
+				q[k][i] = p[k][i] - h
+				fd := (up - loss(q)) / (2 * h)
+				if math.Abs(fd-grad[i]) > 1e-8*(1+math.Abs(fd)) {
+					t.Errorf("d loss/d %s[%d] = %.12g, finite differences %.12g", name, i, grad[i], fd)
+				}
+			}
+		})
+	}
+}
+
+func TestMask(t *testing.T) {
+	e := graph.MustNewExec(testBackend, func(x *graph.Node) *graph.Node {
+		return Mask(graph.Reshape(x, tB, tS, tF))
+	})
+	got := tensors.MustCopyFlatData[bool](e.MustExec(gruX)[0])
+	want := []bool{true, true, true, true, true, false, true, true}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("mask[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}

@@ -1,0 +1,25 @@
+// Package train trains the classifiers of package models with GoMLX: Adam with Keras's
+// defaults, categorical cross-entropy on logits, per-epoch validation, checkpoints after every
+// epoch and exact resumption, and inference from a saved model directory.
+//
+// Batches come from a Source (MemorySource holds data in memory; streaming readers implement
+// the same interface). The data order of an epoch is a function of (seed, epoch), and the
+// checkpoint holds the weights, the optimizer state and the random generator state, so a run
+// killed and resumed ends with the same weights and history as an uninterrupted one.
+//
+//	src, _ := train.NewMemorySource(train.Data{HLF: x, Labels: y})
+//	val, _ := train.NewMemorySource(train.Data{HLF: xTest, Labels: yTest})
+//	hist, err := train.Train(ctx, train.Job{
+//		Dir:     "models/hlf",
+//		Model:   models.DefaultConfig(models.KindHLF),
+//		Options: train.DefaultOptions(),
+//		Train:   src, Validation: val,
+//		Progress: progress.NewTerminal(os.Stderr), Log: os.Stderr,
+//	})
+//	// after a crash: train.Resume(ctx, train.Job{Dir: "models/hlf", Train: src, Validation: val})
+//	probs, err := train.Predict("models/hlf", nil, train.Data{HLF: xNew}) // [N, 3] softmax
+//
+// The backend is chosen by NewBackend ($GOMLX_BACKEND, else XLA when its plugin loads, else
+// the pure-Go backend). On the pure-Go backend the replacement gradient rules of package vjp
+// make training 4-5x faster; Train installs them unless Options.StockGradients is set.
+package train
