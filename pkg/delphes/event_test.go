@@ -11,7 +11,7 @@ func TestCopyFromIsDeep(t *testing.T) {
 	src.EFlowPhoton = Towers{ET: []float32{5}, Eta: []float32{1}, Phi: []float32{2}}
 	src.EFlowNeutralHadron = Towers{ET: []float32{6}, Eta: []float32{-1}, Phi: []float32{-2}}
 	src.Electron = Leptons{PT: []float32{30}, Eta: []float32{0.5}, Phi: []float32{0.3}, Charge: []int32{-1}}
-	src.Muon = Leptons{PT: []float32{}, Eta: []float32{}, Phi: []float32{}, Charge: []int32{}}
+	src.Muon = Leptons{} // empty collection
 	src.MissingET = MissingET{MET: []float32{40}, Phi: []float32{1.5}}
 	src.Jet = Jets{PT: []float32{50, 35}, Eta: []float32{1, 2}, BTag: []uint32{1, 0}}
 	var dst Event

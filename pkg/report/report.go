@@ -1,0 +1,186 @@
+// Package report writes the demo's self-contained HTML report: the AUC table beside the
+// paper's reference values, ROC curves, loss curves and confusion matrices of each model, the
+// time each pipeline step took and the backend used. Images are embedded as data URIs, so
+// the single file opens anywhere, offline.
+package report
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
+)
+
+// PaperAUC is the ttbar-selector AUC of each model on the full dataset, from the reference
+// results of the original study.
+var PaperAUC = map[string]float64{"hlf": 0.9821, "particle": 0.9906, "inclusive": 0.9929}
+
+// Step is one pipeline step as run by the demo.
+type Step struct {
+	Name     string
+	Duration time.Duration
+	Detail   string // e.g. "9000 events, 6614 selected"
+	Reused   bool   // the output of an earlier run was complete and reused
+}
+
+// Model is one trained classifier and its evaluation.
+type Model struct {
+	Kind    string           // hlf, particle, inclusive
+	Title   string           // e.g. "HLF classifier"
+	Setup   string           // e.g. "5 epochs, batch 128, 50 particles"
+	Metrics *evaluate.Report // metrics.json
+	Plots   map[string]string
+	// Plots maps a plot name (roc, loss, accuracy, confusion) to a PNG file.
+}
+
+// Demo is the content of the report.
+type Demo struct {
+	Title   string
+	Backend string // the backend line printed by the training step
+	Created time.Time
+	Steps   []Step
+	Models  []Model
+	Notes   []string // paragraphs shown under the table
+}
+
+// Total is the time of all steps.
+func (d *Demo) Total() time.Duration {
+	var t time.Duration
+	for _, s := range d.Steps {
+		t += s.Duration
+	}
+	return t
+}
+
+// Write renders d as HTML into path, atomically.
+func Write(path string, d *Demo) error {
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, view(d)); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, werr := f.Write(buf.Bytes())
+	if werr == nil {
+		werr = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("report: write %s: %w", path, werr)
+	}
+	return nil
+}
+
+type modelView struct {
+	Model
+	AUC       [3]string
+	Accuracy  string
+	Paper     string
+	Images    []imageView
+	Confusion [][]string
+}
+
+type imageView struct {
+	Name string
+	URI  template.URL
+	Err  string
+}
+
+type pageView struct {
+	*Demo
+	Models  []modelView
+	Total   string
+	Created string
+	Classes []string
+}
+
+func view(d *Demo) pageView {
+	v := pageView{Demo: d, Total: d.Total().Round(100 * time.Millisecond).String(), Created: d.Created.Format("2006-01-02 15:04 MST"), Classes: evaluate.ClassNames()}
+	for _, m := range d.Models {
+		mv := modelView{Model: m, Accuracy: "–", Paper: "–"}
+		if ref, ok := PaperAUC[m.Kind]; ok {
+			mv.Paper = fmt.Sprintf("%.4f", ref)
+		}
+		if m.Metrics != nil {
+			mv.Accuracy = fmt.Sprintf("%.4f", m.Metrics.Accuracy)
+			for i, c := range v.Classes {
+				if a, ok := m.Metrics.AUC[c]; ok {
+					mv.AUC[i] = fmt.Sprintf("%.4f", a)
+				}
+			}
+			for _, row := range m.Metrics.Confusion {
+				var r []string
+				for _, x := range row {
+					r = append(r, fmt.Sprintf("%.3f", x))
+				}
+				mv.Confusion = append(mv.Confusion, r)
+			}
+		}
+		for _, name := range []string{"roc", "confusion", "loss", "accuracy"} {
+			p, ok := m.Plots[name]
+			if !ok {
+				continue
+			}
+			img := imageView{Name: name}
+			if b, err := os.ReadFile(p); err != nil {
+				img.Err = err.Error()
+			} else {
+				img.URI = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
+			}
+			mv.Images = append(mv.Images, img)
+		}
+		v.Models = append(v.Models, mv)
+	}
+	return v
+}
+
+var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{margin-bottom:.2em} .sub{color:#666;margin-top:0}
+table{border-collapse:collapse;margin:1em 0} th,td{border:1px solid #ccc;padding:.35em .7em;text-align:right}
+th{background:#f3f5f8} td.l,th.l{text-align:left} .best{font-weight:bold}
+.imgs{display:flex;flex-wrap:wrap;gap:12px} .imgs figure{margin:0;flex:1 1 45%} .imgs img{width:100%;border:1px solid #eee}
+figcaption{color:#666;font-size:.9em;text-align:center} .note{background:#fafafa;border-left:4px solid #8ab;padding:.5em 1em}
+code{background:#f3f3f3;padding:0 .2em}
+</style></head><body>
+<h1>{{.Title}}</h1>
+<p class="sub">{{.Created}} · backend: <code>{{.Backend}}</code> · total {{.Total}}</p>
+
+<h2>Classifiers</h2>
+<table>
+<tr><th class="l">model</th><th class="l">setup</th>{{range .Classes}}<th>AUC {{.}}</th>{{end}}<th>accuracy</th><th>paper: ttbar AUC</th></tr>
+{{range .Models}}<tr><td class="l">{{.Title}}</td><td class="l">{{.Setup}}</td>{{range .AUC}}<td>{{.}}</td>{{end}}<td>{{.Accuracy}}</td><td>{{.Paper}}</td></tr>
+{{end}}</table>
+{{range .Notes}}<p class="note">{{.}}</p>{{end}}
+
+<h2>Pipeline steps</h2>
+<table>
+<tr><th class="l">step</th><th>time</th><th class="l">what</th></tr>
+{{range .Steps}}<tr><td class="l">{{.Name}}</td><td>{{if .Reused}}reused{{else}}{{.Duration.Round 100000000}}{{end}}</td><td class="l">{{.Detail}}</td></tr>
+{{end}}</table>
+
+{{range .Models}}
+<h2>{{.Title}}</h2>
+<p>{{.Setup}}{{if .Confusion}} · confusion matrix (rows: true class, normalised per row):{{end}}</p>
+{{if .Confusion}}<table><tr><th class="l">true \ predicted</th>{{range $.Classes}}<th>{{.}}</th>{{end}}</tr>
+{{range $i, $row := .Confusion}}<tr><th class="l">{{index $.Classes $i}}</th>{{range $row}}<td>{{.}}</td>{{end}}</tr>{{end}}</table>{{end}}
+<div class="imgs">{{range .Images}}<figure>{{if .URI}}<img src="{{.URI}}" alt="{{.Name}}">{{else}}<p>{{.Name}}: {{.Err}}</p>{{end}}<figcaption>{{.Name}}</figcaption></figure>{{end}}</div>
+{{end}}
+</body></html>
+`))

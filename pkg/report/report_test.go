@@ -1,0 +1,59 @@
+package report
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
+)
+
+func TestWriteEmbedsTableStepsAndImages(t *testing.T) {
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	img.Set(1, 1, color.RGBA{200, 0, 0, 255})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	pngPath := filepath.Join(dir, "roc.png")
+	if err := os.WriteFile(pngPath, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := &Demo{
+		Title: "GoDLTrigger demo", Backend: "go (pure Go)", Created: time.Unix(0, 0).UTC(),
+		Steps: []Step{{Name: "generate", Duration: 1500 * time.Millisecond, Detail: "9000 events"}, {Name: "ingest", Reused: true}},
+		Models: []Model{{
+			Kind: "hlf", Title: "HLF classifier", Setup: "5 epochs",
+			Metrics: &evaluate.Report{Accuracy: 0.91234, AUC: map[string]float64{"qcd": 0.97, "ttbar": 0.95555, "wjets": 0.9}, Confusion: [][]float64{{0.9, 0.05, 0.05}, {0.1, 0.8, 0.1}, {0, 0.2, 0.8}}},
+			Plots:   map[string]string{"roc": pngPath, "loss": filepath.Join(dir, "missing.png")},
+		}},
+	}
+	out := filepath.Join(dir, "report.html")
+	if err := Write(out, d); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	for _, want := range []string{"0.9556", "0.9821", "0.9123", "HLF classifier", "generate", "1.5s", "reused", "data:image/png;base64,", "missing.png", "0.800"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "<img src=\"#ZgotmplZ") {
+		t.Error("image URI was rejected by the template")
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, ".report.html.tmp-*"))
+	if len(matches) != 0 {
+		t.Errorf("temporary files left: %v", matches)
+	}
+}
