@@ -38,8 +38,8 @@
 //
 // Pages are snappy-compressed, plain-encoded (no dictionary), format version 1; the
 // footer carries Spark's row schema (SparkSchemaKey) and any WithMetadata pairs.
-// Readers also accept the legacy layouts (repeated group bag { optional double
-// array; } and 2-level repeated fields).
+// Readers also accept Spark's legacy list layout (writeLegacyFormat:
+// repeated group bag { optional double array; }).
 //
 // # Partitions: label lives in the path
 //

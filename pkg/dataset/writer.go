@@ -87,6 +87,11 @@ func NewWriter(path string, s Schema, opts ...WriterOption) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it private; outputs are shared data
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
 	pw, err := file.NewParquetWriterWithError(struct{ io.Writer }{f}, node, // hide Close: we sync, close and rename
 		file.WithWriterProps(props), file.WithWriteMetadata(kv))
 	if err != nil {

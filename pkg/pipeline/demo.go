@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -164,7 +165,7 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	defer backend.Finalize()
-	d.Backend = line
+	d.Backend = strings.TrimPrefix(line, "backend: ")
 	scaler, _ := os.ReadFile(filepath.Join(prepared, prep.ScalerFile))
 
 	for _, p := range o.Plans() {

@@ -126,6 +126,9 @@ func writeJSON(path string, v any) error {
 	}
 	_, err = tmp.Write(append(data, '\n'))
 	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
