@@ -19,6 +19,17 @@
 //	// after a crash: train.Resume(ctx, train.Job{Dir: "models/hlf", Train: src, Validation: val})
 //	probs, err := train.Predict("models/hlf", nil, train.Data{HLF: xNew}) // [N, 3] softmax
 //
+// Prepared Parquet datasets (ours or Spark's: full, HLF or inclusive layout) feed training
+// through OpenDataset, which loads the columns a kind reads when they fit in memory and
+// streams them otherwise (ParquetSource: prefetch on a goroutine, seeded shuffle buffer);
+// TrainDatasets, EvaluateModel and PredictDataset are the train, evaluate and predict steps
+// of the command line on such datasets:
+//
+//	src, _ := train.OpenDataset("prepared/trainUndersampled_HLF_features.parquet",
+//		train.DataConfig{Kind: models.KindHLF})
+//	rep, _ := train.EvaluateModel(ctx, "models/hlf", "prepared/testUndersampled_HLF_features.parquet",
+//		"reports/hlf", train.EvaluateOptions{Reference: true}) // metrics.json and plots
+//
 // The backend is chosen by NewBackend ($GOMLX_BACKEND, else XLA when its plugin loads, else
 // the pure-Go backend). On the pure-Go backend the replacement gradient rules of package vjp
 // make training 4-5x faster; Train installs them unless Options.StockGradients is set.

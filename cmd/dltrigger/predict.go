@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+func init() {
+	register(&command{Name: "predict", Summary: "class probabilities of every event of a dataset", Run: runPredict})
+}
+
+func runPredict(ctx context.Context, args []string) error {
+	fs := newFlags("predict", "predict --model MODEL_DIR --in DIR --out FILE.parquet", `
+Computes, with a model trained by 'dltrigger train', the class probabilities of every
+event of a prepared dataset (full, HLF or inclusive layout, ours or Spark's) and writes
+them, in the input's order, to one Parquet file: probabilities array<double>(3) (qcd,
+ttbar, wjets) and, when the input is labelled, label bigint.
+
+Example:
+  dltrigger predict --model models/hlf --in prepared/testUndersampled_HLF_features.parquet \
+      --out hlf_predictions.parquet`)
+	model := fs.String("model", "", "model `DIR` (required)")
+	in := fs.String("in", "", "input dataset `DIR` (required)")
+	out := fs.String("out", "", "output Parquet `FILE` (required)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *model == "" || *in == "" || *out == "" {
+		fs.Usage()
+		return fmt.Errorf("--model, --in and --out are required")
+	}
+	var opts train.PredictOptions
+	if !*quiet {
+		opts.Progress = progress.NewTerminal(os.Stderr)
+	}
+	n, err := train.PredictDataset(ctx, *model, *in, *out, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d events -> %s\n", n, *out)
+	return nil
+}

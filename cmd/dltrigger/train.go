@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+func init() {
+	register(&command{Name: "train", Summary: "step 4: train a classifier on the prepared datasets", Run: runTrain})
+}
+
+func runTrain(ctx context.Context, args []string) error {
+	fs := newFlags("train", "train --model hlf|particle|inclusive --train DIR --test DIR --out MODEL_DIR [flags]", `
+Trains one of the three classifiers of the study (hlf: dense network on the 14 high-level
+features; particle: GRU on the particle sequence; inclusive: both) on a prepared dataset
+and validates it on the test set after every epoch: Adam with Keras's defaults, categorical
+cross-entropy, batch 128. Datasets that fit in --memory are loaded; larger ones are
+streamed with a shuffle buffer. MODEL_DIR receives model.json (architecture, options and
+the scaler from the prepared directory), history.json and a checkpoint per epoch; a killed
+run continues with --resume and ends exactly as an uninterrupted one.
+
+--options FILE reads a JSON configuration {"model": {...}, "options": {...}} (as the
+tuning step writes it); flags given explicitly override its values.
+
+Example:
+  dltrigger train --model hlf --train prepared/trainUndersampled_HLF_features.parquet \
+      --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5`)
+	kind := fs.String("model", "", "classifier `KIND`: hlf, particle or inclusive")
+	trainDir := fs.String("train", "", "training dataset `DIR` (required)")
+	testDir := fs.String("test", "", "validation dataset `DIR` (required)")
+	out := fs.String("out", "", "model `DIR` (required)")
+	def := train.DefaultOptions()
+	epochs := fs.Int("epochs", def.Epochs, "epochs (with --resume: the total to reach)")
+	batch := fs.Int("batch-size", def.BatchSize, "rows per batch")
+	lr := fs.Float64("lr", def.LearningRate, "Adam learning rate")
+	seed := fs.Int64("seed", def.Seed, "seed of the initial weights, dropout and data order")
+	maxParticles := fs.Int("max-particles", models.MaxParticles, "particle rows kept per event (the first S)")
+	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
+	optionsFile := fs.String("options", "", "training options `FILE` (JSON)")
+	shuffle := fs.Int("shuffle-buffer", 0, "`rows` of the shuffle buffer when streaming (0: default)")
+	memMiB := fs.Int64("memory", train.DefaultMemoryLimitBytes>>20, "load datasets up to this many `MiB` into memory, stream larger ones (<0: always stream)")
+	quiet := fs.Bool("quiet", false, "no progress bars")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *trainDir == "" || *testDir == "" || *out == "" {
+		fs.Usage()
+		return fmt.Errorf("--train, --test and --out are required")
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	job := train.DatasetJob{Dir: *out, TrainDir: *trainDir, TestDir: *testDir, Resume: *resume,
+		ShuffleBuffer: *shuffle, MemoryLimitBytes: *memMiB << 20, Log: os.Stdout}
+	if !*quiet {
+		job.Progress = progress.NewTerminal(os.Stderr)
+	}
+	if *resume {
+		if set["epochs"] {
+			job.Options.Epochs = *epochs
+		}
+	} else {
+		var cfg *train.OptionsFile
+		var err error
+		switch {
+		case *optionsFile != "":
+			if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
+				return err
+			}
+		case *kind == "":
+			fs.Usage()
+			return fmt.Errorf("--model (or --options) is required")
+		default:
+			cfg = train.DefaultOptionsFile(models.Kind(*kind))
+		}
+		o := &cfg.Options
+		for name, apply := range map[string]func(){
+			"epochs": func() { o.Epochs = *epochs }, "batch-size": func() { o.BatchSize = *batch },
+			"lr": func() { o.LearningRate = *lr }, "seed": func() { o.Seed = *seed },
+			"max-particles": func() { o.MaxParticles = *maxParticles },
+		} {
+			if set[name] || (*optionsFile == "" && name == "max-particles") {
+				apply()
+			}
+		}
+		if !cfg.Model.UsesSequence() {
+			o.MaxParticles = 0
+		}
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+		job.Model, job.Options = cfg.Model, cfg.Options
+	}
+	start := time.Now()
+	hist, err := train.TrainDatasets(ctx, job)
+	if err != nil {
+		return err
+	}
+	printTrainSummary(os.Stdout, hist, *out, time.Since(start))
+	return nil
+}
+
+func printTrainSummary(w io.Writer, h *train.History, dir string, elapsed time.Duration) {
+	n := h.Epochs()
+	if n == 0 {
+		fmt.Fprintf(w, "nothing trained (%s)\n", dir)
+		return
+	}
+	fmt.Fprintf(w, "trained %d epochs in %.1fs: loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f; model in %s\n",
+		n, elapsed.Seconds(), h.Loss[n-1], h.Accuracy[n-1], h.ValLoss[n-1], h.ValAccuracy[n-1], dir)
+}

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/synth"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+var prepared struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// preparedData generates, ingests and prepares 300 events per class once per test binary.
+func preparedData(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("GOMLX_BACKEND") == "" {
+		os.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+	}
+	prepared.once.Do(func() {
+		dir, err := os.MkdirTemp("", "dltrigger-train-test")
+		if err != nil {
+			prepared.err = err
+			return
+		}
+		prepared.dir = dir
+		ctx := context.Background()
+		ev, ing, out := filepath.Join(dir, "events"), filepath.Join(dir, "ingested"), filepath.Join(dir, "prepared")
+		if _, err := synth.Generate(ctx, ev, synth.Options{Events: 300, Seed: 1, EventsPerFile: 300}); err != nil {
+			prepared.err = err
+			return
+		}
+		var samples []ingest.Sample
+		for i, name := range []string{"qcd", "ttbar", "wjets"} {
+			samples = append(samples, ingest.Sample{Name: name, Label: int64(i), Patterns: []string{filepath.Join(ev, name)}})
+		}
+		if _, err := ingest.Run(ctx, ingest.Options{Out: ing, Samples: samples, Logf: func(string, ...any) {}}); err != nil {
+			prepared.err = err
+			return
+		}
+		_, prepared.err = prep.Run(ctx, prep.Options{In: ing, Out: out, Seed: 42, Logf: func(string, ...any) {}})
+	})
+	if prepared.err != nil {
+		t.Fatalf("preparing the test data: %v", prepared.err)
+	}
+	return filepath.Join(prepared.dir, "prepared")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if prepared.dir != "" {
+		os.RemoveAll(prepared.dir)
+	}
+	os.Exit(code)
+}
+
+// runOK runs the command line and fails the test unless it exits 0.
+func runOK(t *testing.T, ctx context.Context, args ...string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	if code := run(ctx, args, &stderr); code != 0 {
+		t.Fatalf("dltrigger %s: exit code %d: %s", strings.Join(args, " "), code, stderr.String())
+	}
+}
+
+// datasetsOf are the training and test datasets of each classifier.
+var datasetsOf = map[string][2]string{
+	"hlf":       {prep.TrainHLF, prep.TestHLF},
+	"particle":  {prep.TrainFull, prep.TestInclusive}, // the full and the inclusive layouts
+	"inclusive": {prep.TrainInclusive, prep.TestInclusive},
+}
+
+func TestTrainEvaluatePredict(t *testing.T) {
+	data := preparedData(t)
+	for _, kind := range []string{"hlf", "particle", "inclusive"} {
+		t.Run(kind, func(t *testing.T) {
+			dirs := datasetsOf[kind]
+			trainDir, testDir := filepath.Join(data, dirs[0]), filepath.Join(data, dirs[1])
+			work := t.TempDir()
+			model, report := filepath.Join(work, "model"), filepath.Join(work, "report")
+			epochs := "2"
+			if kind != "hlf" {
+				epochs = "1"
+			}
+			runOK(t, context.Background(), "train", "--model", kind, "--train", trainDir, "--test", testDir, "--out", model,
+				"--epochs", epochs, "--max-particles", "8", "--batch-size", "64", "--quiet")
+			info, err := train.ReadModelInfo(model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(info.Model.Kind) != kind || len(info.Scaler) == 0 {
+				t.Fatalf("model.json: kind %s, scaler %q", info.Model.Kind, info.Scaler)
+			}
+
+			runOK(t, context.Background(), "evaluate", "--model", model, "--test", testDir, "--out", report, "--reference", "--quiet")
+			raw, err := os.ReadFile(filepath.Join(report, "metrics.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Accuracy  *float64
+				AUC       map[string]float64
+				Confusion [][]float64
+				Trigger   map[string]json.RawMessage
+				Events    int `json:"n_events"`
+			}
+			if err := json.Unmarshal(raw, &m); err != nil {
+				t.Fatal(err)
+			}
+			in, err := dataset.Open(testDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := int(in.NumRows())
+			if m.Accuracy == nil || len(m.AUC) != 3 || len(m.Confusion) != 3 || m.Trigger["ttbar"] == nil || m.Trigger["wjets"] == nil || m.Events != rows {
+				t.Fatalf("metrics.json incomplete:\n%s", raw)
+			}
+			for _, c := range []string{"qcd", "ttbar", "wjets"} {
+				if a, ok := m.AUC[c]; !ok || a < 0 || a > 1 {
+					t.Errorf("auc[%s] = %v, %v", c, a, ok)
+				}
+			}
+			for _, p := range []string{"loss", "accuracy", "roc", "confusion"} {
+				for _, ext := range []string{".png", ".svg"} {
+					if st, err := os.Stat(filepath.Join(report, p+ext)); err != nil || st.Size() == 0 {
+						t.Errorf("plot %s%s: %v", p, ext, err)
+					}
+				}
+			}
+			svg, _ := os.ReadFile(filepath.Join(report, "roc.svg"))
+			if !bytes.Contains(svg, []byte("ref.")) {
+				t.Error("roc.svg: no reference AUC in the legend")
+			}
+
+			out := filepath.Join(work, "pred.parquet")
+			runOK(t, context.Background(), "predict", "--model", model, "--in", testDir, "--out", out, "--quiet")
+			checkPredictions(t, out, rows)
+		})
+	}
+}
+
+// checkPredictions checks that file holds rows rows of probabilities summing to 1 and labels.
+func checkPredictions(t *testing.T, file string, rows int) [][]float64 {
+	t.Helper()
+	r, err := dataset.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.NumRows() != int64(rows) {
+		t.Fatalf("%s: %d rows, want %d", file, r.NumRows(), rows)
+	}
+	var probs [][]float64
+	err = r.Scan(context.Background(), train.PredictionSchema(true), 0, func(b *dataset.Batch) error {
+		for i := 0; i < b.Rows; i++ {
+			p := slices.Clone(b.RowFloat64s("probabilities", i))
+			if s := p[0] + p[1] + p[2]; s < 0.999 || s > 1.001 {
+				t.Fatalf("row %d: probabilities %v", len(probs), p)
+			}
+			if l := b.Int64s("label")[i]; l < 0 || l > 2 {
+				t.Fatalf("row %d: label %d", len(probs), l)
+			}
+			probs = append(probs, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return probs
+}
+
+// TestTrainKillAndResume interrupts 'train' after its first epoch (as a kill would: the
+// context is cancelled mid-epoch), resumes it with --resume, and compares the history and
+// the predictions with those of an uninterrupted run.
+func TestTrainKillAndResume(t *testing.T) {
+	data := preparedData(t)
+	trainDir, testDir := filepath.Join(data, prep.TrainHLF), filepath.Join(data, prep.TestHLF)
+	work := t.TempDir()
+	args := func(dir string) []string {
+		return []string{"train", "--model", "hlf", "--train", trainDir, "--test", testDir, "--out", dir,
+			"--epochs", "4", "--batch-size", "8", "--memory", "-1", "--shuffle-buffer", "50", "--quiet"}
+	}
+	whole, killed := filepath.Join(work, "whole"), filepath.Join(work, "killed")
+	runOK(t, context.Background(), args(whole)...)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for ctx.Err() == nil {
+			if h, err := train.ReadHistory(killed); err == nil && h.Epochs() >= 1 {
+				cancel()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	var stderr bytes.Buffer
+	code := run(ctx, args(killed), &stderr)
+	cancel()
+	h, err := train.ReadHistory(killed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code == 0 || h.Epochs() >= 4 {
+		t.Skipf("the run ended (%d epochs) before it could be interrupted", h.Epochs())
+	}
+	runOK(t, context.Background(), "train", "--resume", "--train", trainDir, "--test", testDir, "--out", killed, "--quiet")
+
+	hw, _ := train.ReadHistory(whole)
+	hk, _ := train.ReadHistory(killed)
+	if !slices.Equal(hw.Loss, hk.Loss) || !slices.Equal(hw.ValLoss, hk.ValLoss) || !slices.Equal(hw.ValAccuracy, hk.ValAccuracy) {
+		t.Fatalf("interrupted after %d epochs and resumed: loss %v val_loss %v; uninterrupted: %v %v",
+			h.Epochs(), hk.Loss, hk.ValLoss, hw.Loss, hw.ValLoss)
+	}
+	in, _ := dataset.Open(testDir)
+	var preds [2][][]float64
+	for i, dir := range []string{whole, killed} {
+		out := filepath.Join(work, filepath.Base(dir)+".parquet")
+		runOK(t, context.Background(), "predict", "--model", dir, "--in", testDir, "--out", out, "--quiet")
+		preds[i] = checkPredictions(t, out, int(in.NumRows()))
+	}
+	for i := range preds[0] {
+		if !slices.Equal(preds[0][i], preds[1][i]) {
+			t.Fatalf("row %d: uninterrupted %v, resumed %v", i, preds[0][i], preds[1][i])
+		}
+	}
+}
+
+func TestTrainCommandErrors(t *testing.T) {
+	data := preparedData(t)
+	hlfTrain, hlfTest := filepath.Join(data, prep.TrainHLF), filepath.Join(data, prep.TestHLF)
+	opts := filepath.Join(t.TempDir(), "best.json")
+	if err := os.WriteFile(opts, []byte(`{"model": {"kind": "hlf", "hlf_hidden": [7]}, "options": {"epochs": 1, "batch_size": 50}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"help", []string{"train", "-h"}, 0, ""},
+		{"no datasets", []string{"train", "--model", "hlf"}, 1, "--train, --test and --out are required"},
+		{"no model", []string{"train", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "--model"},
+		{"particle on HLF data", []string{"train", "--model", "particle", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "no column GRU_input"},
+		{"resume without a run", []string{"train", "--resume", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "nothing to resume"},
+		{"options for another kind", []string{"train", "--model", "particle", "--options", opts, "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "not particle"},
+		{"evaluate without a model", []string{"evaluate", "--model", t.TempDir(), "--test", hlfTest, "--out", t.TempDir()}, 1, "model.json"},
+		{"predict usage", []string{"predict", "--model", "x"}, 1, "required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := run(context.Background(), tc.args, &stderr)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("exit code %d (want %d), stderr:\n%s\nwant it to mention %q", code, tc.code, stderr.String(), tc.want)
+			}
+		})
+	}
+	// The options file sets the architecture and the options; explicit flags win.
+	model := filepath.Join(t.TempDir(), "m")
+	runOK(t, context.Background(), "train", "--options", opts, "--batch-size", "32", "--train", hlfTrain, "--test", hlfTest, "--out", model, "--quiet")
+	info, err := train.ReadModelInfo(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(info.Model.HLFHidden, []int{7}) || info.Options.Epochs != 1 || info.Options.BatchSize != 32 {
+		t.Fatalf("model.json: hidden %v epochs %d batch %d, want [7] 1 32", info.Model.HLFHidden, info.Options.Epochs, info.Options.BatchSize)
+	}
+}

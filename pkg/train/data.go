@@ -1,0 +1,288 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/models"
+)
+
+// Column names of the prepared datasets (PIPELINE.md, step 2).
+const (
+	ColumnHLF          = "HLF_input"     // array<double>(14), min-max scaled
+	ColumnSequence     = "GRU_input"     // array<array<double>>(801x19), or flattened 15219
+	ColumnEncodedLabel = "encoded_label" // array<double>(3), one-hot
+	ColumnLabel        = "label"         // bigint class id
+)
+
+// DefaultMemoryLimitBytes is the size up to which OpenDataset loads a dataset into memory.
+const DefaultMemoryLimitBytes = 1 << 30
+
+// DataConfig says which columns of a prepared dataset a classifier reads and how to read them.
+type DataConfig struct {
+	Kind models.Kind // hlf reads HLF_input; particle GRU_input; inclusive both
+	// MaxParticles keeps the first S particle rows of GRU_input; 0 keeps all (801).
+	MaxParticles int
+	// ShuffleBuffer is the number of rows the streaming source shuffles in; 0 takes the rows
+	// that fit in DefaultShuffleBytes (at most DefaultShuffleRows).
+	ShuffleBuffer int
+	// MemoryLimitBytes: OpenDataset loads the needed columns into memory when they take at
+	// most this many bytes as float32; 0 means DefaultMemoryLimitBytes, < 0 always streams.
+	MemoryLimitBytes int64
+}
+
+// dataPlan is a dataset resolved against a DataConfig: the columns to read and how to turn
+// one row of them into model inputs.
+type dataPlan struct {
+	dir    string
+	reader *dataset.Reader
+	schema dataset.Schema // the columns read
+	hlf    int            // index in schema of HLF_input, -1 when not read
+	seq    int            // index in schema of GRU_input, -1 when not read
+	label  int            // index in schema of the label column, -1 when absent
+	oneHot bool           // the label column is encoded_label
+	seqLen int            // particle rows stored per row
+	keep   int            // particle rows kept per row
+}
+
+// hlfWidth and seqWidth are the float32 values one row yields for each input.
+func (p *dataPlan) hlfWidth() int {
+	if p.hlf < 0 {
+		return 0
+	}
+	return models.NumHLF
+}
+
+func (p *dataPlan) seqWidth() int {
+	if p.seq < 0 {
+		return 0
+	}
+	return p.keep * models.NumFeatures
+}
+
+// rowBytes is the memory one converted row takes (float32 inputs and an int label).
+func (p *dataPlan) rowBytes() int64 { return int64(4*(p.hlfWidth()+p.seqWidth()) + 8) }
+
+// rows is the number of rows of the dataset.
+func (p *dataPlan) rows() int { return int(p.reader.NumRows()) }
+
+// planData opens dir and finds the columns that cfg.Kind reads. needLabels makes a dataset
+// without encoded_label and label an error.
+func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
+	if err := models.DefaultConfig(cfg.Kind).Validate(); err != nil {
+		return nil, fmt.Errorf("train: dataset %s: %w", dir, err)
+	}
+	if cfg.MaxParticles < 0 {
+		return nil, fmt.Errorf("train: dataset %s: max particles must be >= 0, got %d", dir, cfg.MaxParticles)
+	}
+	r, err := dataset.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if len(r.Files()) == 0 {
+		return nil, fmt.Errorf("train: dataset %s: no Parquet files", dir)
+	}
+	have, err := r.Infer(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	p := &dataPlan{dir: dir, reader: r, hlf: -1, seq: -1, label: -1}
+	missing := func(col, why string) error {
+		return fmt.Errorf("train: dataset %s has no column %s, which %s needs (it has %s)",
+			dir, col, why, strings.Join(have.Names(), ", "))
+	}
+	wrong := func(c dataset.Column, want string) error {
+		return fmt.Errorf("train: dataset %s: column %v, want %s", dir, c, want)
+	}
+	cls := fmt.Sprintf("the %s classifier", cfg.Kind)
+	mc := models.DefaultConfig(cfg.Kind)
+	if mc.UsesHLF() {
+		i := have.Index(ColumnHLF)
+		if i < 0 {
+			return nil, missing(ColumnHLF, cls)
+		}
+		if c := have[i]; c.Kind != dataset.Float64List || c.Width != models.NumHLF {
+			return nil, wrong(c, fmt.Sprintf("array<double>(%d)", models.NumHLF))
+		}
+		p.hlf = len(p.schema)
+		p.schema = append(p.schema, have[i])
+	}
+	if mc.UsesSequence() {
+		i := have.Index(ColumnSequence)
+		if i < 0 {
+			return nil, missing(ColumnSequence, cls)
+		}
+		c := have[i]
+		switch {
+		case c.Kind == dataset.Float64List2 && c.Cols == models.NumFeatures:
+			p.seqLen = c.Rows
+		case c.Kind == dataset.Float64List && c.Width > 0 && c.Width%models.NumFeatures == 0:
+			p.seqLen = c.Width / models.NumFeatures
+		default:
+			return nil, wrong(c, fmt.Sprintf("array<array<double>>(Sx%d) or array<double>(S*%d)", models.NumFeatures, models.NumFeatures))
+		}
+		p.keep = p.seqLen
+		if cfg.MaxParticles > 0 && cfg.MaxParticles < p.seqLen {
+			p.keep = cfg.MaxParticles
+		}
+		p.seq = len(p.schema)
+		p.schema = append(p.schema, c)
+	}
+	if i := have.Index(ColumnEncodedLabel); i >= 0 {
+		if c := have[i]; c.Kind != dataset.Float64List || c.Width != models.NumClasses {
+			return nil, wrong(c, fmt.Sprintf("array<double>(%d)", models.NumClasses))
+		}
+		p.label, p.oneHot = len(p.schema), true
+		p.schema = append(p.schema, have[i])
+	} else if i := have.Index(ColumnLabel); i >= 0 {
+		if have[i].Kind != dataset.Int64 {
+			return nil, wrong(have[i], "bigint")
+		}
+		p.label = len(p.schema)
+		p.schema = append(p.schema, have[i])
+	} else if needLabels {
+		return nil, missing(ColumnEncodedLabel+" (or "+ColumnLabel+")", "training and evaluation")
+	}
+	if err := r.Check(p.schema); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return p, nil
+}
+
+// convertRow writes row i of b (read with p.schema) into hlf and seq (float32, particle rows
+// truncated to p.keep) and returns its label (-1 when the dataset has none).
+func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int, error) {
+	if p.hlf >= 0 {
+		src := b.Floats[p.hlf][i*models.NumHLF : (i+1)*models.NumHLF]
+		for k, v := range src {
+			hlf[k] = float32(v)
+		}
+	}
+	if p.seq >= 0 {
+		start := i * p.seqLen * models.NumFeatures
+		src := b.Floats[p.seq][start : start+p.keep*models.NumFeatures]
+		for k, v := range src {
+			seq[k] = float32(v)
+		}
+	}
+	switch {
+	case p.label < 0:
+		return -1, nil
+	case p.oneHot:
+		row := b.Floats[p.label][i*models.NumClasses : (i+1)*models.NumClasses]
+		best := 0
+		for c, v := range row {
+			if v > row[best] {
+				best = c
+			}
+		}
+		if row[best] <= 0 {
+			return 0, fmt.Errorf("train: %s: row %d: %s %v is not a one-hot label", b.File, b.Row+int64(i), ColumnEncodedLabel, row)
+		}
+		return best, nil
+	default:
+		l := b.Ints[p.label][i]
+		if l < 0 || l >= models.NumClasses {
+			return 0, fmt.Errorf("train: %s: row %d: %s %d outside [0, %d)", b.File, b.Row+int64(i), ColumnLabel, l, models.NumClasses)
+		}
+		return int(l), nil
+	}
+}
+
+// scanBatchRows is the number of rows read from Parquet at a time.
+const scanBatchRows = 256
+
+// scan reads the files in the given order (all, in storage order, when nil), calling fn for
+// every batch of rows.
+func (p *dataPlan) scan(ctx context.Context, order []int, fn func(*dataset.Batch) error) error {
+	files := p.reader.Files()
+	for k := range files {
+		f := files[k]
+		if order != nil {
+			f = files[order[k]]
+		}
+		if err := p.reader.ScanFile(ctx, f, p.schema, scanBatchRows, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadData reads the columns that cfg.Kind needs from the prepared dataset dir (ours or
+// Spark's: full, HLF or inclusive layout) into memory, in storage order, as float32 with the
+// particle rows truncated to cfg.MaxParticles. Labels come from encoded_label (argmax) or
+// label; they are nil when the dataset has neither (prediction of unlabelled events).
+func LoadData(dir string, cfg DataConfig) (Data, error) {
+	p, err := planData(dir, cfg, false)
+	if err != nil {
+		return Data{}, err
+	}
+	return p.load(context.Background())
+}
+
+func (p *dataPlan) load(ctx context.Context) (Data, error) {
+	n := p.rows()
+	d := Data{SeqLen: p.keep}
+	if p.hlf >= 0 {
+		d.HLF = make([]float32, n*p.hlfWidth())
+	}
+	if p.seq >= 0 {
+		d.Seq = make([]float32, n*p.seqWidth())
+	}
+	if p.label >= 0 {
+		d.Labels = make([]int, n)
+	}
+	row := 0
+	hw, sw := p.hlfWidth(), p.seqWidth()
+	err := p.scan(ctx, nil, func(b *dataset.Batch) error {
+		if row+b.Rows > n {
+			return fmt.Errorf("train: dataset %s holds more rows than its footers say (%d)", p.dir, n)
+		}
+		for i := 0; i < b.Rows; i++ {
+			l, err := p.convertRow(b, i, d.HLF[row*hw:(row+1)*hw], d.Seq[row*sw:(row+1)*sw])
+			if err != nil {
+				return err
+			}
+			if d.Labels != nil {
+				d.Labels[row] = l
+			}
+			row++
+		}
+		return nil
+	})
+	if err != nil {
+		return Data{}, fmt.Errorf("train: read %s: %w", p.dir, err)
+	}
+	if row != n {
+		return Data{}, fmt.Errorf("train: dataset %s: read %d rows, its footers say %d", p.dir, row, n)
+	}
+	return d, nil
+}
+
+// OpenDataset opens the prepared dataset dir as a training Source for cfg.Kind: a
+// MemorySource when the needed columns take at most cfg.MemoryLimitBytes as float32, else a
+// streaming ParquetSource. Both yield the same rows; see ParquetSource for the order.
+func OpenDataset(dir string, cfg DataConfig) (Source, error) {
+	p, err := planData(dir, cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	limit := cfg.MemoryLimitBytes
+	if limit == 0 {
+		limit = DefaultMemoryLimitBytes
+	}
+	if limit > 0 && int64(p.rows())*p.rowBytes() <= limit {
+		d, err := p.load(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		src, err := NewMemorySource(d)
+		if err != nil {
+			return nil, fmt.Errorf("train: dataset %s: %w", dir, err)
+		}
+		return src, nil
+	}
+	return newParquetSource(p, cfg), nil
+}

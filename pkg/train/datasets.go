@@ -1,0 +1,147 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/gomlx/backends"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/progress"
+)
+
+// ScalerFile is the name of the preparation step's scaler, next to the prepared datasets.
+const ScalerFile = "scaler.json"
+
+// DataFile, in a model directory, records how TrainDatasets read the training data, so that
+// a resumed run reads it in the same order.
+const DataFile = "data.json"
+
+// DataRecord is the content of DataFile.
+type DataRecord struct {
+	Train         string `json:"train"`
+	Test          string `json:"test"`
+	Streamed      bool   `json:"streamed"`                 // a ParquetSource, not a MemorySource
+	ShuffleBuffer int    `json:"shuffle_buffer,omitempty"` // its buffer rows
+}
+
+// DatasetJob trains a classifier on prepared Parquet datasets.
+type DatasetJob struct {
+	Dir      string // model directory
+	TrainDir string // e.g. prepared/trainUndersampled_HLF_features.parquet
+	TestDir  string // validation rows, e.g. prepared/testUndersampled_HLF_features.parquet
+	// Model and Options configure a new run; Resume takes them from Dir's model.json
+	// instead (Options.Epochs, when > 0, still sets the number of epochs), and the way of
+	// reading the data (memory or streaming, shuffle buffer) from Dir's data.json.
+	Model   models.Config
+	Options Options
+	Resume  bool
+	// ShuffleBuffer and MemoryLimitBytes are passed to OpenDataset (see DataConfig).
+	ShuffleBuffer    int
+	MemoryLimitBytes int64
+	// ScalerPath is the scaler stored in model.json; "" looks for scaler.json in the parent
+	// directory of TrainDir (where 'dltrigger prepare' writes it) and stores none if absent.
+	ScalerPath string
+	Backend    backends.Backend // nil: NewBackend
+	Progress   progress.Sink
+	Log        io.Writer
+}
+
+// TrainDatasets opens the datasets with OpenDataset for the job's classifier and runs Train,
+// or Resume when job.Resume is set.
+func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
+	kind, maxParticles := job.Model.Kind, job.Options.MaxParticles
+	if job.Resume {
+		info, err := ReadModelInfo(job.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("%w (nothing to resume)", err)
+		}
+		kind, maxParticles = info.Model.Kind, info.Options.MaxParticles
+		// The recorded way of reading gives the same order as before the interruption.
+		var rec DataRecord
+		if err := readJSON(filepath.Join(job.Dir, DataFile), &rec); err == nil {
+			job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
+			if rec.Streamed {
+				job.MemoryLimitBytes = -1
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	scaler, err := readScaler(job.ScalerPath, job.TrainDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg := DataConfig{Kind: kind, MaxParticles: maxParticles, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}
+	trainSrc, err := OpenDataset(job.TrainDir, cfg)
+	if err != nil {
+		return nil, err
+	}
+	valSrc, err := OpenDataset(job.TestDir, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if job.Log != nil {
+		fmt.Fprintf(job.Log, "data: %d training rows (%s), %d validation rows (%s)\n",
+			trainSrc.Rows(), sourceKind(trainSrc), valSrc.Rows(), sourceKind(valSrc))
+	}
+	if !job.Resume {
+		if h, err := ReadHistory(job.Dir); err == nil && h.Epochs() == 0 { // else Train refuses the directory
+			rec := DataRecord{Train: job.TrainDir, Test: job.TestDir}
+			if p, ok := trainSrc.(*ParquetSource); ok {
+				rec.Streamed, rec.ShuffleBuffer = true, p.ShuffleBuffer()
+			}
+			if err := os.MkdirAll(job.Dir, 0o755); err != nil {
+				return nil, fmt.Errorf("train: create model directory: %w", err)
+			}
+			if err := writeJSON(filepath.Join(job.Dir, DataFile), rec); err != nil {
+				return nil, err
+			}
+		}
+	}
+	backend := job.Backend
+	if backend == nil {
+		if backend, _, err = NewBackend(job.Log); err != nil {
+			return nil, err
+		}
+	}
+	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
+		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log}
+	if job.Resume {
+		return Resume(ctx, j)
+	}
+	return Train(ctx, j)
+}
+
+func sourceKind(s Source) string {
+	if p, ok := s.(*ParquetSource); ok {
+		return fmt.Sprintf("streamed, shuffle buffer %d rows", p.ShuffleBuffer())
+	}
+	return "in memory"
+}
+
+// readScaler reads the scaler JSON at path, or at trainDir/../scaler.json when path is ""
+// (nil when that file does not exist).
+func readScaler(path, trainDir string) (json.RawMessage, error) {
+	explicit := path != ""
+	if !explicit {
+		path = filepath.Join(filepath.Dir(filepath.Clean(trainDir)), ScalerFile)
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !explicit {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("train: read scaler: %w", err)
+	}
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("train: scaler %s is not valid JSON", path)
+	}
+	return json.RawMessage(data), nil
+}
