@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
@@ -32,25 +30,38 @@ func (s *sampleFlags) Set(v string) error {
 }
 
 func runIngest(ctx context.Context, args []string) error {
-	fs := newFlags("ingest", "ingest --sample qcd=GLOB --sample ttbar=GLOB --sample wjets=GLOB --out DIR [flags]", `
-Reads the Delphes ROOT files of each sample (local paths, globs, directories or
-root://host:port//path URLs on EOS), keeps the events that pass the trigger emulation
-(one isolated electron or muon with pT > 23 GeV), and writes for each the 801x19
-particle features (lfeatures), the 14 high-level features (hfeatures) and the label as
-snappy Parquet, partitioned by label: DIR/label=0/part-....parquet, as Spark wrote them.
+	return ingestMain(ctx, args, os.Stdout, os.Stderr, os.Getenv)
+}
 
-One output per input file, renamed into place when complete: rerunning a killed run
-skips what is done. --shard/--of split the input files over jobs; the shard index
-defaults from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or OMPI_COMM_WORLD_RANK.
+// ingestMain is runIngest with its outputs and environment given: the summary goes to stdout,
+// the progress bar and log to stderr.
+func ingestMain(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := newFlags("ingest", "ingest --sample NAME=GLOB [--sample NAME=GLOB ...] --out DIR [flags]", `
+Step 1 of the pipeline. Reads the Delphes ROOT files of each sample (local paths, globs,
+directories or root://host:port//path URLs on EOS), keeps the events that pass the
+trigger emulation (an isolated electron or muon with pT > 23 GeV), and writes for each
+the 801x19 particle features (lfeatures) and the 14 high-level features (hfeatures) as
+snappy Parquet, partitioned by label as Spark wrote them: DIR/label=K/part-*.parquet.
+
+One output file per input file, renamed into place only when complete: rerun a killed
+or failed run with the same flags and it skips what is done. An unreadable input is
+reported and skipped (--strict: the run fails on it). At the end a summary lists the
+files, the events read and selected per class, why the others were dropped, and the
+bad inputs. --shard/--of split the inputs over jobs writing into the same DIR; the
+shard defaults from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or OMPI_COMM_WORLD_RANK.
 
 Example:
   dltrigger generate --out events --events 2000
   dltrigger ingest --sample qcd=events/qcd --sample ttbar=events/ttbar \
-                   --sample wjets=events/wjets --out ingested`)
+                   --sample wjets=events/wjets --out ingested
+  # the same as a Slurm array of 4 jobs:
+  sbatch --array=0-3 --wrap "dltrigger ingest --sample ... --out ingested --quiet"`)
+	fs.SetOutput(stderr)
 	var samples sampleFlags
-	fs.Var(&samples, "sample", "`NAME=GLOB[,GLOB]`: a class (qcd, ttbar, wjets or a label number) and its inputs; repeat per class")
+	fs.Var(&samples, "sample", "a class and its inputs, `NAME=GLOB[,GLOB]`: NAME is qcd, ttbar, wjets (labels 0, 1, 2) or a label number; repeat per class")
 	out := fs.String("out", "", "output `DIR` (required)")
-	shard := fs.Int("shard", -1, "this job's shard `i` (0-based; default from the scheduler's environment, else 0)")
+	shard := &optionalInt{v: -1}
+	fs.Var(shard, "shard", "this job's shard `i`, 0-based (default from the scheduler's environment, else 0)")
 	of := fs.Int("of", 0, "number of shards `n` (default from the environment, else 1)")
 	workers := fs.Int("workers", 0, "goroutines computing features (default: all cores)")
 	strict := fs.Bool("strict", false, "fail on the first bad input file instead of skipping it")
@@ -59,26 +70,41 @@ Example:
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *out == "" || len(samples) == 0 {
+	if *out == "" || len(samples) == 0 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "ingest: --out and at least one --sample are required, and no arguments")
 		fs.Usage()
-		return fmt.Errorf("ingest: --out and at least one --sample are required")
+		return errUsage
 	}
-	i, n, err := resolveShard(*shard, *of, os.Getenv)
+	i, n, err := resolveShard(shard.v, *of, getenv)
 	if err != nil {
 		return err
 	}
-	var sink progress.Sink = progress.NewTerminal(os.Stderr)
+	var sink progress.Sink = progress.NewTerminal(stderr)
 	if *quiet {
 		sink = nil
 	}
 	sum, err := ingest.Run(ctx, ingest.Options{
 		Out: *out, Samples: samples, Shard: i, Of: n, Workers: *workers,
 		Features: features.Options{FixQuirks: *fix}, Strict: *strict, Progress: sink,
+		Logf: func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) },
 	})
 	if sum != nil {
-		printIngestSummary(os.Stdout, sum, samples)
+		sum.Print(stdout)
 	}
 	return err
+}
+
+// optionalInt is an int flag whose unset value (v as initialised) is not shown as a default.
+type optionalInt struct{ v int }
+
+func (o *optionalInt) String() string { return "" }
+func (o *optionalInt) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return fmt.Errorf("want a non-negative integer")
+	}
+	o.v = v
+	return nil
 }
 
 // resolveShard applies the environment's defaults to --shard and --of.
@@ -105,34 +131,4 @@ func resolveShard(shard, of int, getenv func(string) string) (int, int, error) {
 		return 0, 0, fmt.Errorf("ingest: --shard %d is not below --of %d", shard, of)
 	}
 	return shard, of, nil
-}
-
-func printIngestSummary(w io.Writer, s *ingest.Summary, samples []ingest.Sample) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "files\tdone\tskipped (complete)\tbad\tevents read\ttime\tevents/s\t\n")
-	fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%s\t%.0f\t\n", s.Files, s.FilesDone, s.FilesSkipped, len(s.Bad), s.Events, s.Elapsed.Round(1e7), s.Rate())
-	tw.Flush()
-	names := map[int64]string{}
-	for _, smp := range samples {
-		names[smp.Label] = smp.Name
-	}
-	var labels []int64
-	for l := range s.Selected {
-		labels = append(labels, l)
-	}
-	sort.Slice(labels, func(i, j int) bool { return labels[i] < labels[j] })
-	var parts []string
-	for _, l := range labels {
-		parts = append(parts, fmt.Sprintf("%s (label %d): %d", names[l], l, s.Selected[l]))
-	}
-	fmt.Fprintf(w, "selected: %s\n", strings.Join(parts, ", "))
-	var outs []string
-	for o, c := range s.Outcomes {
-		outs = append(outs, fmt.Sprintf("%v: %d", o, c))
-	}
-	sort.Strings(outs)
-	fmt.Fprintf(w, "outcomes: %s\n", strings.Join(outs, ", "))
-	for _, b := range s.Bad {
-		fmt.Fprintf(w, "bad input: %s: %v\n", b.Path, b.Err)
-	}
 }

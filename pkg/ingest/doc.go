@@ -12,6 +12,18 @@
 // ingest a share and together produce exactly what a single run produces.
 //
 // Inside a run, files are read concurrently and the events of each file are cut into chunks
-// whose features are computed on all cores; each file's writer puts the chunks back in order,
-// so the output does not depend on the number of workers.
+// whose features are computed on all cores; each file's writer puts the chunks back in order
+// and hands the rows to Parquet in batches of a fixed size, so the output files are the same
+// byte for byte whatever the number of workers, the chunk size or the sharding.
+//
+// A run ends with a Summary (Print writes it for people): files ingested, skipped as complete
+// and bad, events read, selected per label and dropped per reason.
+//
+//	sum, err := ingest.Run(ctx, ingest.Options{
+//		Out:     "ingested",
+//		Samples: []ingest.Sample{{Name: "ttbar", Label: 1, Patterns: []string{"data/ttbar/*.root"}}},
+//	})
+//	if sum != nil {
+//		sum.Print(os.Stdout)
+//	}
 package ingest

@@ -113,6 +113,8 @@ func OutputPath(out string, in Input) string {
 // SLURM_ARRAY_TASK_ID (count from SLURM_ARRAY_TASK_COUNT, ids taken relative to
 // SLURM_ARRAY_TASK_MIN), JOB_COMPLETION_INDEX (Kubernetes Indexed Job; count unknown: 0) or
 // OMPI_COMM_WORLD_RANK with OMPI_COMM_WORLD_SIZE (mpirun). ok is false when none is set.
+// A value that is not an integer, a negative index, a count below 1 or an index not below the
+// count is an error naming the variable.
 func ShardFromEnv(getenv func(string) string) (index, count int, source string, ok bool, err error) {
 	atoi := func(name string) (int, error) {
 		v, err := strconv.Atoi(getenv(name))
@@ -121,40 +123,40 @@ func ShardFromEnv(getenv func(string) string) (index, count int, source string, 
 		}
 		return v, nil
 	}
-	switch {
-	case getenv("SLURM_ARRAY_TASK_ID") != "":
-		id, err := atoi("SLURM_ARRAY_TASK_ID")
-		if err != nil {
+	// vars lists, per scheduler, its index, the variable its index is relative to and its count.
+	for _, v := range [...]struct{ index, min, count string }{
+		{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT"},
+		{"JOB_COMPLETION_INDEX", "", ""},
+		{"OMPI_COMM_WORLD_RANK", "", "OMPI_COMM_WORLD_SIZE"},
+	} {
+		if getenv(v.index) == "" {
+			continue
+		}
+		if index, err = atoi(v.index); err != nil {
 			return 0, 0, "", false, err
 		}
-		if getenv("SLURM_ARRAY_TASK_MIN") != "" {
-			lo, err := atoi("SLURM_ARRAY_TASK_MIN")
+		if v.min != "" && getenv(v.min) != "" {
+			lo, err := atoi(v.min)
 			if err != nil {
 				return 0, 0, "", false, err
 			}
-			id -= lo
+			if index < lo {
+				return 0, 0, "", false, fmt.Errorf("ingest: environment %s=%d is below %s=%d", v.index, index, v.min, lo)
+			}
+			index -= lo
 		}
-		if getenv("SLURM_ARRAY_TASK_COUNT") != "" {
-			count, err = atoi("SLURM_ARRAY_TASK_COUNT")
-			if err != nil {
+		if index < 0 {
+			return 0, 0, "", false, fmt.Errorf("ingest: environment %s=%d is negative", v.index, index)
+		}
+		if v.count != "" && getenv(v.count) != "" {
+			if count, err = atoi(v.count); err != nil {
 				return 0, 0, "", false, err
 			}
-		}
-		return id, count, "SLURM_ARRAY_TASK_ID", true, nil
-	case getenv("JOB_COMPLETION_INDEX") != "":
-		id, err := atoi("JOB_COMPLETION_INDEX")
-		return id, 0, "JOB_COMPLETION_INDEX", err == nil, err
-	case getenv("OMPI_COMM_WORLD_RANK") != "":
-		id, err := atoi("OMPI_COMM_WORLD_RANK")
-		if err != nil {
-			return 0, 0, "", false, err
-		}
-		if getenv("OMPI_COMM_WORLD_SIZE") != "" {
-			if count, err = atoi("OMPI_COMM_WORLD_SIZE"); err != nil {
-				return 0, 0, "", false, err
+			if count < 1 || index >= count {
+				return 0, 0, "", false, fmt.Errorf("ingest: environment %s=%d does not hold shard %d (%s)", v.count, count, index, v.index)
 			}
 		}
-		return id, count, "OMPI_COMM_WORLD_RANK", true, nil
+		return index, count, v.index, true, nil
 	}
 	return 0, 0, "", false, nil
 }

@@ -28,33 +28,8 @@ type Options struct {
 	Chunk    int              // events per unit of parallel work; 0 means 64
 	Progress progress.Sink    // nil: no progress
 	Logf     func(format string, args ...any)
-}
 
-// BadFile is an input that could not be ingested.
-type BadFile struct {
-	Path string
-	Err  error
-}
-
-// Summary tells what a run did.
-type Summary struct {
-	Files        int                        // inputs in this shard
-	FilesDone    int                        // ingested by this run
-	FilesSkipped int                        // already complete from an earlier run
-	Events       int64                      // events read by this run
-	Selected     map[int64]int64            // selected events per label
-	Outcomes     map[features.Outcome]int64 // events per selection outcome
-	Bad          []BadFile
-	Elapsed      time.Duration
-	Workers      int
-}
-
-// Rate is the number of events read per second.
-func (s *Summary) Rate() float64 {
-	if s.Elapsed <= 0 {
-		return 0
-	}
-	return float64(s.Events) / s.Elapsed.Seconds()
+	hooks hooks
 }
 
 // Run ingests the inputs of opts.Shard and returns what it did. Inputs whose output already
@@ -82,7 +57,11 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if logf == nil {
 		logf = log.Printf
 	}
-	sum := &Summary{Files: len(inputs), Selected: map[int64]int64{}, Outcomes: map[features.Outcome]int64{}, Workers: workers}
+	sum := &Summary{Out: opts.Out, Files: len(inputs), Selected: map[int64]int64{}, Outcomes: map[features.Outcome]int64{},
+		Workers: workers, Shard: opts.Shard, Of: of, Names: map[int64]string{}}
+	for _, smp := range opts.Samples {
+		sum.Names[smp.Label] = smp.Name
+	}
 
 	var todo []Input
 	for _, in := range inputs {

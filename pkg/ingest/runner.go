@@ -166,6 +166,9 @@ func (r *runner) file(ctx context.Context, in Input) (err error) {
 				next++
 				if writeErr == nil {
 					writeErr = out.writeChunk(p)
+					if writeErr == nil && r.opts.hooks.chunkWritten != nil {
+						r.opts.hooks.chunkWritten(in, p.seq)
+					}
 				}
 				for _, o := range p.outcomes[:p.n] {
 					outcomes[o]++
@@ -183,6 +186,9 @@ func (r *runner) file(ctx context.Context, in Input) (err error) {
 	}
 	if err := out.close(); err != nil {
 		return err
+	}
+	if r.opts.hooks.fileDone != nil {
+		r.opts.hooks.fileDone(in)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

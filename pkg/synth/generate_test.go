@@ -18,7 +18,7 @@ import (
 // readAll reads every event of a file.
 func readAll(t *testing.T, path string) []delphes.Event {
 	t.Helper()
-	f, err := delphes.Open(path, delphes.WithLog(func(string, ...any) {}))
+	f, err := delphes.Open(path, delphes.WithLogf(func(string, ...any) {}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,65 @@
+package ingest_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/ingest"
+)
+
+func ExampleParseSample() {
+	s, err := ingest.ParseSample("ttbar=data/ttbar/*.root,root://eos.example//store/ttbar")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Name, s.Label, s.Patterns)
+	_, err = ingest.ParseSample("zjets=data/z")
+	fmt.Println(err)
+	// Output:
+	// ttbar 1 [data/ttbar/*.root root://eos.example//store/ttbar]
+	// ingest: sample "zjets=data/z": unknown class "zjets" (want qcd, ttbar, wjets or a label number)
+}
+
+func ExampleOutputPath() {
+	in := ingest.Input{Path: "data/ttbar/events_0001.root", Label: 1, Sample: "ttbar"}
+	fmt.Println(ingest.OutputPath("ingested", in))
+	// Output:
+	// ingested/label=1/part-events_0001-7e114678.parquet
+}
+
+func ExampleShardFromEnv() {
+	env := map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"}
+	i, n, src, ok, err := ingest.ShardFromEnv(func(k string) string { return env[k] })
+	fmt.Println(i, n, src, ok, err)
+	// Output:
+	// 4 8 SLURM_ARRAY_TASK_ID true <nil>
+}
+
+func ExampleSummary_Print() {
+	s := &ingest.Summary{
+		Out: "ingested", Files: 7, FilesDone: 6, Events: 90, Elapsed: 230 * time.Millisecond, Workers: 2, Of: 1,
+		Selected: map[int64]int64{0: 6, 1: 30, 2: 28},
+		Outcomes: map[features.Outcome]int64{features.Selected: 64, features.DroppedNoIsolatedLepton: 26},
+		Names:    map[int64]string{0: "qcd", 1: "ttbar", 2: "wjets"},
+		Bad:      []ingest.BadFile{{Path: "events/wjets/x.root", Err: errors.New("delphes: open events/wjets/x.root: not a readable ROOT file")}},
+	}
+	s.Print(os.Stdout)
+	s.Shard, s.Of, s.Bad = 2, 4, []ingest.BadFile{{Path: "y.root", Err: errors.New("truncated")}}
+	s.Print(os.Stdout)
+	// Output:
+	// ingest: 7 input files: 6 ingested now, 0 complete before, 1 bad
+	// events: 90 read in 230ms (391 events/s, 2 workers)
+	// selected: 64 of 90 (71.1%): qcd (label 0) 6, ttbar (label 1) 30, wjets (label 2) 28
+	// dropped: no isolated lepton 26
+	// bad input, skipped: delphes: open events/wjets/x.root: not a readable ROOT file
+	// output: ingested/label=K/part-*.parquet
+	// ingest: 7 input files (--shard 2 --of 4): 6 ingested now, 0 complete before, 1 bad
+	// events: 90 read in 230ms (391 events/s, 2 workers)
+	// selected: 64 of 90 (71.1%): qcd (label 0) 6, ttbar (label 1) 30, wjets (label 2) 28
+	// dropped: no isolated lepton 26
+	// bad input, skipped: y.root: truncated
+	// output: ingested/label=K/part-*.parquet
+}

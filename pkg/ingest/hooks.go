@@ -1,0 +1,7 @@
+package ingest
+
+// hooks are points where tests observe or stop a run; all nil in normal runs.
+type hooks struct {
+	chunkWritten func(in Input, seq int) // a chunk's rows went to in's temporary output
+	fileDone     func(in Input)          // in's output was renamed into place
+}

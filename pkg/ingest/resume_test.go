@@ -1,0 +1,127 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// checkPartial fails when dir holds a complete-looking output that differs from the
+// uninterrupted run's (want), and returns how many complete outputs and temporary files it holds.
+func checkPartial(t *testing.T, dir string, want map[string][]byte) (complete, tmp int) {
+	t.Helper()
+	for name, b := range tree(t, dir) {
+		if strings.Contains(name, ".tmp-") {
+			tmp++
+			continue
+		}
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("interrupted run left %s, which the uninterrupted run does not write", name)
+		} else if string(w) != string(b) {
+			t.Errorf("interrupted run left %s complete-looking (%d bytes) but unlike the uninterrupted run's (%d bytes)", name, len(b), len(w))
+		}
+		complete++
+	}
+	return complete, tmp
+}
+
+func TestCancelledRunResumes(t *testing.T) {
+	samples := synthSamples(t)
+	ref := t.TempDir()
+	run(t, Options{Out: ref, Samples: samples, Workers: 2, Chunk: 4})
+	want := tree(t, ref)
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	done := map[string]bool{}
+	opts := Options{Out: dir, Samples: samples, Workers: 2, Chunk: 4, Logf: quiet(t)}
+	var sawTemp bool
+	opts.hooks.fileDone = func(in Input) { mu.Lock(); done[in.Path] = true; mu.Unlock() }
+	opts.hooks.chunkWritten = func(in Input, seq int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(done) > 0 && !done[in.Path] {
+			sawTemp = sawTemp || len(temps(t, dir)) > 0
+			cancel()
+		}
+	}
+	sum, err := Run(ctx, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: error %v, want context.Canceled", err)
+	}
+	if !sawTemp {
+		t.Fatalf("no temporary output existed when the run was cancelled")
+	}
+	complete, tmp := checkPartial(t, dir, want)
+	if complete == 0 || complete >= len(want) || tmp != 0 {
+		t.Fatalf("cancelled run left %d of %d outputs and %d temporary files; want some, not all, and no temporaries", complete, len(want), tmp)
+	}
+	if len(sum.Bad) != 0 {
+		t.Errorf("cancellation reported as bad inputs: %v", sum.Bad)
+	}
+
+	sum = run(t, Options{Out: dir, Samples: samples, Workers: 2, Chunk: 4})
+	if sum.FilesSkipped != complete || sum.FilesDone != len(want)-complete {
+		t.Errorf("rerun: %d done, %d skipped; want %d done, %d skipped", sum.FilesDone, sum.FilesSkipped, len(want)-complete, complete)
+	}
+	sameTree(t, tree(t, dir), want)
+}
+
+func TestKilledRunResumes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL is a Unix signal")
+	}
+	samples := synthSamples(t)
+	ref := t.TempDir()
+	run(t, Options{Out: ref, Samples: samples, Workers: 1})
+	want := tree(t, ref)
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+dir+"|"+generated.dir)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if line != "ready\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("ingest process said %q (%v), want ready", line, err)
+	}
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup of any kind
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	complete, tmp := checkPartial(t, dir, want)
+	if complete == 0 || tmp == 0 {
+		t.Fatalf("killed run left %d complete outputs and %d temporary files; want both", complete, tmp)
+	}
+	t.Logf("killed with %d of %d outputs complete and %d temporary files", complete, len(want), tmp)
+
+	sum := run(t, Options{Out: dir, Samples: samples})
+	if sum.FilesSkipped != complete {
+		t.Errorf("rerun skipped %d files, want the %d complete ones", sum.FilesSkipped, complete)
+	}
+	if left := temps(t, dir); len(left) != 0 {
+		t.Errorf("rerun left the killed run's temporary files: %v", left)
+	}
+	sameTree(t, tree(t, dir), want)
+}
