@@ -124,11 +124,11 @@ func resolveShard(shard, of int, getenv func(string) string) (int, int, error) {
 		if ok && en > 0 {
 			of = en
 		} else if ok && shard > 0 {
-			return 0, 0, fmt.Errorf("ingest: shard %d from %s but no shard count: pass --of", shard, src)
+			return 0, 0, fmt.Errorf("shard %d from %s but no shard count: pass --of", shard, src)
 		}
 	}
 	if shard >= of {
-		return 0, 0, fmt.Errorf("ingest: --shard %d is not below --of %d", shard, of)
+		return 0, 0, fmt.Errorf("--shard %d is not below --of %d", shard, of)
 	}
 	return shard, of, nil
 }

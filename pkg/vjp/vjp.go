@@ -17,6 +17,7 @@ package vjp
 import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"sync"
 )
 
 // stock holds the rules GoMLX registered before this package's initialisation; it is
@@ -34,13 +35,35 @@ func init() {
 
 // Install registers the replacement rules for Dot and Clamp. Calling it again has no further
 // effect. It must not run concurrently with graph building, since the registry is a plain map.
+//
+// GoMLX keeps the rules in a process-wide map that graph building reads: Install and
+// Uninstall write it only when the installed state changes, so concurrent trainings that all
+// call Install never write it while another builds a graph.
 func Install() {
+	state.Lock()
+	defer state.Unlock()
+	if state.installed {
+		return
+	}
 	graph.VJPRegistration[graph.NodeTypeDot] = dotVJP
 	graph.VJPRegistration[graph.NodeTypeClamp] = clampVJP
+	state.installed = true
+}
+
+// state records whether Install's rules are in GoMLX's map.
+var state struct {
+	sync.Mutex
+	installed bool
 }
 
 // Uninstall restores the rules GoMLX itself registers (none for Clamp in v0.26.0).
 func Uninstall() {
+	state.Lock()
+	defer state.Unlock()
+	if !state.installed {
+		return
+	}
+	state.installed = false
 	graph.VJPRegistration[graph.NodeTypeDot] = stock.dot
 	if stock.hasClamp {
 		graph.VJPRegistration[graph.NodeTypeClamp] = stock.clamp

@@ -1,0 +1,76 @@
+package tune
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+// SingleThreadedConfig is the pure-Go backend configuration that runs a model on the calling
+// goroutine only: parallelism=0 turns off the backend's worker pool (matrix products and
+// element-wise ops run inline) and ops_sequential runs the graph's ops one after the other
+// (with the pool off, its parallel scheduler would block). Several workers, each with its own
+// backend of this configuration, train one model per core without sharing anything.
+const SingleThreadedConfig = simplego.BackendName + ":parallelism=0,ops_sequential"
+
+// BackendFunc makes the backend of one worker; Run calls it once per worker, before any
+// training starts.
+type BackendFunc func() (backends.Backend, error)
+
+// DefaultBackends chooses the workers' backends: one single-threaded pure-Go backend each
+// (SingleThreadedConfig), unless $GOMLX_BACKEND names another backend than "go" (XLA), which
+// then serves every worker. Even a lone worker runs single-threaded: on the HLF network the
+// pure-Go backend's parallel executor is slower than one thread (BenchmarkTuneScaling), and in
+// GoMLX v0.26.0 it races on its buffer ownership counts (go test -race: exec.go reads
+// numUsed unlocked while another op's goroutine updates it), which ops_sequential avoids.
+func DefaultBackends() BackendFunc {
+	env := os.Getenv(backends.ConfigEnvVar)
+	if name, _, _ := strings.Cut(env, ":"); env != "" && name != simplego.BackendName {
+		return func() (backends.Backend, error) {
+			b, _, err := train.NewBackend(nil)
+			return b, err
+		}
+	}
+	return ConfigBackends(SingleThreadedConfig)
+}
+
+// ConfigBackends makes each worker's backend from a GoMLX backend configuration string such
+// as SingleThreadedConfig or "go:parallelism=-1".
+func ConfigBackends(config string) BackendFunc {
+	return func() (b backends.Backend, err error) {
+		defer func() { // unknown backends panic
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%v", r)
+			}
+			if err != nil {
+				err = fmt.Errorf("tune: backend %q: %w", config, err)
+			}
+		}()
+		err = withoutStdout(func() error {
+			var err error
+			b, err = backends.NewWithConfig(config)
+			return err
+		})
+		return b, err
+	}
+}
+
+// withoutStdout runs fn with os.Stdout sent to the null device: GoMLX v0.26.0's pure-Go
+// backend prints its parallelism setting with fmt.Printf. Run makes the backends before its
+// workers start.
+func withoutStdout(fn func() error) error {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return fn()
+	}
+	defer null.Close()
+	saved := os.Stdout
+	os.Stdout = null
+	defer func() { os.Stdout = saved }()
+	return fn()
+}
