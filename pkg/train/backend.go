@@ -43,7 +43,7 @@ func NewBackend(w io.Writer) (backends.Backend, string, error) {
 // chooseBackend implements NewBackend; openXLA opens the XLA backend.
 func chooseBackend(openXLA func() (backends.Backend, error)) (backends.Backend, string, error) {
 	if config, ok := os.LookupEnv(backends.ConfigEnvVar); ok && config != "" {
-		b, err := newWithConfig(config)
+		b, err := BackendFromConfig(config)
 		if err != nil {
 			return nil, "", fmt.Errorf("train: backend from $%s=%q: %w", backends.ConfigEnvVar, config, err)
 		}
@@ -59,16 +59,17 @@ func chooseBackend(openXLA func() (backends.Backend, error)) (backends.Backend, 
 	if runtime.NumCPU() <= smallMachineCPUs {
 		config += ":parallelism=-1"
 	}
-	b, err := newWithConfig(config)
+	b, err := BackendFromConfig(config)
 	if err != nil {
 		return nil, "", fmt.Errorf("train: backend %q: %w", config, err)
 	}
 	return b, fmt.Sprintf("backend: %s with %q, %d CPUs (%s)", b.Name(), config, runtime.NumCPU(), why), nil
 }
 
-// newWithConfig is backends.NewWithConfig with its panics (unknown backend) turned into
+// BackendFromConfig makes the backend of a GoMLX configuration string such as
+// "go:parallelism=-1": backends.NewWithConfig with its panics (unknown backend) turned into
 // errors and with the pure-Go backend's own "parallelism set to" line kept off stdout.
-func newWithConfig(config string) (b backends.Backend, err error) {
+func BackendFromConfig(config string) (b backends.Backend, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)

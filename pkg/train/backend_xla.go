@@ -9,5 +9,5 @@ import (
 
 // newXLA opens the XLA backend with its default (CPU or GPU) plugin.
 func newXLA() (backends.Backend, error) {
-	return newWithConfig(xla.BackendName)
+	return BackendFromConfig(xla.BackendName)
 }

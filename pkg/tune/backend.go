@@ -42,35 +42,11 @@ func DefaultBackends() BackendFunc {
 // ConfigBackends makes each worker's backend from a GoMLX backend configuration string such
 // as SingleThreadedConfig or "go:parallelism=-1".
 func ConfigBackends(config string) BackendFunc {
-	return func() (b backends.Backend, err error) {
-		defer func() { // unknown backends panic
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%v", r)
-			}
-			if err != nil {
-				err = fmt.Errorf("tune: backend %q: %w", config, err)
-			}
-		}()
-		err = withoutStdout(func() error {
-			var err error
-			b, err = backends.NewWithConfig(config)
-			return err
-		})
-		return b, err
+	return func() (backends.Backend, error) {
+		b, err := train.BackendFromConfig(config)
+		if err != nil {
+			return nil, fmt.Errorf("tune: backend %q: %w", config, err)
+		}
+		return b, nil
 	}
-}
-
-// withoutStdout runs fn with os.Stdout sent to the null device: GoMLX v0.26.0's pure-Go
-// backend prints its parallelism setting with fmt.Printf. Run makes the backends before its
-// workers start.
-func withoutStdout(fn func() error) error {
-	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return fn()
-	}
-	defer null.Close()
-	saved := os.Stdout
-	os.Stdout = null
-	defer func() { os.Stdout = saved }()
-	return fn()
 }
