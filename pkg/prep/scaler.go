@@ -1,11 +1,12 @@
 package prep
 
 import (
+	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 )
 
 // MinMax is a per-feature min-max scaler, fitted over a whole dataset as Spark's MinMaxScaler
@@ -86,34 +87,10 @@ func LoadMinMax(path string) (*MinMax, error) {
 	return &m, nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it into place.
+// writeFileAtomic writes data to path so that a crash never leaves a partial file.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, data); err != nil {
 		return fmt.Errorf("prep: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("prep: write %s: %w", path, firstErr(werr, cerr))
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("prep: %w", err)
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
 	}
 	return nil
 }

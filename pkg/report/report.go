@@ -5,12 +5,13 @@
 package report
 
 import (
+	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+
 	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
@@ -63,23 +64,8 @@ func Write(path string, d *Demo) error {
 	if err := page.Execute(&buf, view(d)); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("report: %w", err)
-	}
-	_, werr := f.Write(buf.Bytes())
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("report: write %s: %w", path, werr)
 	}
 	return nil
 }

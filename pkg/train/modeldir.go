@@ -1,6 +1,8 @@
 package train
 
 import (
+	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -120,26 +122,8 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("train: encode %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("train: write %s: %w", path, err)
-	}
-	_, err = tmp.Write(append(data, '\n'))
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("train: write %s: %w", path, err)
+	if err := atomicfile.WriteFile(path, append(data, '\n')); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	return nil
 }

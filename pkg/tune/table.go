@@ -1,11 +1,12 @@
 package tune
 
 import (
+	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+
 	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -125,26 +126,10 @@ func WriteOutputs(dir string, results []Result) ([]Result, error) {
 	return ranked, nil
 }
 
-// writeAtomic writes path through a temporary file in the same directory, synced and renamed
-// into place when write succeeds.
+// writeAtomic writes path so that a crash never leaves a partial file under its name.
 func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("tune: write %s: %w", path, err)
-	}
-	err = write(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("tune: write %s: %w", path, err)
+	if err := atomicfile.Write(path, write); err != nil {
+		return fmt.Errorf("tune: %w", err)
 	}
 	return nil
 }
