@@ -39,4 +39,7 @@ if command -v npm >/dev/null; then
     fi
   fi
 fi
+# Jupyter (nbconvert), GoNB and goimports: the notebooks run as tests.
+scripts/install-notebooks.sh
+
 echo "install-deps: done"

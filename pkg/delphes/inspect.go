@@ -99,7 +99,7 @@ func List(path string) (l *Listing, err error) {
 func leafTypes(b rtree.Branch) string {
 	var ts []string
 	for _, lf := range b.Leaves() {
-		ts = append(ts, lf.TypeName())
+		ts = append(ts, leafType(lf))
 	}
 	return strings.Join(ts, ",")
 }
@@ -132,4 +132,14 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// leafType names a leaf's Go type, or its ROOT class where go-hep cannot type it.
+func leafType(lf rtree.Leaf) (name string) {
+	defer func() {
+		if recover() != nil {
+			name = lf.Class()
+		}
+	}()
+	return lf.TypeName()
 }
