@@ -42,4 +42,7 @@ fi
 # Jupyter (nbconvert), GoNB and goimports: the notebooks run as tests.
 scripts/install-notebooks.sh
 
+# PyTorch (Debian python3-torch) for the smoke test of the cross-framework comparison in bench/.
+scripts/install-bench.sh
+
 echo "install-deps: done"

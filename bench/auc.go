@@ -1,0 +1,203 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+// AUCJob configures CompareAUC.
+type AUCJob struct {
+	Torch   *Torch
+	Backend backends.Backend // nil: train.NewBackend
+	Model   models.Kind
+	Options train.Options // both sides use its epochs, batch size, learning rate and seed
+	Train   train.Data
+	Test    train.Data
+	WorkDir string // receives the exported data and our model directory (must not hold a model)
+	Threads int    // PyTorch threads; 0: 2
+	Log     io.Writer
+}
+
+// AUCSide is one framework's result.
+type AUCSide struct {
+	AUC      []float64 // one-vs-rest per class (evaluate.ClassNames order)
+	Accuracy float64
+	Loss     []float64 // training loss per epoch
+	Seconds  float64   // training time
+	Detail   string
+}
+
+// AUCReport is the result of CompareAUC.
+type AUCReport struct {
+	Model            models.Kind
+	Epochs           int
+	TrainRows, Test  int
+	SeqLen           int
+	Ours, Torch      AUCSide
+	LoadAfterOurs    [3]float64
+	LoadAfterPyTorch [3]float64
+}
+
+type torchTrain struct {
+	AUC           []float64 `json:"auc"`
+	Accuracy      float64   `json:"accuracy"`
+	Loss          []float64 `json:"loss"`
+	TrainSeconds  float64   `json:"train_seconds"`
+	TestRows      int       `json:"test_rows"`
+	GRUImpl       string    `json:"gru_impl"`
+	Threads       int       `json:"threads"`
+	FlushDenormal bool      `json:"flush_denormal"`
+	Version       string    `json:"torch"`
+	OMPWait       string    `json:"omp_wait_policy"`
+}
+
+// CompareAUC trains our classifier (train.Train, validation on the test set) and its PyTorch
+// twin on the same rows with the same options, predicts the test set with both and returns
+// the one-vs-rest AUC per class of each.
+func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
+	if job.Torch == nil {
+		return nil, fmt.Errorf("bench: AUC comparison needs a Torch")
+	}
+	if job.Log == nil {
+		job.Log = io.Discard
+	}
+	if job.Threads <= 0 {
+		job.Threads = 2
+	}
+	cfg := models.DefaultConfig(job.Model)
+	rep := &AUCReport{Model: job.Model, Epochs: job.Options.Epochs, TrainRows: len(job.Train.Labels),
+		Test: len(job.Test.Labels), SeqLen: job.Train.SeqLen}
+	if !cfg.UsesSequence() {
+		rep.SeqLen = 0
+	}
+	trainDir, testDir := filepath.Join(job.WorkDir, "train"), filepath.Join(job.WorkDir, "test")
+	if err := ExportData(job.Train, trainDir); err != nil {
+		return nil, err
+	}
+	if err := ExportData(job.Test, testDir); err != nil {
+		return nil, err
+	}
+	trainSrc, err := train.NewMemorySource(job.Train)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	testSrc, err := train.NewMemorySource(job.Test)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	backend := job.Backend
+	if backend == nil {
+		if backend, _, err = train.NewBackend(nil); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+	}
+	modelDir := filepath.Join(job.WorkDir, "model")
+	fmt.Fprintf(job.Log, "bench: training ours (%s, %d rows, %d epochs)\n", job.Model, rep.TrainRows, rep.Epochs)
+	start := time.Now()
+	hist, err := train.Train(ctx, train.Job{Dir: modelDir, Model: cfg, Options: job.Options,
+		Train: trainSrc, Validation: testSrc, Backend: backend, Log: job.Log})
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	rep.Ours.Seconds = time.Since(start).Seconds()
+	rep.Ours.Loss = hist.Loss
+	probs, err := train.Predict(modelDir, backend, job.Test)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	if rep.Ours.AUC, rep.Ours.Accuracy, err = scoreProbs(probs, job.Test.Labels); err != nil {
+		return nil, err
+	}
+	rep.Ours.Detail = "pure-Go GoMLX, " + backend.Name()
+	rep.LoadAfterOurs = LoadAverage()
+
+	fmt.Fprintf(job.Log, "bench: training the PyTorch twin\n")
+	o := job.Options
+	res, err := runTwin[torchTrain](ctx, job.Torch, "train", "--model", string(job.Model), "--train", trainDir,
+		"--test", testDir, "--epochs", strconv.Itoa(o.Epochs), "--batch", strconv.Itoa(o.BatchSize),
+		"--lr", strconv.FormatFloat(o.LearningRate, 'g', -1, 64), "--seed", strconv.FormatInt(o.Seed, 10),
+		"--threads", strconv.Itoa(job.Threads))
+	if err != nil {
+		return nil, err
+	}
+	t := res[0]
+	if len(t.AUC) != models.NumClasses || t.TestRows != rep.Test {
+		return nil, fmt.Errorf("bench: torch_twin.py train answered %d AUCs for %d test rows, want %d for %d",
+			len(t.AUC), t.TestRows, models.NumClasses, rep.Test)
+	}
+	rep.Torch = AUCSide{AUC: t.AUC, Accuracy: t.Accuracy, Loss: t.Loss, Seconds: t.TrainSeconds,
+		Detail: fmt.Sprintf("torch %s, %d threads, flush-denormal %v, OMP_WAIT_POLICY=%s", t.Version, t.Threads, t.FlushDenormal, t.OMPWait)}
+	if t.GRUImpl != "" {
+		rep.Torch.Detail += ", GRU " + t.GRUImpl
+	}
+	rep.LoadAfterPyTorch = LoadAverage()
+	return rep, nil
+}
+
+// scoreProbs returns the one-vs-rest AUC per class and the accuracy of probabilities [N, 3].
+func scoreProbs(probs []float32, labels []int) ([]float64, float64, error) {
+	p := make([]float64, len(probs))
+	for i, v := range probs {
+		p[i] = float64(v)
+	}
+	rocs, err := evaluate.OneVsRestAll(p, models.NumClasses, labels)
+	if err != nil {
+		return nil, 0, fmt.Errorf("bench: %w", err)
+	}
+	aucs := make([]float64, len(rocs))
+	for c, r := range rocs {
+		aucs[c] = r.AUC()
+	}
+	hits := 0
+	for i, l := range labels {
+		best := 0
+		for c := 1; c < models.NumClasses; c++ {
+			if p[i*models.NumClasses+c] > p[i*models.NumClasses+best] {
+				best = c
+			}
+		}
+		if best == l {
+			hits++
+		}
+	}
+	return aucs, float64(hits) / float64(len(labels)), nil
+}
+
+// WriteTable prints both AUC tables side by side with the differences (ours - PyTorch).
+func (r *AUCReport) WriteTable(w io.Writer) error {
+	seq := ""
+	if r.SeqLen > 0 {
+		seq = fmt.Sprintf(", %d particles", r.SeqLen)
+	}
+	fmt.Fprintf(w, "%s classifier: %d training rows, %d test rows%s, %d epochs\n", r.Model, r.TrainRows, r.Test, seq, r.Epochs)
+	fmt.Fprintf(w, "ours:    %s; trained in %.1f s; load after %s\n", r.Ours.Detail, r.Ours.Seconds, fmtLoad(r.LoadAfterOurs))
+	fmt.Fprintf(w, "pytorch: %s; trained in %.1f s; load after %s\n", r.Torch.Detail, r.Torch.Seconds, fmtLoad(r.LoadAfterPyTorch))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "class\tAUC ours\tAUC pytorch\tours - pytorch\t")
+	names := evaluate.ClassNames()
+	for c := range r.Ours.AUC {
+		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%+.4f\t\n", names[c], r.Ours.AUC[c], r.Torch.AUC[c], r.Ours.AUC[c]-r.Torch.AUC[c])
+	}
+	fmt.Fprintf(tw, "accuracy\t%.4f\t%.4f\t%+.4f\t\n", r.Ours.Accuracy, r.Torch.Accuracy, r.Ours.Accuracy-r.Torch.Accuracy)
+	fmt.Fprintf(tw, "final train loss\t%.4f\t%.4f\t%+.4f\t\n", last(r.Ours.Loss), last(r.Torch.Loss), last(r.Ours.Loss)-last(r.Torch.Loss))
+	return tw.Flush()
+}
+
+func last(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	return v[len(v)-1]
+}

@@ -1,0 +1,237 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+// needTorch returns a Torch over /usr/bin/python3, or skips when it cannot import torch.
+func needTorch(t *testing.T) *Torch {
+	t.Helper()
+	tw, err := NewTorch("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tw.Close() })
+	if _, err := tw.Check(context.Background()); err != nil {
+		t.Skipf("PyTorch comparison skipped: %v", err)
+	}
+	return tw
+}
+
+// toyData is n rows whose label shifts the features, with sequences of seqLen particles of
+// which some rows carry all-zero (masked) steps in the middle and at the end.
+func toyData(n, seqLen int, seed uint64) train.Data {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	d := train.Data{SeqLen: seqLen}
+	for i := 0; i < n; i++ {
+		l := rng.IntN(models.NumClasses)
+		d.Labels = append(d.Labels, l)
+		for f := 0; f < models.NumHLF; f++ {
+			d.HLF = append(d.HLF, float32(rng.NormFloat64()+float64(l)*0.5))
+		}
+		for s := 0; s < seqLen; s++ {
+			masked := s == seqLen-1 || (i%3 == 0 && s == 1)
+			for f := 0; f < models.NumFeatures; f++ {
+				v := float32(0)
+				if !masked {
+					v = float32(rng.NormFloat64() + float64(l)*0.3)
+				}
+				d.Seq = append(d.Seq, v)
+			}
+		}
+	}
+	return d
+}
+
+func TestExportData(t *testing.T) {
+	d := toyData(5, 3, 1)
+	dir := filepath.Join(t.TempDir(), "x")
+	if err := ExportData(d, dir); err != nil {
+		t.Fatal(err)
+	}
+	var meta ExportMeta
+	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &meta); err != nil {
+		t.Fatal(err)
+	}
+	if want := (ExportMeta{Rows: 5, SeqLen: 3, HLF: true, Seq: true}); meta != want {
+		t.Errorf("meta = %+v, want %+v", meta, want)
+	}
+	for _, tc := range []struct {
+		file string
+		want []float32
+	}{{"hlf.f32", d.HLF}, {"seq.f32", d.Seq}} {
+		t.Run(tc.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) != 4*len(tc.want) {
+				t.Fatalf("%d bytes, want %d", len(b), 4*len(tc.want))
+			}
+			for i, w := range tc.want {
+				if g := math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])); g != w {
+					t.Fatalf("value %d = %v, want %v", i, g, w)
+				}
+			}
+		})
+	}
+	lb, err := os.ReadFile(filepath.Join(dir, "labels.i32"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range d.Labels {
+		if g := int(int32(binary.LittleEndian.Uint32(lb[4*i:]))); g != l {
+			t.Errorf("label %d = %d, want %d", i, g, l)
+		}
+	}
+	bad := d
+	bad.HLF = bad.HLF[:3]
+	if err := ExportData(bad, filepath.Join(t.TempDir(), "bad")); err == nil || !strings.Contains(err.Error(), "high-level values") {
+		t.Errorf("short HLF: error %v", err)
+	}
+}
+
+// TestCompareSpeedSmoke runs the speed comparison end to end at tiny sizes: both sides run
+// and their results parse. It asserts no speed.
+func TestCompareSpeedSmoke(t *testing.T) {
+	tw := needTorch(t)
+	w := Window{MinTime: time.Millisecond, MinSteps: 1, MaxSteps: 2, Warmup: 1}
+	rep, err := CompareSpeed(context.Background(), SpeedOptions{Torch: tw, SeqLens: []int{4}, Batch: 16,
+		Window: w, LongWindow: w, LongSeq: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 2 {
+		t.Fatalf("%d rows, want hlf and particle: %+v", len(rep.Rows), rep.Rows)
+	}
+	for _, r := range rep.Rows {
+		if len(r.Torch) != 2 || r.Torch[0].Threads != 2 || r.Torch[1].Threads != 1 {
+			t.Fatalf("%s seq %d: PyTorch timings %+v, want 2 and 1 threads", r.Model, r.SeqLen, r.Torch)
+		}
+		if !(r.Ours.RowsPerSec > 0 && r.BestTorch().RowsPerSec > 0 && r.Torch[1].Steps >= 1) {
+			t.Errorf("%s seq %d: rates %+v / %+v", r.Model, r.SeqLen, r.Ours, r.Torch)
+		}
+		if r.Ratio() != r.Ours.RowsPerSec/max(r.Torch[0].RowsPerSec, r.Torch[1].RowsPerSec) {
+			t.Errorf("ratio %v is not against the fastest PyTorch %+v", r.Ratio(), r.Torch)
+		}
+		if !strings.Contains(r.TorchTag, "flush-denormal true") {
+			t.Errorf("PyTorch ran without flush-denormal: %s", r.TorchTag)
+		}
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "ours/best pt") || !strings.Contains(buf.String(), "particle") {
+		t.Errorf("table:\n%s", buf.String())
+	}
+}
+
+// TestCompareAUCSmoke trains both sides for one epoch on toy data and checks the results
+// parse and lie in [0, 1], for each classifier (the sequences hold masked steps in the middle,
+// so the twin must pick its exact masking loop).
+func TestCompareAUCSmoke(t *testing.T) {
+	tw := needTorch(t)
+	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive} {
+		t.Run(string(kind), func(t *testing.T) {
+			opts := train.DefaultOptions()
+			opts.Epochs, opts.BatchSize = 1, 32
+			rep, err := CompareAUC(context.Background(), AUCJob{Torch: tw, Model: kind, Options: opts,
+				Train: toyData(96, 4, 1), Test: toyData(60, 4, 2), WorkDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, side := range []AUCSide{rep.Ours, rep.Torch} {
+				if len(side.AUC) != models.NumClasses || len(side.Loss) != 1 {
+					t.Fatalf("side %+v", side)
+				}
+				for _, a := range side.AUC {
+					if !(a >= 0 && a <= 1) {
+						t.Errorf("AUC %v outside [0, 1]: %+v", a, side)
+					}
+				}
+			}
+			if kind != models.KindHLF && !strings.Contains(rep.Torch.Detail, "GRU loop") {
+				t.Errorf("twin masking: %s, want the loop (masked steps in the middle)", rep.Torch.Detail)
+			}
+			var buf bytes.Buffer
+			if err := rep.WriteTable(&buf); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), "wjets") {
+				t.Errorf("table:\n%s", buf.String())
+			}
+		})
+	}
+}
+
+// TestTwinAUCAgreesWithEvaluate checks the twin's numpy AUC against package evaluate's on the
+// twin's own test probabilities.
+func TestTwinAUCAgreesWithEvaluate(t *testing.T) {
+	tw := needTorch(t)
+	dir := t.TempDir()
+	test := toyData(200, 3, 2)
+	if err := ExportData(toyData(200, 3, 1), filepath.Join(dir, "train")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ExportData(test, filepath.Join(dir, "test")); err != nil {
+		t.Fatal(err)
+	}
+	probsFile := filepath.Join(dir, "probs.f32")
+	res, err := runTwin[torchTrain](context.Background(), tw, "train", "--model", "hlf", "--epochs", "2",
+		"--train", filepath.Join(dir, "train"), "--test", filepath.Join(dir, "test"), "--probs", probsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(probsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := make([]float32, len(b)/4)
+	for i := range probs {
+		probs[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	aucs, acc, err := scoreProbs(probs, test.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, want := range res[0].AUC {
+		if math.Abs(aucs[c]-want) > 1e-3 {
+			t.Errorf("class %d: evaluate AUC %v, twin AUC %v", c, aucs[c], want)
+		}
+	}
+	if math.Abs(acc-res[0].Accuracy) > 1e-9 {
+		t.Errorf("accuracy: ours %v, twin %v", acc, res[0].Accuracy)
+	}
+	if res[0].AUC[0] < 0.6 {
+		t.Errorf("twin AUC %v on separable toy data: the twin did not learn", res[0].AUC)
+	}
+}
+
+func TestCheckMissingTorch(t *testing.T) {
+	tw, err := NewTorch(filepath.Join(t.TempDir(), "no-python"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tw.Close()
+	if _, err := tw.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "install-bench.sh") {
+		t.Errorf("Check with a missing interpreter: error %v, want one naming scripts/install-bench.sh", err)
+	}
+}

@@ -1,0 +1,197 @@
+// Command torchcompare compares our classifiers with PyTorch twins on this CPU.
+//
+//	torchcompare speed [--seq-lens 50,200,801] [--min-time 5s]
+//	torchcompare auc --prep DIR --model hlf [--epochs 5] [--max-particles 50]
+//
+// Run it with GOMLX_BACKEND=go:parallelism=-1; PyTorch comes from /usr/bin/python3
+// (scripts/install-bench.sh installs Debian's python3-torch).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/godltrigger/godltrigger/bench"
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "torchcompare:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: torchcompare speed|auc [flags]
+
+speed: times training of the HLF classifier and of the particle GRU (batch 128, Adam) on the
+       pure-Go GoMLX backend and of their PyTorch twins (2 and 1 threads), case by case in one
+       run, and prints rows/s and the ratios ours / PyTorch per case with the load average.
+auc:   trains our classifier and its twin on the same prepared dataset with the same options,
+       predicts the test set with both and prints the one-vs-rest AUC per class and the
+       differences.
+
+Examples:
+  GOMLX_BACKEND=go:parallelism=-1 torchcompare speed
+  GOMLX_BACKEND=go:parallelism=-1 torchcompare auc --prep prepared --model hlf --epochs 5
+`
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(os.Stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "speed":
+		return runSpeed(ctx, args[1:])
+	case "auc":
+		return runAUC(ctx, args[1:])
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown mode %q", args[0])
+}
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage, "\nflags of ", name, ":\n")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func runSpeed(ctx context.Context, args []string) error {
+	fs := newFlags("speed")
+	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
+	modelsFlag := fs.String("models", "hlf,particle", "classifiers to time (`LIST` of hlf, particle, inclusive)")
+	seqLens := fs.String("seq-lens", "50,200,801", "sequence lengths of the GRU cases (`LIST`)")
+	normal, long, longSeq := bench.DefaultWindows()
+	minTime := fs.Duration("min-time", normal.MinTime, "timed `duration` per case at least")
+	minSteps := fs.Int("min-steps", normal.MinSteps, "timed steps per case at least")
+	longSteps := fs.Int("long-steps", long.MaxSteps, "timed steps of the cases of at least --long-seq particles")
+	fs.IntVar(&longSeq, "long-seq", longSeq, "sequence length from which --long-steps applies")
+	threads := fs.String("threads", "2,1", "PyTorch thread counts (`LIST`); ratios are taken against the fastest")
+	gruImpl := fs.String("gru-impl", "fused", "PyTorch GRU masking: fused (no masking, same arithmetic), packed or loop")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	tw, err := openTorch(ctx, *python)
+	if err != nil {
+		return err
+	}
+	defer tw.Close()
+	o := bench.SpeedOptions{Torch: tw, GRUImpl: *gruImpl, Log: os.Stderr, LongSeq: longSeq,
+		Window:     bench.Window{MinTime: *minTime, MinSteps: *minSteps, Warmup: normal.Warmup},
+		LongWindow: bench.Window{MinSteps: *longSteps, MaxSteps: *longSteps, Warmup: long.Warmup}}
+	for _, m := range strings.Split(*modelsFlag, ",") {
+		o.Models = append(o.Models, models.Kind(strings.TrimSpace(m)))
+	}
+	if o.Threads, err = parseInts(*threads); err != nil {
+		return err
+	}
+	if o.SeqLens, err = parseInts(*seqLens); err != nil {
+		return err
+	}
+	rep, err := bench.CompareSpeed(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("load average after the run: %v\n", bench.LoadAverage())
+	return rep.WriteTable(os.Stdout)
+}
+
+func runAUC(ctx context.Context, args []string) error {
+	fs := newFlags("auc")
+	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
+	prep := fs.String("prep", "", "prepared dataset `DIR` (output of 'dltrigger prepare'; required)")
+	kind := fs.String("model", "hlf", "classifier `KIND`: hlf, particle or inclusive")
+	def := train.DefaultOptions()
+	epochs := fs.Int("epochs", def.Epochs, "training epochs")
+	seed := fs.Int64("seed", def.Seed, "seed of the weights and the data order")
+	maxParticles := fs.Int("max-particles", 50, "particle rows kept per event")
+	maxRows := fs.Int("max-rows", 0, "use at most this many training rows (0: all)")
+	threads := fs.Int("threads", 2, "PyTorch threads")
+	work := fs.String("work", "", "work `DIR` for the exported data and our model (default: a temporary one, removed)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *prep == "" {
+		fs.Usage()
+		return fmt.Errorf("--prep is required")
+	}
+	tw, err := openTorch(ctx, *python)
+	if err != nil {
+		return err
+	}
+	defer tw.Close()
+	k := models.Kind(*kind)
+	if err := models.DefaultConfig(k).Validate(); err != nil {
+		return err
+	}
+	trainData, testData, err := bench.LoadPrepared(*prep, k, *maxParticles)
+	if err != nil {
+		return err
+	}
+	if *maxRows > 0 {
+		trainData = bench.Head(trainData, *maxRows)
+	}
+	dir := *work
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "torchcompare-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	opts := def
+	opts.Epochs, opts.Seed = *epochs, *seed
+	if models.DefaultConfig(k).UsesSequence() {
+		opts.MaxParticles = *maxParticles
+	}
+	start := time.Now()
+	rep, err := bench.CompareAUC(ctx, bench.AUCJob{Torch: tw, Model: k, Options: opts, Train: trainData,
+		Test: testData, WorkDir: dir, Threads: *threads, Log: os.Stderr})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("prepared data: %s (%.0f s in all)\n", *prep, time.Since(start).Seconds())
+	return rep.WriteTable(os.Stdout)
+}
+
+func openTorch(ctx context.Context, python string) (*bench.Torch, error) {
+	tw, err := bench.NewTorch(python)
+	if err != nil {
+		return nil, err
+	}
+	version, err := tw.Check(ctx)
+	if err != nil {
+		tw.Close()
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "torchcompare: %s (%s)\n", version, python)
+	return tw, nil
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad number %q in %q", f, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -1,0 +1,351 @@
+#!/usr/bin/python3
+"""PyTorch twins of the three classifiers of package models, for cross-framework comparisons.
+
+Same shapes and initialisations as the Go models: Dense kernels Glorot-uniform, biases zero; the
+GRU is Keras's reset_after variant (PyTorch's nn.GRU computes the same gates; its weight rows are
+[r; z; n] where Keras's kernel columns are [z, r, h]), with one Glorot-uniform [19, 50] input
+kernel and one orthogonal [50, 50] recurrent kernel per gate, as in pkg/models. Training: Adam
+(lr 1e-3, betas 0.9/0.999, eps 1e-7), categorical cross-entropy on logits, batch 128, 2 threads,
+denormals flushed to zero (torch.set_flush_denormal(True)), OMP_WAIT_POLICY=PASSIVE unless set.
+
+Masking (Keras Masking(0): a timestep whose 19 features are all 0 carries the state unchanged):
+  --gru-impl fused   nn.GRU over every step, no masking: the same arithmetic as the unrolled Go
+                     graph; exact only when no timestep is all zeros.
+  --gru-impl packed  pack_padded_sequence: exact when the masked steps are trailing padding.
+  --gru-impl loop    a step-by-step loop that carries the state where a step is masked: exact
+                     for any mask, slower (Python per step).
+  --gru-impl auto    (train mode) the fastest exact one for the data: fused when nothing is
+                     masked, packed when all masked steps are trailing, loop otherwise.
+
+Modes (each prints JSON, one object per line, on stdout):
+  speed  synthetic batches (sequence lengths drawn from S/4..S, zero-padded as in the Go
+         benchmark); prints {"model", "seq_len", "rows_per_s", ...} per case.
+  train  reads datasets exported by the Go side (bench.ExportData: meta.json, hlf.f32, seq.f32,
+         labels.i32), trains, predicts the test set and prints the one-vs-rest AUC per class.
+
+Usage:
+  torch_twin.py speed --model hlf
+  torch_twin.py speed --model particle --seq-lens 50,200,801 --min-time 5
+  torch_twin.py train --model hlf --train DIR --test DIR --epochs 5
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+# OpenMP's default spin-waiting makes a 2-thread PyTorch ~10x slower when another process
+# holds one of the cores (measured on this 2-core shared machine); passive waiting keeps it
+# fast. libgomp reads this when torch loads it, so it is set before the import.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+NUM_HLF, NUM_FEATURES, NUM_CLASSES = 14, 19, 3
+CLASSES = ["qcd", "ttbar", "wjets"]
+
+
+def glorot_(w):
+    torch.nn.init.xavier_uniform_(w)
+    return w
+
+
+class GRU(torch.nn.Module):
+    """Keras GRU(units, reset_after=True) after Masking(0); returns the last state [B, H]."""
+
+    def __init__(self, features, units, impl):
+        super().__init__()
+        self.units, self.impl = units, impl
+        self.gru = torch.nn.GRU(features, units, batch_first=True)
+        with torch.no_grad():
+            for g in range(3):  # PyTorch's gate blocks r, z, n; each initialised as one Go gate
+                blk = slice(g * units, (g + 1) * units)
+                glorot_(self.gru.weight_ih_l0[blk])  # [H, F]: Glorot limit sqrt(6/(F+H)) as Go's [F, H]
+                torch.nn.init.orthogonal_(self.gru.weight_hh_l0[blk])
+            self.gru.bias_ih_l0.zero_()
+            self.gru.bias_hh_l0.zero_()
+
+    def forward(self, x, mask=None, lengths=None, impl=None):
+        impl = impl or self.impl
+        if impl == "fused":
+            _, h = self.gru(x)
+            return h[0]
+        if impl == "packed":
+            packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            _, h = self.gru(packed)
+            return h[0]
+        if impl == "loop":
+            return self.loop(x, mask)
+        raise ValueError(f"torch_twin: unknown GRU implementation {impl!r}")
+
+    def loop(self, x, mask):
+        g = self.gru
+        H = self.units
+        gi = torch.nn.functional.linear(x, g.weight_ih_l0, g.bias_ih_l0)  # [B, S, 3H], all steps at once
+        h = x.new_zeros(x.shape[0], H)
+        for t in range(x.shape[1]):
+            gh = torch.nn.functional.linear(h, g.weight_hh_l0, g.bias_hh_l0)
+            i_r, i_z, i_n = gi[:, t].split(H, dim=1)
+            h_r, h_z, h_n = gh.split(H, dim=1)
+            r = torch.sigmoid(i_r + h_r)
+            z = torch.sigmoid(i_z + h_z)
+            n = torch.tanh(i_n + r * h_n)
+            nxt = n + z * (h - n)
+            h = torch.where(mask[:, t, None], nxt, h)
+        return h
+
+
+def dense(i, o):
+    lin = torch.nn.Linear(i, o)
+    with torch.no_grad():
+        glorot_(lin.weight)
+        lin.bias.zero_()
+    return lin
+
+
+class Twin(torch.nn.Module):
+    """The classifier of one kind: hlf, particle or inclusive (see pkg/models)."""
+
+    def __init__(self, kind, impl="fused"):
+        super().__init__()
+        self.kind = kind
+        if kind == "hlf":
+            sizes = [NUM_HLF, 50, 20, 10]
+            self.hidden = torch.nn.ModuleList(dense(a, b) for a, b in zip(sizes, sizes[1:]))
+            self.out = dense(10, NUM_CLASSES)
+        elif kind == "particle":
+            self.gru = GRU(NUM_FEATURES, 50, impl)
+            self.out = dense(50, NUM_CLASSES)
+        elif kind == "inclusive":
+            self.gru = GRU(NUM_FEATURES, 50, impl)
+            self.drop_gru = torch.nn.Dropout(0.2)
+            self.drop_hlf = torch.nn.Dropout(0.2)
+            self.hidden = torch.nn.ModuleList([dense(50 + NUM_HLF, 25)])
+            self.out = dense(25, NUM_CLASSES)
+        else:
+            raise ValueError(f"torch_twin: unknown model {kind!r} (want hlf, particle or inclusive)")
+
+    def forward(self, hlf=None, seq=None, mask=None, lengths=None, impl=None):
+        if self.kind == "hlf":
+            x = hlf
+            for lin in self.hidden:
+                x = torch.relu(lin(x))
+            return self.out(x)
+        h = self.gru(seq, mask, lengths, impl)
+        if self.kind == "particle":
+            return self.out(h)
+        x = torch.cat([self.drop_gru(h), self.drop_hlf(hlf)], dim=1)
+        return self.out(torch.relu(self.hidden[0](x)))
+
+
+def setup(threads, seed):
+    torch.set_num_threads(threads)
+    ftz = torch.set_flush_denormal(True)
+    torch.manual_seed(seed)
+    return ftz
+
+
+def adam(net, lr):
+    return torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-7)
+
+
+def seq_inputs(seq):
+    """Mask [B, S] (a step is kept when any feature differs from 0) and true lengths (the last
+    kept step + 1; equal to the number of kept steps when all masked steps are trailing)."""
+    mask = (seq != 0).any(dim=2)
+    S = seq.shape[1]
+    idx = torch.arange(1, S + 1).expand_as(mask)
+    lengths = (idx * mask).max(dim=1).values
+    return mask, lengths
+
+
+def choose_impl(masks):
+    """The fastest exact GRU implementation for boolean masks [N, S] (numpy)."""
+    if masks.all():
+        return "fused"
+    kept = masks.sum(axis=1)
+    trailing = all(m[:k].all() for m, k in zip(masks, kept))
+    if trailing and (kept > 0).all():
+        return "packed"
+    return "loop"
+
+
+def batch_inputs(kind, hlf, seq, impl):
+    kw = {}
+    if kind in ("hlf", "inclusive"):
+        kw["hlf"] = hlf
+    if kind in ("particle", "inclusive"):
+        kw["seq"] = seq
+        if impl in ("packed", "loop"):
+            kw["mask"], kw["lengths"] = seq_inputs(seq)
+    return kw
+
+
+def speed(a):
+    ftz = setup(a.threads, a.seed)
+    rng = np.random.default_rng(a.seed)
+    lens = [1] if a.model == "hlf" else [int(s) for s in a.seq_lens.split(",")]
+    for S in lens:
+        net = Twin(a.model, a.gru_impl)
+        opt = adam(net, a.lr)
+        lossf = torch.nn.CrossEntropyLoss()
+        batches = []
+        for _ in range(2):
+            y = torch.tensor(rng.integers(0, NUM_CLASSES, size=a.batch))
+            hlf = torch.tensor(rng.random((a.batch, NUM_HLF)), dtype=torch.float32)
+            seq = np.zeros((a.batch, S, NUM_FEATURES), dtype=np.float32)
+            for b, n in enumerate(rng.integers(S // 4, S + 1, size=a.batch)):
+                seq[b, :n] = rng.standard_normal((n, NUM_FEATURES))
+            batches.append((batch_inputs(a.model, hlf, torch.tensor(seq), a.gru_impl), y))
+
+        def step(i):
+            kw, y = batches[i % len(batches)]
+            opt.zero_grad()
+            loss = lossf(net(**kw), y)
+            loss.backward()
+            opt.step()
+            return loss.item()
+
+        for i in range(a.warmup):
+            step(i)
+        n, t0 = 0, time.perf_counter()
+        while n < a.min_steps or (time.perf_counter() - t0 < a.min_time and (a.max_steps <= 0 or n < a.max_steps)):
+            step(n)
+            n += 1
+        secs = time.perf_counter() - t0
+        emit({"model": a.model, "seq_len": S if a.model != "hlf" else 0, "rows_per_s": n * a.batch / secs,
+              "steps": n, "seconds": secs, "batch": a.batch, "gru_impl": a.gru_impl if a.model != "hlf" else "",
+              "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
+          "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
+
+
+def load(d):
+    with open(os.path.join(d, "meta.json")) as f:
+        meta = json.load(f)
+    n, S = meta["rows"], meta.get("seq_len", 0)
+    out = {"rows": n, "seq_len": S}
+    out["labels"] = np.fromfile(os.path.join(d, "labels.i32"), dtype="<i4").astype(np.int64)
+    if meta.get("hlf"):
+        out["hlf"] = np.fromfile(os.path.join(d, "hlf.f32"), dtype="<f4").reshape(n, NUM_HLF)
+    if meta.get("seq"):
+        out["seq"] = np.fromfile(os.path.join(d, "seq.f32"), dtype="<f4").reshape(n, S, NUM_FEATURES)
+    if len(out["labels"]) != n:
+        raise SystemExit(f"torch_twin: {d}: {len(out['labels'])} labels for {n} rows")
+    return out
+
+
+def auc(scores, positive):
+    """Area under the ROC curve: the Mann-Whitney statistic with average ranks for ties."""
+    order = np.argsort(scores, kind="mergesort")
+    s = scores[order]
+    ranks = np.empty(len(s), dtype=np.float64)
+    i = 0
+    while i < len(s):
+        j = i
+        while j + 1 < len(s) and s[j + 1] == s[i]:
+            j += 1
+        ranks[i:j + 1] = (i + j) / 2 + 1
+        i = j + 1
+    r = np.empty_like(ranks)
+    r[order] = ranks
+    p = positive.sum()
+    q = len(positive) - p
+    if p == 0 or q == 0:
+        return float("nan")
+    return float((r[positive].sum() - p * (p + 1) / 2) / (p * q))
+
+
+def tensors(data, kind, rows):
+    hlf = torch.from_numpy(data["hlf"][rows]) if "hlf" in data else None
+    seq = torch.from_numpy(data["seq"][rows]) if "seq" in data else None
+    return hlf, seq
+
+
+def train(a):
+    ftz = setup(a.threads, a.seed)
+    tr, te = load(a.train), load(a.test)
+    impl = a.gru_impl
+    if a.model != "hlf" and impl == "auto":
+        impls = {choose_impl((d["seq"] != 0).any(axis=2)) for d in (tr, te)}
+        impl = "loop" if "loop" in impls else ("packed" if "packed" in impls else "fused")
+    net = Twin(a.model, impl)
+    opt = adam(net, a.lr)
+    lossf = torch.nn.CrossEntropyLoss()
+    rng = np.random.default_rng(a.seed)
+    n = tr["rows"]
+    losses = []
+    t0 = time.perf_counter()
+    for _ in range(a.epochs):
+        net.train()
+        perm = rng.permutation(n)
+        total = 0.0
+        for s in range(0, n, a.batch):
+            rows = perm[s:s + a.batch]
+            hlf, seq = tensors(tr, a.model, rows)
+            y = torch.from_numpy(tr["labels"][rows])
+            opt.zero_grad()
+            loss = lossf(net(**batch_inputs(a.model, hlf, seq, impl)), y)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(rows)
+        losses.append(total / n)
+    train_secs = time.perf_counter() - t0
+    net.eval()
+    probs = []
+    with torch.no_grad():
+        for s in range(0, te["rows"], 512):
+            rows = np.arange(s, min(s + 512, te["rows"]))
+            hlf, seq = tensors(te, a.model, rows)
+            probs.append(torch.softmax(net(**batch_inputs(a.model, hlf, seq, impl)), dim=1).numpy())
+    probs = np.concatenate(probs).astype(np.float64)
+    labels = te["labels"]
+    aucs = [auc(probs[:, c], labels == c) for c in range(NUM_CLASSES)]
+    acc = float((probs.argmax(axis=1) == labels).mean())
+    if a.probs:
+        probs.astype("<f4").tofile(a.probs)
+    emit({"model": a.model, "classes": CLASSES, "auc": aucs, "accuracy": acc, "epochs": a.epochs,
+          "loss": losses, "train_rows": n, "test_rows": te["rows"], "seq_len": tr["seq_len"],
+          "gru_impl": impl if a.model != "hlf" else "", "train_seconds": train_secs,
+          "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
+          "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("mode", choices=["speed", "train"])
+    p.add_argument("--model", default="hlf", choices=["hlf", "particle", "inclusive"])
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--gru-impl", default=None, choices=["fused", "packed", "loop", "auto"],
+                   help="GRU masking implementation (speed: fused; train: auto)")
+    p.add_argument("--seq-lens", default="50,200,801", help="speed: comma-separated sequence lengths")
+    p.add_argument("--min-time", type=float, default=3.0, help="speed: seconds timed per case at least")
+    p.add_argument("--min-steps", type=int, default=3, help="speed: timed steps per case at least")
+    p.add_argument("--max-steps", type=int, default=0, help="speed: timed steps per case at most (0: no limit)")
+    p.add_argument("--warmup", type=int, default=1, help="speed: untimed steps first")
+    p.add_argument("--train", help="train: exported training set directory")
+    p.add_argument("--test", help="train: exported test set directory")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--probs", help="train: also write the test probabilities [N, 3] as little-endian float32")
+    a = p.parse_args(argv)
+    if a.mode == "speed":
+        a.gru_impl = a.gru_impl or "fused"
+        if a.gru_impl == "auto":
+            p.error("--gru-impl auto is for train mode")
+        speed(a)
+    else:
+        if not a.train or not a.test:
+            p.error("train mode needs --train and --test")
+        a.gru_impl = a.gru_impl or "auto"
+        train(a)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
