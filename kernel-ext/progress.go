@@ -107,7 +107,7 @@ func barHTML(s progress.State, done bool) string {
 	} else {
 		fmt.Fprintf(&b, `<span>%d %s</span>`, s.Done, escape(s.Unit))
 	}
-	fmt.Fprintf(&b, `<span style="color:#555">%s/s, %s`, rate(s.Rate()), s.Elapsed.Round(100*time.Millisecond))
+	fmt.Fprintf(&b, `<span style="color:#555">%s/s, %s`, progress.HumanRate(s.Rate()), s.Elapsed.Round(100*time.Millisecond))
 	if eta := s.ETA(); eta > 0 && !done {
 		fmt.Fprintf(&b, `, ETA %s`, eta.Round(time.Second))
 	}
@@ -116,15 +116,4 @@ func barHTML(s progress.State, done bool) string {
 	}
 	b.WriteString("</span></div>")
 	return b.String()
-}
-
-func rate(r float64) string {
-	switch {
-	case r >= 1e6:
-		return fmt.Sprintf("%.2fM", r/1e6)
-	case r >= 1e4:
-		return fmt.Sprintf("%.1fk", r/1e3)
-	default:
-		return fmt.Sprintf("%.0f", r)
-	}
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"go-hep.org/x/hep/groot/riofs"
 	"go-hep.org/x/hep/groot/rtree"
 )
 
@@ -67,42 +66,8 @@ func readNeeded(b *testing.B, path string) int64 {
 
 // readRtree reads the same branches with go-hep's rtree.Reader, the baseline.
 func readRtree(b *testing.B, path string) {
-	rf, err := riofs.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rf.Close()
-	tree, err := riofs.Get[rtree.Tree](rf, TreeName)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var ev Event
-	var counts [len(collections)]int32
-	var rvars []rtree.ReadVar
-	for i := range collections {
-		name := collections[i].name
-		if name == "Muon" {
-			name = "MuonTight"
-		}
-		rvars = append(rvars, rtree.ReadVar{Name: name + "_size", Value: &counts[i]})
-		for _, m := range collections[i].members {
-			rv := rtree.ReadVar{Name: name + "." + m.name}
-			switch m.kind {
-			case kindF32:
-				rv.Value = m.f32(&ev)
-			case kindI32:
-				rv.Value = m.i32(&ev)
-			case kindU32:
-				rv.Value = m.u32(&ev)
-			}
-			rvars = append(rvars, rv)
-		}
-	}
-	r, err := rtree.NewReader(tree, rvars)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
+	r, _, closeAll := openRtree(b, path)
+	defer closeAll()
 	if err := r.Read(func(rtree.RCtx) error { return nil }); err != nil {
 		b.Fatal(err)
 	}

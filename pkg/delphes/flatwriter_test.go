@@ -128,19 +128,20 @@ func TestFlatWriterLeavesNoFileOnError(t *testing.T) {
 	}
 }
 
-// readWithRtree reads a flat file with go-hep's own rtree.Reader, as an independent check.
-func readWithRtree(t *testing.T, path string) []Event {
-	t.Helper()
+// openRtree opens the flat-layout branches of path with go-hep's own rtree.Reader, an
+// independent reader: the returned Event receives each entry. close releases both.
+func openRtree(tb testing.TB, path string) (r *rtree.Reader, ev *Event, close func()) {
+	tb.Helper()
 	rf, err := riofs.Open(path)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer rf.Close()
 	tree, err := riofs.Get[rtree.Tree](rf, TreeName)
 	if err != nil {
-		t.Fatal(err)
+		rf.Close()
+		tb.Fatal(err)
 	}
-	var ev Event
+	ev = &Event{}
 	var counts [len(collections)]int32
 	var rvars []rtree.ReadVar
 	for i := range collections {
@@ -153,24 +154,32 @@ func readWithRtree(t *testing.T, path string) []Event {
 			rv := rtree.ReadVar{Name: name + "." + m.name}
 			switch m.kind {
 			case kindF32:
-				rv.Value = m.f32(&ev)
+				rv.Value = m.f32(ev)
 			case kindI32:
-				rv.Value = m.i32(&ev)
+				rv.Value = m.i32(ev)
 			case kindU32:
-				rv.Value = m.u32(&ev)
+				rv.Value = m.u32(ev)
 			}
 			rvars = append(rvars, rv)
 		}
 	}
-	r, err := rtree.NewReader(tree, rvars)
+	r, err = rtree.NewReader(tree, rvars)
 	if err != nil {
-		t.Fatal(err)
+		rf.Close()
+		tb.Fatal(err)
 	}
-	defer r.Close()
+	return r, ev, func() { r.Close(); rf.Close() }
+}
+
+// readWithRtree reads a flat file with go-hep's own rtree.Reader, as an independent check.
+func readWithRtree(t *testing.T, path string) []Event {
+	t.Helper()
+	r, ev, closeAll := openRtree(t, path)
+	defer closeAll()
 	var evs []Event
-	err = r.Read(func(ctx rtree.RCtx) error {
+	err := r.Read(func(ctx rtree.RCtx) error {
 		ev.Entry = ctx.Entry
-		evs = append(evs, cloneEvent(&ev))
+		evs = append(evs, cloneEvent(ev))
 		return nil
 	})
 	if err != nil {

@@ -58,7 +58,7 @@ func (s State) String() string {
 	} else {
 		fmt.Fprintf(&b, "%d %s", s.Done, s.Unit)
 	}
-	fmt.Fprintf(&b, ", %s/s", humanRate(s.Rate()))
+	fmt.Fprintf(&b, ", %s/s", HumanRate(s.Rate()))
 	if eta := s.ETA(); eta > 0 {
 		fmt.Fprintf(&b, ", ETA %s", eta.Round(time.Second))
 	}
@@ -69,7 +69,8 @@ func (s State) String() string {
 	return b.String()
 }
 
-func humanRate(r float64) string {
+// HumanRate formats a rate compactly: 850, 12.3k, 1.25M.
+func HumanRate(r float64) string {
 	switch {
 	case r >= 1e6:
 		return fmt.Sprintf("%.2fM", r/1e6)

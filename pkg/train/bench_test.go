@@ -1,76 +1,34 @@
 package train
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
-
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/vjp"
 )
 
-// benchBatch is a random training batch: high-level features, and sequences whose true
-// lengths run from S/4 to S, zero-padded (masked) to S.
-func benchBatch(cfg models.Config, batch, seqLen int) []any {
-	rng := rand.New(rand.NewPCG(1, 2))
-	d := Data{SeqLen: seqLen}
-	for i := 0; i < batch; i++ {
-		d.Labels = append(d.Labels, rng.IntN(models.NumClasses))
-		for f := 0; f < models.NumHLF; f++ {
-			d.HLF = append(d.HLF, float32(rng.Float64()))
-		}
-		length := seqLen/4 + rng.IntN(seqLen-seqLen/4+1)
-		for s := 0; s < seqLen; s++ {
-			for f := 0; f < models.NumFeatures; f++ {
-				v := float32(0)
-				if s < length {
-					v = float32(rng.NormFloat64())
-				}
-				d.Seq = append(d.Seq, v)
-			}
-		}
-	}
-	src, err := NewMemorySource(d)
-	if err != nil {
-		panic(err)
-	}
-	for b := range src.Batches(Order{}, batch) {
-		args, err := batchTensors(cfg, b, true)
-		if err != nil {
-			panic(err)
-		}
-		return args
-	}
-	return nil
-}
-
 // stepRate compiles a training step (with the gradient rules currently registered), runs one
 // untimed step, then n timed ones, and returns the rows per second.
-func stepRate(b *testing.B, cfg models.Config, args []any, batch, n int) float64 {
+func stepRate(b *testing.B, cfg models.Config, d Data, n int) float64 {
 	b.Helper()
-	ctx := context.New()
-	ctx.SetParam(context.ParamInitialSeed, int64(1))
-	step, err := newTrainStep(testBackend, ctx, cfg, DefaultOptions())
+	opts := DefaultOptions()
+	opts.Seed = 1
+	st, err := NewStepTimer(testBackend, cfg, opts, d)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer step.Finalize()
-	run := func() {
-		out, err := step.Exec(args...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		finalize(out)
+	defer st.Close()
+	if err := st.Step(); err != nil { // compile
+		b.Fatal(err)
 	}
-	run() // compile
 	start := time.Now()
 	for i := 0; i < n; i++ {
-		run()
+		if err := st.Step(); err != nil {
+			b.Fatal(err)
+		}
 	}
-	return float64(n*batch) / time.Since(start).Seconds()
+	return float64(n*st.Rows) / time.Since(start).Seconds()
 }
 
 // BenchmarkTrainStep measures training throughput on the configured backend at batch 128:
@@ -93,27 +51,24 @@ func BenchmarkTrainStep(b *testing.B) {
 		{"gru801", models.DefaultConfig(models.KindParticle), 801},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			args := benchBatch(tc.cfg, batch, tc.seqLen)
+			d := SyntheticData(batch, tc.seqLen, 1)
 			n := b.N
 			if tc.name == "hlf" {
 				n *= 50 // an HLF step takes about a millisecond
 			}
 			vjp.Uninstall()
-			stock := stepRate(b, tc.cfg, args, batch, n)
+			stock := stepRate(b, tc.cfg, d, n)
 			vjp.Install()
-			fast := stepRate(b, tc.cfg, args, batch, n)
+			fast := stepRate(b, tc.cfg, d, n)
 			b.ReportMetric(stock, "stock_rows/s")
 			b.ReportMetric(fast, "vjp_rows/s")
 			b.ReportMetric(fast/stock, "x_vjp")
 			if tc.cfg.FlushGradBelow > 0 {
 				exact := tc.cfg
 				exact.FlushGradBelow = 0
-				noFlush := stepRate(b, exact, args, batch, n)
+				noFlush := stepRate(b, exact, d, n)
 				b.ReportMetric(noFlush, "noflush_rows/s")
 				b.ReportMetric(fast/noFlush, "x_flush")
-			}
-			for _, a := range args {
-				a.(*tensors.Tensor).FinalizeAll()
 			}
 		})
 	}

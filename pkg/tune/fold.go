@@ -3,8 +3,6 @@ package tune
 import (
 	"context"
 	"fmt"
-	"iter"
-	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 
@@ -38,26 +36,14 @@ type FoldScore struct {
 // interrupt trainings.
 type Trainer func(ctx context.Context, job FoldJob) (FoldScore, error)
 
-// registryMu serialises the part of a training that touches GoMLX's process-wide gradient
-// registry (graph.VJPRegistration, a plain map): train.Train registers the rules of package
-// vjp at its start (map writes), and the training graphs built during its first epoch read
-// them (later epochs reuse the compiled graphs; evaluation and prediction graphs take no
-// gradient). Without it, models started at the same time race on the map, which the Go
-// runtime may answer with "fatal error: concurrent map writes".
-var registryMu sync.Mutex
-
 // TrainFold trains job.Point with train.Train in job.Dir (the held-out fold serves as the
-// per-epoch validation set), predicts the held-out rows and scores them. Concurrent calls
-// run their first epochs one at a time (see registryMu) and the rest in parallel.
+// per-epoch validation set), predicts the held-out rows and scores them. Concurrent calls are
+// safe: package vjp writes GoMLX's gradient registry only once per process.
 func TrainFold(ctx context.Context, job FoldJob) (FoldScore, error) {
-	mem, err := train.NewMemorySource(job.Train)
+	src, err := train.NewMemorySource(job.Train)
 	if err != nil {
 		return FoldScore{}, err
 	}
-	registryMu.Lock()
-	release := sync.OnceFunc(registryMu.Unlock)
-	defer release()
-	src := &firstPassHook{Source: mem, done: release}
 	val, err := train.NewMemorySource(job.Test)
 	if err != nil {
 		return FoldScore{}, err
@@ -73,28 +59,6 @@ func TrainFold(ctx context.Context, job FoldJob) (FoldScore, error) {
 		return FoldScore{}, err
 	}
 	return Score(probs, job.Test.Labels)
-}
-
-// firstPassHook calls done once the training loop has consumed (and trained on) the last
-// batch of the first epoch.
-type firstPassHook struct {
-	train.Source
-	done func()
-}
-
-func (s *firstPassHook) Batches(order train.Order, batchSize int) iter.Seq2[*train.Batch, error] {
-	inner := s.Source.Batches(order, batchSize)
-	if !order.Shuffle || order.Epoch != 0 {
-		return inner
-	}
-	return func(yield func(*train.Batch, error) bool) {
-		for b, err := range inner {
-			if !yield(b, err) { // the loop stopped early; the deferred release in TrainFold applies
-				return
-			}
-		}
-		s.done() // yield returns after the loop body: the last step has run
-	}
 }
 
 // Score computes the ttbar ROC AUC and the accuracy of class probabilities [N, 3] (row-major)
