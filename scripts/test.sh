@@ -7,6 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The Jupyter image's recipe (docker/Dockerfile, binder/Dockerfile), installed into a scratch
+# folder so that it is tested even where no Docker engine runs.
+image_dir="$(mktemp -d)"
+trap 'rm -rf "$image_dir"' EXIT
+scripts/install-image.sh --bin "$image_dir/bin" --jupyter-data "$image_dir/jupyter" --work "$image_dir/work"
 export GOMLX_BACKEND="${GOMLX_BACKEND:-go:parallelism=-1}"
 go vet ./...
 go test -count=1 -timeout 60m ./...

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The recipe of the Jupyter image (docker/Dockerfile, binder/Dockerfile), in one script that the
+# test command also runs, so the image recipe is exercised on every test run. Idempotent.
+#
+# Usage:
+#   scripts/install-image.sh --system
+#       As root: the Debian packages of the image (classic Jupyter Notebook, nbconvert, nbclient).
+#   scripts/install-image.sh [--bin DIR] [--jupyter-data DIR] [--work DIR]
+#       As the notebook user: GoNB and goimports, the dltrigger command into DIR
+#       (default ~/.local/bin), the GoNB kernel registered under the Jupyter data DIR
+#       (default $JUPYTER_DATA_DIR or ~/.local/share/jupyter), the Go modules the notebooks import,
+#       and the demo events of the first notebook generated into the work DIR
+#       (default $DLTRIGGER_WORK or ~/work). Run as root it also does the --system part first.
+# It ends by checking what it installed: the kernel is listed by Jupyter and runs dltrigger's
+# environment, the command answers, the demo events are there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "install-image: $*"; }
+
+system_part() {
+  local debs=(jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates)
+  local missing=()
+  for p in "${debs[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    say "Debian packages present: ${debs[*]}"
+    return
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    say "the Debian packages ${missing[*]} are missing: run 'scripts/install-image.sh --system' as root" >&2
+    return 1
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+bin="$HOME/.local/bin"
+data="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
+work="${DLTRIGGER_WORK:-$HOME/work}"
+only_system=false
+while (($#)); do
+  case "$1" in
+  --system) only_system=true ;;
+  --bin) bin="$2"; shift ;;
+  --jupyter-data) data="$2"; shift ;;
+  --work) work="$2"; shift ;;
+  -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+  *) say "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if $only_system || [ "$(id -u)" = 0 ]; then
+  system_part
+  $only_system && exit 0
+fi
+
+# GoNB and goimports (into GOPATH/bin), as the notebook tests install them.
+scripts/install-notebooks.sh
+gobin="$(go env GOPATH)/bin"
+
+say "building dltrigger into $bin"
+mkdir -p "$bin"
+go build -o "$bin/dltrigger.tmp" ./cmd/dltrigger
+mv "$bin/dltrigger.tmp" "$bin/dltrigger"
+
+# The modules the notebooks import, so that the first cell of a notebook needs no network.
+go mod download
+
+say "registering the GoNB kernel under $data"
+"$bin/dltrigger" kernel install --data-dir "$data" --gonb "$gobin/gonb"
+
+say "generating the demo events of 1-DataIngestion into $work/events"
+"$bin/dltrigger" generate --out "$work/events" --events 1500 --seed 42 >/dev/null
+
+# Check what was installed.
+kernel="$data/kernels/gonb/kernel.json"
+[ -s "$kernel" ] || { say "no kernel at $kernel" >&2; exit 1; }
+if ! JUPYTER_DATA_DIR="$data" /usr/bin/jupyter kernelspec list 2>/dev/null | grep -q "gonb.*$data/kernels/gonb"; then
+  say "Jupyter does not list the kernel installed in $data" >&2
+  JUPYTER_DATA_DIR="$data" /usr/bin/jupyter kernelspec list >&2 || true
+  exit 1
+fi
+"$bin/dltrigger" --help >/dev/null 2>&1 || { say "$bin/dltrigger does not run" >&2; exit 1; }
+for class in qcd ttbar wjets; do
+  ls "$work/events/$class/"*.root >/dev/null 2>&1 || { say "no demo events in $work/events/$class" >&2; exit 1; }
+done
+say "done: start Jupyter with 'jupyter notebook' in $(pwd) and open notebooks/ (PATH needs $bin and $gobin)"
