@@ -149,7 +149,32 @@ func TestTrainEvaluatePredict(t *testing.T) {
 			out := filepath.Join(work, "pred.parquet")
 			runOK(t, context.Background(), "predict", "--model", model, "--in", testDir, "--out", out, "--quiet")
 			checkPredictions(t, out, rows)
+			checkProvenance(t, out, model, testDir)
 		})
+	}
+}
+
+// checkProvenance checks that a prediction file names its model and input and carries the
+// feature specification of the ingested rows through preparation.
+func checkProvenance(t *testing.T, file, model, input string) {
+	t.Helper()
+	r, err := dataset.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := r.Files()[0].Metadata()
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	for k, want := range map[string]string{
+		train.MetaProducer: "dltrigger predict", train.MetaModelDir: abs(model),
+		train.MetaInput: abs(input), train.MetaFeatureSpec: ingest.FeatureSpec,
+	} {
+		if meta[k] != want {
+			t.Errorf("%s: metadata %s = %q, want %q", file, k, meta[k], want)
+		}
+	}
+	var opts train.Options
+	if err := json.Unmarshal([]byte(meta[train.MetaTraining]), &opts); err != nil || opts.BatchSize <= 0 {
+		t.Errorf("%s: metadata %s = %q: %v", file, train.MetaTraining, meta[train.MetaTraining], err)
 	}
 }
 

@@ -147,6 +147,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	// Pass 3: shuffle, transform and write each bucket.
 	job := jobID(opts.Seed)
 	bar := progress.NewBar(opts.Progress, "prepare: shuffle+write", "rows", totalRows(sum.Train)+totalRows(sum.Test))
+	meta, err := provenance(in, opts, sum.Scaler)
+	if err != nil {
+		return nil, err
+	}
 	for _, split := range []struct {
 		buckets   []string
 		full, hlf string
@@ -159,7 +163,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			}
 		}
 		for i, b := range split.buckets {
-			if err := writeBucket(ctx, b, i, job, dirs, sum.Scaler, opts.Workers, bar); err != nil {
+			if err := writeBucket(ctx, b, i, job, dirs, sum.Scaler, meta, opts.Workers, bar); err != nil {
 				return nil, err
 			}
 			os.Remove(b)
@@ -377,7 +381,7 @@ func scatter(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary
 
 // writeBucket shuffles one bucket and writes its rows, transformed, as part file number part
 // of the three datasets in dirs (full, HLF, inclusive).
-func writeBucket(ctx context.Context, path string, part int, job string, dirs [3]string, scaler *MinMax, workers int, bar *progress.Bar) error {
+func writeBucket(ctx context.Context, path string, part int, job string, dirs [3]string, scaler *MinMax, meta map[string]string, workers int, bar *progress.Bar) error {
 	rows, err := readBucket(path)
 	if err != nil {
 		return err
@@ -387,7 +391,7 @@ func writeBucket(ctx context.Context, path string, part int, job string, dirs [3
 	schemas := [3]dataset.Schema{dataset.Full(), dataset.HLF(), dataset.Inclusive()}
 	var ws [3]*dataset.Writer
 	for i, s := range schemas {
-		w, err := dataset.NewWriter(filepath.Join(dirs[i], name), s, dataset.WithRowGroupBytes(rowGroupBytes))
+		w, err := dataset.NewWriter(filepath.Join(dirs[i], name), s, dataset.WithRowGroupBytes(rowGroupBytes), dataset.WithMetadata(meta))
 		if err != nil {
 			for _, o := range ws[:i] {
 				o.Abort()

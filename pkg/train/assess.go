@@ -147,7 +147,11 @@ func PredictDataset(ctx context.Context, modelDir, inDir, outFile string, opts P
 	if err != nil {
 		return 0, err
 	}
-	w, err := dataset.NewWriter(filepath.Clean(outFile), PredictionSchema(plan.label >= 0))
+	meta, err := predictionProvenance(modelDir, pred.Info, plan.reader)
+	if err != nil {
+		return 0, err
+	}
+	w, err := dataset.NewWriter(filepath.Clean(outFile), PredictionSchema(plan.label >= 0), dataset.WithMetadata(meta))
 	if err != nil {
 		return 0, fmt.Errorf("train: %w", err)
 	}
