@@ -8,14 +8,19 @@ import (
 	"strings"
 )
 
-// Expand turns input patterns into file names, in order: a root:// (or other URL) is passed
-// through, a directory gives the *.root files inside it (sorted), a glob gives its matches
+// Expand turns input patterns into file names, in order: a root:// URL whose last element is a
+// glob, or that names a remote directory, gives the matching remote files (sorted; the server is
+// asked for its listing), another URL is passed through, a directory gives the *.root files inside it (sorted), a glob gives its matches
 // (sorted), and a plain path is kept. A pattern that matches nothing is an error naming it.
 func Expand(patterns ...string) ([]string, error) {
 	var out []string
 	for _, p := range patterns {
 		if strings.Contains(p, "://") {
-			out = append(out, p)
+			m, err := expandURL(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m...)
 			continue
 		}
 		if st, err := os.Stat(p); err == nil {

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -185,6 +187,31 @@ func TestXRootDMatchesLocal(t *testing.T) {
 			}
 		})
 	}
+	t.Run("remote-glob-and-directory", func(t *testing.T) {
+		var want []string
+		for name := range files {
+			want = append(want, fmt.Sprintf("root://127.0.0.1:%d/%s", srv.port, filepath.Join(dir, name)))
+		}
+		sort.Strings(want)
+		base := fmt.Sprintf("root://127.0.0.1:%d/%s", srv.port, dir)
+		for _, pattern := range []string{base + "/*.root", base, base + "/"} {
+			got, err := Expand(pattern)
+			if err != nil {
+				t.Fatalf("Expand(%s): %v", pattern, err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Expand(%s) = %v, want %v", pattern, got, want)
+			}
+		}
+		if got, err := Expand(base + "/flat.root"); err != nil || len(got) != 1 || got[0] != base+"/flat.root" {
+			t.Errorf("a remote file is kept as it is: %v, %v", got, err)
+		}
+		for _, bad := range []string{base + "/nomatch*.root", base + "/nosuchdir/*.root"} {
+			if _, err := Expand(bad); err == nil || !strings.Contains(err.Error(), bad) {
+				t.Errorf("Expand(%s): error %v should name it", bad, err)
+			}
+		}
+	})
 	t.Run("missing-remote-file", func(t *testing.T) {
 		url := fmt.Sprintf("root://127.0.0.1:%d/%s/nosuch.root", srv.port, dir)
 		if err := openAndRead(url); err == nil || !strings.Contains(err.Error(), url) {
