@@ -11,6 +11,7 @@ require (
 	github.com/ulikunitz/xz v0.5.15
 	go-hep.org/x/hep v0.40.0
 	gonum.org/v1/plot v0.17.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -18,6 +19,7 @@ require (
 	codeberg.org/go-latex/latex v0.3.0 // indirect
 	codeberg.org/go-mmap/mmap v0.8.0 // indirect
 	codeberg.org/go-pdf/fpdf v0.12.0 // indirect
+	cogentcore.org/lab v0.1.3 // indirect
 	git.sr.ht/~sbinet/gg v0.8.0 // indirect
 	github.com/ajstarks/svgo v0.0.0-20211024235047-1546f124cd8b // indirect
 	github.com/andybalholm/brotli v1.2.3 // indirect
