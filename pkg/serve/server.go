@@ -1,0 +1,224 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+// Server turns input files into decision files. Create it with New, run it with Run, release
+// the model with Close. A Server runs one Run at a time.
+type Server struct {
+	opts    Options
+	class   int
+	pred    *train.Predictor
+	keep    int // particle rows the model reads
+	workers []*worker
+	batch   *batch
+	stats   counters
+}
+
+// New loads the model of opts.Model and checks the options.
+func New(opts Options) (*Server, error) {
+	if err := opts.normalize(); err != nil {
+		return nil, err
+	}
+	class, _ := ClassIndex(opts.Class)
+	info, err := train.ReadModelInfo(opts.Model)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	var scaler *prep.MinMax
+	if info.Model.UsesHLF() {
+		if len(info.Scaler) == 0 {
+			return nil, fmt.Errorf("serve: model %s has no scaler in %s: the %s classifier needs the min-max ranges of its training data (train it from prepared data, or store them with train.SetScaler)",
+				opts.Model, train.ModelFile, info.Model.Kind)
+		}
+		scaler = &prep.MinMax{}
+		if err := json.Unmarshal(info.Scaler, scaler); err != nil {
+			return nil, fmt.Errorf("serve: model %s: scaler: %w", opts.Model, err)
+		}
+	}
+	keep := models.MaxParticles
+	if m := info.Options.MaxParticles; m > 0 && m < keep {
+		keep = m
+	}
+	s := &Server{opts: opts, class: class, keep: keep, batch: newBatch(opts.BatchEvents, info.Model, keep)}
+	for range opts.Workers {
+		w, err := newWorker(opts.Features, scaler)
+		if err != nil {
+			return nil, fmt.Errorf("serve: model %s: %w", opts.Model, err)
+		}
+		s.workers = append(s.workers, w)
+	}
+	if s.pred, err = train.LoadPredictor(opts.Model, opts.Backend); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return s, nil
+}
+
+// Close releases the model.
+func (s *Server) Close() { s.pred.Close() }
+
+// Run decides the files of the watched directory: each input file (taken once complete, see
+// the package documentation) gets one decision file in the output directory, written under
+// a temporary name and renamed when complete, and a line in the journal. Files decided by an
+// earlier run are skipped; a file whose decisions were interrupted is decided again. A file
+// that cannot be read is reported through Logf, journaled as bad and skipped.
+//
+// With Options.Once, Run returns when every file of the directory is decided or bad (ctx.Err()
+// when cancelled first). Otherwise it polls until ctx is cancelled, abandons the file at hand
+// (its temporary output is removed; the next run decides it again) and returns nil. Either
+// way it returns the counts of this run; errors are those of the output directory or model.
+func (s *Server) Run(ctx context.Context) (Stats, error) {
+	s.stats.reset()
+	j, err := openJournal(s.opts.Out)
+	if err != nil {
+		return s.stats.snapshot(), err
+	}
+	defer j.close()
+	if removed, err := dataset.RemoveStaleTemps(s.opts.Out); err != nil {
+		return s.stats.snapshot(), fmt.Errorf("serve: %w", err)
+	} else if len(removed) > 0 {
+		s.opts.Logf("serve: removed %d unfinished output(s) of an interrupted run: %v", len(removed), removed)
+	}
+	stopReport := s.startReport()
+	defer stopReport()
+
+	counted := map[string]bool{} // decided or skipped files already in the counts
+	for {
+		inputs, err := listInputs(s.opts.Watch)
+		if err != nil {
+			return s.stats.snapshot(), err
+		}
+		waiting := 0
+		for _, in := range inputs {
+			if ctx.Err() != nil {
+				break
+			}
+			if _, ok := j.done[in.rel]; ok {
+				if !counted[in.rel] {
+					counted[in.rel] = true
+					s.stats.skipped.Add(1)
+				}
+				continue
+			}
+			if r, ok := j.bad[in.rel]; ok && in.sameAs(r) {
+				continue
+			}
+			if ok, err := s.adoptOutput(j, in); err != nil {
+				return s.stats.snapshot(), err
+			} else if ok {
+				counted[in.rel] = true
+				s.stats.skipped.Add(1)
+				continue
+			}
+			if time.Since(in.mtime) < s.opts.Settle {
+				waiting++
+				continue
+			}
+			done, err := s.decide(ctx, j, in)
+			if err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				return s.stats.snapshot(), err
+			}
+			if done {
+				counted[in.rel] = true
+			} else {
+				waiting++
+			}
+		}
+		if ctx.Err() != nil {
+			if s.opts.Once {
+				return s.stats.snapshot(), ctx.Err()
+			}
+			return s.stats.snapshot(), nil
+		}
+		if s.opts.Once && waiting == 0 {
+			return s.stats.snapshot(), nil
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(s.opts.Poll):
+		}
+	}
+}
+
+// adoptOutput handles an input whose decision file exists but whose "done" line is missing (a
+// run stopped between the rename and the journal): the output is the commit, so the journal
+// is completed from it.
+func (s *Server) adoptOutput(j *journal, in input) (bool, error) {
+	out := OutputPath(s.opts.Out, in.rel)
+	if _, err := os.Stat(out); err != nil {
+		return false, nil
+	}
+	r, err := dataset.Open(out)
+	if err != nil {
+		return false, fmt.Errorf("serve: decision file %s exists but cannot be read (remove it to decide %s again): %w", out, in.rel, err)
+	}
+	s.opts.Logf("serve: %s was decided by an interrupted run; journal completed from %s", in.rel, out)
+	return true, j.append(record{Op: opDone, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano(), Events: r.NumRows()})
+}
+
+// decide writes the decisions of one input. It reports false when the input changed while
+// being read (it is then decided again later). Errors are those of the output, the model or
+// ctx; a bad input is journaled and skipped.
+func (s *Server) decide(ctx context.Context, j *journal, in input) (bool, error) {
+	rec := record{Op: opStart, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano()}
+	if err := j.append(rec); err != nil {
+		return false, err
+	}
+	out := OutputPath(s.opts.Out, in.rel)
+	endBusy := s.stats.busyFrom()
+	fs, err := s.decideFile(ctx, in, out)
+	endBusy()
+	if err != nil {
+		var fatal *fatalError
+		if ctx.Err() != nil || errors.As(err, &fatal) {
+			return false, err
+		}
+		s.opts.Logf("serve: skipping bad file %s: %v", in.path, err)
+		s.stats.bad.Add(1)
+		rec.Op, rec.Error = opBad, err.Error()
+		return true, j.append(rec)
+	}
+	if !in.unchanged() {
+		s.opts.Logf("serve: %s changed while being decided; it will be decided again", in.path)
+		if err := os.Remove(out); err != nil {
+			return false, fmt.Errorf("serve: %w", err)
+		}
+		return false, nil
+	}
+	rec.Op, rec.Events, rec.Triggered, rec.Passed = opDone, fs.events, fs.triggered, fs.passed
+	if err := j.append(rec); err != nil {
+		return false, err
+	}
+	s.stats.commit(fs)
+	if s.opts.hooks.fileDone != nil {
+		s.opts.hooks.fileDone(in.rel)
+	}
+	return true, nil
+}
+
+// fatalError marks errors that stop the server: writing the output, running the model.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+func fatal(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fatalError{err}
+}
