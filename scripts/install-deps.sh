@@ -31,9 +31,9 @@ if command -v npm >/dev/null; then
   # One install for all: separate installs into one folder may prune each other.
   # --ignore-scripts: jsroot's optional canvas build needs libraries we do not use.
   mkdir -p .tools/node
-  if [ ! -d .tools/node/node_modules/jsroot ] || [ ! -d .tools/node/node_modules/@duckdb/node-api ]; then
+  if [ ! -d .tools/node/node_modules/jsroot ] || [ ! -d .tools/node/node_modules/@duckdb/node-api ] || [ ! -d .tools/node/node_modules/onnxruntime-node ]; then
     echo "install-deps: installing jsroot and @duckdb/node-api (npm) into .tools/node"
-    if ! (cd .tools/node && npm install --ignore-scripts --no-audit --no-fund jsroot@7.11.2 @duckdb/node-api@1.5.6-r.1 >npm-install.log 2>&1); then
+    if ! (cd .tools/node && npm install --ignore-scripts --no-audit --no-fund jsroot@7.11.2 @duckdb/node-api@1.5.6-r.1 onnxruntime-node@1.30.0 >npm-install.log 2>&1); then
       echo "install-deps: npm install failed (tests that need these readers will skip):" >&2
       tail -20 .tools/node/npm-install.log >&2
     fi
@@ -44,5 +44,9 @@ scripts/install-notebooks.sh
 
 # PyTorch (Debian python3-torch) for the smoke test of the cross-framework comparison in bench/.
 scripts/install-bench.sh
+
+# Open MPI (data-parallel training test) and Slurm with MUNGE (the job-array ingestion test).
+scripts/install-mpi.sh
+scripts/install-slurm.sh
 
 echo "install-deps: done"

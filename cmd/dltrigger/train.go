@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -30,9 +31,18 @@ run continues with --resume and ends exactly as an uninterrupted one.
 --options FILE reads a JSON configuration {"model": {...}, "options": {...}} (as the
 tuning step writes it); flags given explicitly override its values.
 
+--distributed mpi trains synchronously data-parallel over MPI, one process per rank started
+by mpirun: each rank reads its share of the training files and computes the gradients of
+its batch; the ranks average them every step (global batch = --batch-size x ranks). Rank 0
+validates, checkpoints and prints. It needs a binary built with -tags mpi (Open MPI:
+scripts/install-mpi.sh); set GOMLX_BACKEND=go:parallelism=0,ops_sequential when ranks
+share the cores (the default when a rank has fewer than 2 cores).
+
 Example:
   dltrigger train --model hlf --train prepared/trainUndersampled_HLF_features.parquet \
-      --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5`)
+      --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5
+  go build -tags mpi -o dltrigger-mpi ./cmd/dltrigger
+  mpirun -np 2 ./dltrigger-mpi train --distributed mpi --model hlf --train ... --test ... --out models/hlf`)
 	kind := fs.String("model", "", "classifier `KIND`: hlf, particle or inclusive")
 	trainDir := fs.String("train", "", "training dataset `DIR` (required)")
 	testDir := fs.String("test", "", "validation dataset `DIR` (required)")
@@ -48,6 +58,7 @@ Example:
 	shuffle := fs.Int("shuffle-buffer", 0, "`rows` of the shuffle buffer when streaming (0: default)")
 	memMiB := fs.Int64("memory", train.DefaultMemoryLimitBytes>>20, "load datasets up to this many `MiB` into memory, stream larger ones (<0: always stream)")
 	quiet := fs.Bool("quiet", false, "no progress bars")
+	dist := fs.String("distributed", cluster.None, "data-parallel `mode`: none, or mpi (under mpirun; binary built with -tags mpi)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,10 +68,15 @@ Example:
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	comm, err := cluster.New(*dist)
+	if err != nil {
+		return err
+	}
+	defer comm.Close()
 
 	job := train.DatasetJob{Dir: *out, TrainDir: *trainDir, TestDir: *testDir, Resume: *resume,
-		ShuffleBuffer: *shuffle, MemoryLimitBytes: *memMiB << 20, Log: os.Stdout}
-	if !*quiet {
+		ShuffleBuffer: *shuffle, MemoryLimitBytes: *memMiB << 20, Log: os.Stdout, Comm: comm}
+	if !*quiet && comm.Rank() == 0 {
 		job.Progress = progress.NewTerminal(os.Stderr)
 	}
 	if *resume {
@@ -69,7 +85,6 @@ Example:
 		}
 	} else {
 		var cfg *train.OptionsFile
-		var err error
 		switch {
 		case *optionsFile != "":
 			if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
@@ -104,7 +119,9 @@ Example:
 	if err != nil {
 		return err
 	}
-	printTrainSummary(os.Stdout, hist, *out, time.Since(start))
+	if comm.Rank() == 0 {
+		printTrainSummary(os.Stdout, hist, *out, time.Since(start))
+	}
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 
+	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
@@ -51,16 +52,72 @@ type DatasetJob struct {
 	Backend    backends.Backend // nil: NewBackend
 	Progress   progress.Sink
 	Log        io.Writer
+	// Comm, when it connects several processes, trains distributed (see Job.Comm): each rank
+	// reads its share of TrainDir's files (OpenDatasetShare); rank 0 alone reads TestDir, the
+	// scaler and a resumed run's records, and writes to Dir.
+	Comm cluster.Comm
 }
 
 // TrainDatasets opens the datasets with OpenDataset for the job's classifier and runs Train,
 // or Resume when job.Resume is set.
 func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
+	dist := distributed(job.Comm)
+	root := !dist || job.Comm.Rank() == 0
+	if !root {
+		job.Log, job.Progress = nil, nil
+	}
+	cfg, err := DataConfig{}, error(nil)
+	if root {
+		cfg, err = datasetConfig(job)
+	}
+	if dist {
+		cfg, err = fromRoot(job.Comm, cfg, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var trainSrc, valSrc Source
+	var scaler json.RawMessage
+	if dist {
+		trainSrc, err = OpenDatasetShare(job.TrainDir, cfg, job.Comm.Rank(), job.Comm.Size())
+	} else {
+		trainSrc, err = OpenDataset(job.TrainDir, cfg)
+	}
+	if root && err == nil {
+		scaler, valSrc, err = prepareDatasetRun(job, cfg, trainSrc)
+	}
+	if dist {
+		err = agree(job.Comm, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	backend := job.Backend
+	if backend == nil {
+		backend, err = replicaBackend(job.Comm, job.Log)
+		if dist {
+			err = agree(job.Comm, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
+		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm}
+	if job.Resume {
+		return Resume(ctx, j)
+	}
+	return Train(ctx, j)
+}
+
+// datasetConfig is how to read the job's datasets: for a resumed run, the kind and the
+// particles of its model.json and the way of reading of its data.json.
+func datasetConfig(job DatasetJob) (DataConfig, error) {
 	kind, maxParticles := job.Model.Kind, job.Options.MaxParticles
 	if job.Resume {
 		info, err := ReadModelInfo(job.Dir)
 		if err != nil {
-			return nil, fmt.Errorf("%w (nothing to resume)", err)
+			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
 		}
 		kind, maxParticles = info.Model.Kind, info.Options.MaxParticles
 		// The recorded way of reading gives the same order as before the interruption.
@@ -71,25 +128,30 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 				job.MemoryLimitBytes = -1
 			}
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, err
+			return DataConfig{}, err
 		}
 	}
+	return DataConfig{Kind: kind, MaxParticles: maxParticles, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
+}
+
+// prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and
+// records, for a new run, how the training data is read (data.json).
+func prepareDatasetRun(job DatasetJob, cfg DataConfig, trainSrc Source) (json.RawMessage, Source, error) {
 	scaler, err := readScaler(job.ScalerPath, job.TrainDir)
 	if err != nil {
-		return nil, err
-	}
-	cfg := DataConfig{Kind: kind, MaxParticles: maxParticles, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}
-	trainSrc, err := OpenDataset(job.TrainDir, cfg)
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	valSrc, err := OpenDataset(job.TestDir, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if job.Log != nil {
-		fmt.Fprintf(job.Log, "data: %d training rows (%s), %d validation rows (%s)\n",
-			trainSrc.Rows(), sourceKind(trainSrc), valSrc.Rows(), sourceKind(valSrc))
+		share := ""
+		if distributed(job.Comm) {
+			share = fmt.Sprintf(" in rank 0's share of %d", job.Comm.Size())
+		}
+		fmt.Fprintf(job.Log, "data: %d training rows%s (%s), %d validation rows (%s)\n",
+			trainSrc.Rows(), share, sourceKind(trainSrc), valSrc.Rows(), sourceKind(valSrc))
 	}
 	if !job.Resume {
 		if h, err := ReadHistory(job.Dir); err == nil && h.Epochs() == 0 { // else Train refuses the directory
@@ -98,25 +160,14 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 				rec.Streamed, rec.ShuffleBuffer = true, p.ShuffleBuffer()
 			}
 			if err := os.MkdirAll(job.Dir, 0o755); err != nil {
-				return nil, fmt.Errorf("train: create model directory: %w", err)
+				return nil, nil, fmt.Errorf("train: create model directory: %w", err)
 			}
 			if err := writeJSON(filepath.Join(job.Dir, DataFile), rec); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
-	backend := job.Backend
-	if backend == nil {
-		if backend, _, err = NewBackend(job.Log); err != nil {
-			return nil, err
-		}
-	}
-	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log}
-	if job.Resume {
-		return Resume(ctx, j)
-	}
-	return Train(ctx, j)
+	return scaler, valSrc, nil
 }
 
 func sourceKind(s Source) string {

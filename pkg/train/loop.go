@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 
+	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/vjp"
@@ -37,6 +38,9 @@ type Job struct {
 	Progress progress.Sink
 	// Log receives the backend line and one line per epoch; nil writes nothing.
 	Log io.Writer
+	// Comm, when it connects several processes, makes this one rank of a synchronous
+	// data-parallel run (see Distributed); nil or a Size of 1 trains in this process alone.
+	Comm cluster.Comm
 }
 
 // Train trains job.Model from freshly initialised weights for job.Options.Epochs epochs,
@@ -44,63 +48,102 @@ type Job struct {
 // It refuses a directory that already holds completed epochs: Resume continues those.
 // Cancelling ctx stops at the next batch; the last completed epoch stays resumable.
 func Train(ctx stdcontext.Context, job Job) (*History, error) {
+	hist, _, err := launch(ctx, job, prepareTrain)
+	return hist, err
+}
+
+// prepareTrain checks a new run and writes its model.json.
+func prepareTrain(job Job) (*ModelInfo, *History, error) {
 	if err := job.Model.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := job.Options.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hist, err := ReadHistory(job.Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if hist.Epochs() > 0 {
-		return nil, fmt.Errorf("train: %s already holds %d trained epochs: resume it or choose another directory",
+		return nil, nil, fmt.Errorf("train: %s already holds %d trained epochs: resume it or choose another directory",
 			job.Dir, hist.Epochs())
 	}
 	info := &ModelInfo{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
 	if err := WriteModelInfo(job.Dir, info); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return run(ctx, job, info, &History{})
+	return info, &History{}, nil
 }
 
 // Resume continues the run of job.Dir from its last completed epoch, with the model and the
 // options of its model.json; job.Options.Epochs, when > 0, replaces the number of epochs (to
 // train further). The result equals that of an uninterrupted run with the same seed.
 func Resume(ctx stdcontext.Context, job Job) (*History, error) {
+	hist, _, err := launch(ctx, job, prepareResume)
+	return hist, err
+}
+
+// prepareResume reads the model.json and the history of a run to continue.
+func prepareResume(job Job) (*ModelInfo, *History, error) {
 	info, err := ReadModelInfo(job.Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if job.Options.Epochs > 0 && job.Options.Epochs != info.Options.Epochs {
 		info.Options.Epochs = job.Options.Epochs
 		if err := WriteModelInfo(job.Dir, info); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(job.Scaler) > 0 {
 		info.Scaler = job.Scaler
 		if err := WriteModelInfo(job.Dir, info); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	hist, err := ReadHistory(job.Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return run(ctx, job, info, hist)
+	return info, hist, nil
 }
 
-// run trains from the state recorded in hist (nothing, or a checkpoint after some epochs).
-func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (result *History, err error) {
+// launch prepares the model directory and runs. In a distributed run only rank 0 touches
+// the directory: it prepares and hands the model, the options and the history to the others.
+func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *History, error)) (*History, *context.Context, error) {
+	type setup struct {
+		Info *ModelInfo `json:"info"`
+		Hist *History   `json:"history"`
+	}
+	var st setup
+	var err error
+	if !distributed(job.Comm) || job.Comm.Rank() == 0 {
+		st.Info, st.Hist, err = prepare(job)
+	}
+	if distributed(job.Comm) {
+		st, err = fromRoot(job.Comm, st, err)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return run(ctx, job, st.Info, st.Hist)
+}
+
+// run trains from the state recorded in hist (nothing, or a checkpoint after some epochs) and
+// returns the history and the context holding the final variables.
+func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (result *History, gctx *context.Context, err error) {
 	cfg, opts := info.Model, info.Options
-	if job.Train == nil || job.Validation == nil {
-		return nil, errors.New("train: a training and a validation source are needed")
+	dist := distributed(job.Comm)
+	root := !dist || job.Comm.Rank() == 0 // validates, checkpoints, writes the history
+	if !root {
+		job.Log, job.Progress = nil, nil
+	}
+	if job.Train == nil || (root && job.Validation == nil) {
+		err = errors.New("train: a training and a validation source are needed")
 	}
 	defer func() { // graph building reports errors by panicking
 		if r := recover(); r != nil {
-			result, err = nil, fmt.Errorf("train: %s: %v", job.Dir, r)
+			result, gctx, err = nil, nil, fmt.Errorf("train: %s: %v", job.Dir, r)
 		}
 	}()
 	if opts.StockGradients {
@@ -109,27 +152,49 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		vjp.Install()
 	}
 	backend := job.Backend
-	if backend == nil {
-		if backend, _, err = NewBackend(job.Log); err != nil {
-			return nil, err
-		}
+	if backend == nil && err == nil {
+		backend, err = replicaBackend(job.Comm, job.Log)
 	}
 
-	gctx := context.New()
+	gctx = context.New()
 	gctx.SetParam(context.ParamInitialSeed, opts.Seed)
-	ckpt, err := openCheckpoints(gctx, job.Dir, hist)
+	var ckpt *checkpoints.Handler
+	if root && err == nil {
+		ckpt, err = openCheckpoints(gctx, job.Dir, hist)
+		if hist.Epochs() > 0 {
+			gctx = gctx.Reuse()
+		}
+	}
+	if dist {
+		err = agree(job.Comm, err)
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	resumed := hist.Epochs() > 0
-	if resumed {
-		gctx = gctx.Reuse()
+	var trainPass func(order Order, bar *progress.Bar) (loss, acc float64, rows int, err error)
+	var replica *replicaStep
+	if dist {
+		if replica, err = newReplicaStep(backend, gctx, cfg, opts, job.Comm); err != nil {
+			return nil, nil, fmt.Errorf("train: build the distributed training step: %w", err)
+		}
+		defer replica.Finalize()
+		trainPass = func(order Order, bar *progress.Bar) (float64, float64, int, error) {
+			return replica.pass(ctx, job.Train, order, bar)
+		}
+		if job.Log != nil {
+			fmt.Fprintf(job.Log, "distributed: %d ranks, global batch %d (%d per rank)\n",
+				job.Comm.Size(), job.Comm.Size()*opts.BatchSize, opts.BatchSize)
+		}
+	} else {
+		trainStep, err := newTrainStep(backend, gctx, cfg, opts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("train: build training step: %w", err)
+		}
+		defer trainStep.Finalize()
+		trainPass = func(order Order, bar *progress.Bar) (float64, float64, int, error) {
+			return pass(ctx, job.Train, order, cfg, opts, trainStep, bar)
+		}
 	}
-	trainStep, err := newTrainStep(backend, gctx, cfg, opts)
-	if err != nil {
-		return nil, fmt.Errorf("train: build training step: %w", err)
-	}
-	defer trainStep.Finalize()
 	var evalStep *context.Exec // built after the first training step has created the variables
 	defer func() {
 		if evalStep != nil {
@@ -138,47 +203,84 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 	}()
 
 	for epoch := hist.Epochs(); epoch < opts.Epochs; epoch++ {
-		bar := progress.NewBar(job.Progress, fmt.Sprintf("epoch %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Train.Rows()))
-		start := time.Now()
-		loss, acc, rows, err := pass(ctx, job.Train, Order{Shuffle: true, Seed: opts.Seed, Epoch: epoch}, cfg, opts, trainStep, bar)
-		bar.Finish()
-		if err != nil {
-			return nil, fmt.Errorf("train: %s: epoch %d: %w", job.Dir, epoch+1, err)
-		}
-		rate := float64(rows) / time.Since(start).Seconds()
-		if evalStep == nil {
-			if evalStep, err = newEvalStep(backend, gctx, cfg); err != nil {
-				return nil, fmt.Errorf("train: build evaluation step: %w", err)
+		if replica != nil {
+			if err := replica.reseed(gctx, epoch); err != nil {
+				return nil, nil, err
 			}
 		}
-		vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
-		valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
-		vbar.Finish()
+		bar := progress.NewBar(job.Progress, fmt.Sprintf("epoch %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Train.Rows()))
+		start := time.Now()
+		loss, acc, rows, err := trainPass(Order{Shuffle: true, Seed: opts.Seed, Epoch: epoch}, bar)
+		bar.Finish()
 		if err != nil {
-			return nil, fmt.Errorf("train: %s: validation after epoch %d: %w", job.Dir, epoch+1, err)
+			return nil, nil, fmt.Errorf("train: %s: epoch %d: %w", job.Dir, epoch+1, err)
 		}
-		if err := ckpt.Save(); err != nil {
-			return nil, fmt.Errorf("train: %s: save checkpoint: %w", job.Dir, err)
+		rec := epochRecord{Loss: loss, Accuracy: acc, RowsPerSecond: float64(rows) / time.Since(start).Seconds()}
+		if root {
+			if evalStep == nil {
+				if evalStep, err = newEvalStep(backend, gctx, cfg); err != nil {
+					err = fmt.Errorf("train: build evaluation step: %w", err)
+				}
+			}
+			if err == nil {
+				err = validateAndSave(ctx, job, cfg, opts, epoch, evalStep, ckpt, &rec)
+			}
 		}
-		names, err := ckpt.ListCheckpoints()
-		if err != nil || len(names) == 0 {
-			return nil, fmt.Errorf("train: %s: list checkpoints after saving: %v", job.Dir, err)
+		if dist { // the other ranks wait for rank 0's validation and checkpoint
+			rec, err = fromRoot(job.Comm, rec, err)
 		}
-		hist.Loss = append(hist.Loss, loss)
-		hist.Accuracy = append(hist.Accuracy, acc)
-		hist.ValLoss = append(hist.ValLoss, valLoss)
-		hist.ValAccuracy = append(hist.ValAccuracy, valAcc)
-		hist.RowsPerSecond = append(hist.RowsPerSecond, rate)
-		hist.Checkpoint = names[len(names)-1]
+		if err != nil {
+			return nil, nil, err
+		}
+		hist.Loss = append(hist.Loss, rec.Loss)
+		hist.Accuracy = append(hist.Accuracy, rec.Accuracy)
+		hist.ValLoss = append(hist.ValLoss, rec.ValLoss)
+		hist.ValAccuracy = append(hist.ValAccuracy, rec.ValAccuracy)
+		hist.RowsPerSecond = append(hist.RowsPerSecond, rec.RowsPerSecond)
+		hist.Checkpoint = rec.Checkpoint
+		if !root {
+			continue
+		}
 		if err := writeJSON(filepath.Join(job.Dir, HistoryFile), hist); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if job.Log != nil {
-			fmt.Fprintf(job.Log, "epoch %d/%d: loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f (%.0f rows/s)\n",
-				epoch+1, opts.Epochs, loss, acc, valLoss, valAcc, rate)
+			fmt.Fprintf(job.Log, "epoch %d/%d: loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f (%.0f rows/s)",
+				epoch+1, opts.Epochs, rec.Loss, rec.Accuracy, rec.ValLoss, rec.ValAccuracy, rec.RowsPerSecond)
+			if replica != nil {
+				fmt.Fprintf(job.Log, "; rank 0 %s", replica.times)
+				replica.times = StepTimes{}
+			}
+			fmt.Fprintln(job.Log)
 		}
 	}
-	return hist, nil
+	return hist, gctx, nil
+}
+
+// epochRecord is what an epoch adds to the history.
+type epochRecord struct {
+	Loss, Accuracy, ValLoss, ValAccuracy, RowsPerSecond float64
+	Checkpoint                                          string
+}
+
+// validateAndSave evaluates the validation source, saves a checkpoint and completes rec.
+func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, epoch int,
+	evalStep *context.Exec, ckpt *checkpoints.Handler, rec *epochRecord) error {
+	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
+	valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
+	vbar.Finish()
+	if err != nil {
+		return fmt.Errorf("train: %s: validation after epoch %d: %w", job.Dir, epoch+1, err)
+	}
+	if err := ckpt.Save(); err != nil {
+		return fmt.Errorf("train: %s: save checkpoint: %w", job.Dir, err)
+	}
+	names, err := ckpt.ListCheckpoints()
+	if err != nil || len(names) == 0 {
+		return fmt.Errorf("train: %s: list checkpoints after saving: %v", job.Dir, err)
+	}
+	rec.ValLoss, rec.ValAccuracy, rec.Checkpoint = valLoss, valAcc, names[len(names)-1]
+	return nil
 }
 
 // pass runs step over one pass of src and returns the row-weighted mean loss, the accuracy and

@@ -1,0 +1,94 @@
+package train
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/godltrigger/godltrigger/pkg/cluster"
+)
+
+// Distributed training (Job.Comm or DatasetJob.Comm connecting several processes, such as
+// cluster.New("mpi") under mpirun) is synchronous data parallelism as in the reference's
+// MultiWorkerMirroredStrategy:
+//
+//   - every rank holds a replica of the model, starting from rank 0's variables (fresh or
+//     loaded from the last checkpoint), broadcast bit for bit;
+//   - every rank reads its own share of the training rows (DatasetJob: its share of the
+//     dataset's files), in batches of Options.BatchSize: the global batch is BatchSize times
+//     the number of ranks;
+//   - each step, each rank computes the loss, the correct count and the gradients of its
+//     batch in one graph; one all-reduce sums them (weighted by rows) in a single buffer; every
+//     rank applies the same Adam update in a second graph. The replicas stay identical and a
+//     step equals a single-process step on the union of the ranks' batches. Ranks with fewer
+//     batches contribute nothing to the last steps of an epoch;
+//   - losses and accuracies are over the rows of all ranks; rank 0 alone validates, saves
+//     checkpoints, writes model.json, data.json and history.json and logs, so that only rank
+//     0 needs to see the model directory and the validation data. Resume continues such a run
+//     (with any number of ranks; the same number gives the result of an uninterrupted run).
+//
+// With dropout (the inclusive classifier), each rank draws its own masks.
+
+// distributed reports whether comm connects more than one process.
+func distributed(comm cluster.Comm) bool { return comm != nil && comm.Size() > 1 }
+
+// singleThreadedConfig runs the pure-Go backend on the calling goroutine only (see
+// tune.SingleThreadedConfig): the choice of ranks that share their cores with other ranks.
+const singleThreadedConfig = simplego.BackendName + ":parallelism=0,ops_sequential"
+
+// replicaBackend is NewBackend, except for a rank of a distributed run with fewer than two
+// cores of its own ($OMPI_COMM_WORLD_LOCAL_SIZE ranks on this machine, else all ranks) and no
+// $GOMLX_BACKEND: it gets the single-threaded pure-Go backend, so that the ranks do not
+// compete for the cores.
+func replicaBackend(comm cluster.Comm, log io.Writer) (backends.Backend, error) {
+	if !distributed(comm) || os.Getenv(backends.ConfigEnvVar) != "" {
+		b, _, err := NewBackend(log)
+		return b, err
+	}
+	local := comm.Size()
+	if n, err := strconv.Atoi(os.Getenv("OMPI_COMM_WORLD_LOCAL_SIZE")); err == nil && n > 0 {
+		local = n
+	}
+	if runtime.NumCPU()/local >= 2 {
+		b, _, err := NewBackend(log)
+		return b, err
+	}
+	b, err := BackendFromConfig(singleThreadedConfig)
+	if err != nil {
+		return nil, fmt.Errorf("train: backend %q: %w", singleThreadedConfig, err)
+	}
+	if log != nil {
+		fmt.Fprintf(log, "backend: %s with %q (%d ranks on this machine, %d CPUs usable by this one)\n", b.Name(), singleThreadedConfig, local, runtime.NumCPU())
+	}
+	return b, nil
+}
+
+// reseed gives the ranks other than 0 a random state of their own for the epoch, a function of
+// the seed, the epoch and the rank (rank 0 keeps its checkpointed state): dropout masks then
+// differ between ranks, and a resumed run draws the same masks as an uninterrupted one.
+func (s *replicaStep) reseed(ctx *context.Context, epoch int) error {
+	rank := s.comm.Rank()
+	if rank == 0 {
+		return nil
+	}
+	v := ctx.GetVariableByScopeAndName(context.RootScope, context.RNGStateVariableName)
+	if v == nil {
+		return nil
+	}
+	seed := uint64(s.opts.Seed) ^ uint64(epoch+1)<<40 ^ uint64(rank)*0x9E3779B97F4A7C15
+	state, err := graph.RNGStateFromSeed(int64(seed))
+	if err != nil {
+		return fmt.Errorf("train: random state of rank %d: %w", rank, err)
+	}
+	if err := v.SetValue(state); err != nil {
+		return fmt.Errorf("train: random state of rank %d: %w", rank, err)
+	}
+	return nil
+}
