@@ -4,10 +4,11 @@
 #
 # Usage:
 #   scripts/install-image.sh --system
-#       As root: the Debian packages of the image (classic Jupyter Notebook, nbconvert, nbclient).
+#       As root: the Debian packages of the image (classic Jupyter Notebook, nbconvert, nbclient;
+#       Open MPI and an SSH server, for data-parallel training under mpirun or a Kubeflow MPIJob).
 #   scripts/install-image.sh [--bin DIR] [--jupyter-data DIR] [--work DIR]
 #       As the notebook user: GoNB and goimports, the dltrigger command into DIR
-#       (default ~/.local/bin), the GoNB kernel registered under the Jupyter data DIR
+#       (default ~/.local/bin; built with -tags mpi when Open MPI's headers are there), the GoNB kernel registered under the Jupyter data DIR
 #       (default $JUPYTER_DATA_DIR or ~/.local/share/jupyter), the Go modules the notebooks import,
 #       and the demo events of the first notebook generated into the work DIR
 #       (default $DLTRIGGER_WORK or ~/work). Run as root it also does the --system part first.
@@ -19,7 +20,8 @@ cd "$(dirname "$0")/.."
 say() { echo "install-image: $*"; }
 
 system_part() {
-  local debs=(jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates)
+  local debs=(jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates
+    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client)
   local missing=()
   for p in "${debs[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -62,9 +64,13 @@ fi
 scripts/install-notebooks.sh
 gobin="$(go env GOPATH)/bin"
 
-say "building dltrigger into $bin"
+tags=()
+if pkg-config --exists ompi 2>/dev/null; then
+  tags=(-tags mpi) # 'dltrigger train --distributed mpi' under mpirun
+fi
+say "building dltrigger ${tags[*]} into $bin"
 mkdir -p "$bin"
-go build -o "$bin/dltrigger.tmp" ./cmd/dltrigger
+go build "${tags[@]}" -o "$bin/dltrigger.tmp" ./cmd/dltrigger
 mv "$bin/dltrigger.tmp" "$bin/dltrigger"
 
 # The modules the notebooks import, so that the first cell of a notebook needs no network.
@@ -79,12 +85,17 @@ say "generating the demo events of 1-DataIngestion into $work/events"
 # Check what was installed.
 kernel="$data/kernels/gonb/kernel.json"
 [ -s "$kernel" ] || { say "no kernel at $kernel" >&2; exit 1; }
-if ! JUPYTER_DATA_DIR="$data" /usr/bin/jupyter kernelspec list 2>/dev/null | grep -q "gonb.*$data/kernels/gonb"; then
-  say "Jupyter does not list the kernel installed in $data" >&2
-  JUPYTER_DATA_DIR="$data" /usr/bin/jupyter kernelspec list >&2 || true
+kernels="$(JUPYTER_DATA_DIR="$data" /usr/bin/jupyter kernelspec list 2>/dev/null || true)"
+if ! grep -q "gonb.*$data/kernels/gonb" <<<"$kernels"; then
+  say "Jupyter does not list the kernel installed in $data:" >&2
+  echo "$kernels" >&2
   exit 1
 fi
 "$bin/dltrigger" --help >/dev/null 2>&1 || { say "$bin/dltrigger does not run" >&2; exit 1; }
+if ((${#tags[@]})) && ! grep -q -- "-distributed" <<<"$("$bin/dltrigger" train --help 2>&1 || true)"; then
+  say "$bin/dltrigger was built with -tags mpi but has no --distributed" >&2
+  exit 1
+fi
 for class in qcd ttbar wjets; do
   ls "$work/events/$class/"*.root >/dev/null 2>&1 || { say "no demo events in $work/events/$class" >&2; exit 1; }
 done
