@@ -36,6 +36,7 @@ Example:
 	testFrac := fs.Float64("test-fraction", 0.2, "share of rows in the test set")
 	memMiB := fs.Int64("memory", prep.DefaultMemoryBytes>>20, "memory bound in `MiB`")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores)")
+	parts := fs.Int("parts", 0, "at least `N` part files per training set, one share per rank of 'train --distributed' (default: as memory needs)")
 	force := fs.Bool("force", false, "prepare again even when DIR already holds a complete output")
 	quiet := fs.Bool("quiet", false, "no progress bars")
 	if err := parseFlags(fs, args); err != nil {
@@ -53,7 +54,7 @@ Example:
 	if *quiet {
 		sink = nil
 	}
-	sum, err := prep.Run(ctx, prep.Options{In: *in, Out: *out, Seed: *seed, TestFraction: *testFrac, MemoryBytes: *memMiB << 20, Workers: *workers, Progress: sink})
+	sum, err := prep.Run(ctx, prep.Options{In: *in, Out: *out, Seed: *seed, TestFraction: *testFrac, MemoryBytes: *memMiB << 20, Workers: *workers, Parts: *parts, Progress: sink})
 	if err != nil {
 		return err
 	}

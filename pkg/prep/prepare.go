@@ -44,8 +44,11 @@ type Options struct {
 	TestFraction float64 // share of rows in the test set; 0 means 0.2
 	MemoryBytes  int64   // bound on memory; 0 means DefaultMemoryBytes
 	Workers      int     // 0 means GOMAXPROCS
-	Progress     progress.Sink
-	Logf         func(format string, args ...any)
+	// Parts is the least number of part files of each training output, so that as many ranks of
+	// data-parallel training each read a share; 0 means as many as the memory bound needs.
+	Parts    int
+	Progress progress.Sink
+	Logf     func(format string, args ...any)
 }
 
 // Summary tells what Run did.
@@ -91,6 +94,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.MemoryBytes == 0 {
 		opts.MemoryBytes = DefaultMemoryBytes
 	}
+	if opts.Parts < 0 {
+		return nil, fmt.Errorf("prep: %d part files asked for, want >= 0", opts.Parts)
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -126,7 +132,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	// Size the buckets so that one bucket, its transformed batch and the writers fit in memory.
 	budget := opts.MemoryBytes - writersMemory(opts.Workers)
 	sum.BucketCap = int(max(budget/int64(rowMemBytes)*2/3, 64))
-	trainBuckets := max(1, int(math.Ceil(kept*(1-opts.TestFraction)*1.1/float64(sum.BucketCap))))
+	trainBuckets := max(1, opts.Parts, int(math.Ceil(kept*(1-opts.TestFraction)*1.1/float64(sum.BucketCap))))
 	testBuckets := max(1, int(math.Ceil(kept*opts.TestFraction*1.1/float64(sum.BucketCap))))
 	sum.Buckets = trainBuckets
 
