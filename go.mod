@@ -3,6 +3,7 @@ module github.com/godltrigger/godltrigger
 go 1.26.8
 
 require (
+	cogentcore.org/lab v0.1.3
 	github.com/apache/arrow-go/v18 v18.8.0
 	github.com/gomlx/gomlx v0.26.0
 	github.com/janpfeifer/gonb v0.11.5
@@ -11,6 +12,7 @@ require (
 	github.com/ulikunitz/xz v0.5.15
 	go-hep.org/x/hep v0.40.0
 	gonum.org/v1/plot v0.17.0
+	google.golang.org/protobuf v1.36.12
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -19,7 +21,6 @@ require (
 	codeberg.org/go-latex/latex v0.3.0 // indirect
 	codeberg.org/go-mmap/mmap v0.8.0 // indirect
 	codeberg.org/go-pdf/fpdf v0.12.0 // indirect
-	cogentcore.org/lab v0.1.3 // indirect
 	git.sr.ht/~sbinet/gg v0.8.0 // indirect
 	github.com/ajstarks/svgo v0.0.0-20211024235047-1546f124cd8b // indirect
 	github.com/andybalholm/brotli v1.2.3 // indirect
@@ -56,6 +57,5 @@ require (
 	golang.org/x/tools v0.48.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260526163538-3dc84a4a5aaa // indirect
 	google.golang.org/grpc v1.83.2 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 )

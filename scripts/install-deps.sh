@@ -32,7 +32,7 @@ if command -v npm >/dev/null; then
   # --ignore-scripts: jsroot's optional canvas build needs libraries we do not use.
   mkdir -p .tools/node
   if [ ! -d .tools/node/node_modules/jsroot ] || [ ! -d .tools/node/node_modules/@duckdb/node-api ] || [ ! -d .tools/node/node_modules/onnxruntime-node ]; then
-    echo "install-deps: installing jsroot and @duckdb/node-api (npm) into .tools/node"
+    echo "install-deps: installing jsroot, @duckdb/node-api and onnxruntime-node (npm) into .tools/node"
     if ! (cd .tools/node && npm install --ignore-scripts --no-audit --no-fund jsroot@7.11.2 @duckdb/node-api@1.5.6-r.1 onnxruntime-node@1.30.0 >npm-install.log 2>&1); then
       echo "install-deps: npm install failed (tests that need these readers will skip):" >&2
       tail -20 .tools/node/npm-install.log >&2

@@ -1,0 +1,201 @@
+// Command latency measures the inference speed of the three classifiers with GoMLX (our
+// Predictor, pure-Go backend, and XLA too when train.NewBackend picks it) and with ONNX
+// Runtime (onnxruntime-node) running the same models exported by package onnx, on the same
+// CPU with the same thread count, in one run:
+//
+//	latency [--models hlf,particle,inclusive] [--particles 801] [--batches 128,1024]
+//	        [--latency-runs 200] [--min-time 3s] [--threads N] [--ort=false]
+//
+// For each classifier it prints the p50 and p99 latency of single events (batch 1) and the
+// throughput (events/s) at each batch size. Run it with GOMLX_BACKEND=go:parallelism=-1;
+// ONNX Runtime comes from .tools/node (scripts/install-deps.sh).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+
+	"github.com/godltrigger/godltrigger/bench"
+	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/onnx"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "latency:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: latency [flags]
+
+Times inference of the HLF, particle and inclusive classifiers: our Predictor on GoMLX (the
+pure-Go backend; XLA as well when it is the default backend) and ONNX Runtime (node,
+onnxruntime-node) on the same models exported to ONNX, one after the other on the same CPU
+with the same number of threads (GOMAXPROCS for Go, intra-op threads for ONNX Runtime).
+Single events (batch 1) give the p50 and p99 latency; each --batches size gives the
+throughput in events/s. Sequences have --particles rows, none of them zero padding (the
+specification's standardization leaves none), so every engine runs every step. The weights
+come from one short training epoch: speed does not depend on their values.
+
+Example:
+  GOMLX_BACKEND=go:parallelism=-1 go run ./bench/cmd/latency --particles 801
+
+Flags:
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("latency", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	modelsFlag := fs.String("models", "hlf,particle,inclusive", "classifiers to time (`LIST`)")
+	particles := fs.Int("particles", models.MaxParticles, "particle rows per event for the GRU classifiers")
+	batchesFlag := fs.String("batches", "128,1024", "throughput batch sizes (`LIST`)")
+	latencyRuns := fs.Int("latency-runs", 200, "timed batch-1 calls per engine and classifier")
+	minTime := fs.Duration("min-time", 3*time.Second, "timed `duration` per throughput case at least")
+	minRuns := fs.Int("min-runs", 3, "timed calls per throughput case at least")
+	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "threads of every engine (sets GOMAXPROCS)")
+	useORT := fs.Bool("ort", true, "time ONNX Runtime too (needs node and onnxruntime-node)")
+	workFlag := fs.String("work", "", "work `DIR` for the models, their ONNX files and the data (default: a temporary one, removed)")
+	modules := fs.String("node-modules", "", "node_modules `DIR` with onnxruntime-node (default: .tools/node/node_modules here or in a parent folder)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	batches, err := parseInts(*batchesFlag)
+	if err != nil {
+		return err
+	}
+	var kinds []models.Kind
+	for _, m := range strings.Split(*modelsFlag, ",") {
+		k := models.Kind(strings.TrimSpace(m))
+		if err := models.DefaultConfig(k).Validate(); err != nil {
+			return err
+		}
+		kinds = append(kinds, k)
+	}
+	if *particles <= 0 || *latencyRuns <= 0 || *minRuns <= 0 || *threads <= 0 {
+		return fmt.Errorf("--particles, --latency-runs, --min-runs and --threads must be > 0")
+	}
+	runtime.GOMAXPROCS(*threads)
+
+	var rt *onnxRuntime
+	if *useORT {
+		if rt, err = findRuntime(*modules); err != nil {
+			return fmt.Errorf("%w (or run with --ort=false)", err)
+		}
+	}
+	engines, err := goEngines(stderr)
+	if err != nil {
+		return err
+	}
+	work := *workFlag
+	if work == "" {
+		if work, err = os.MkdirTemp("", "latency-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	} else if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+
+	n := slices.Max(append(slices.Clone(batches), 1))
+	data := benchData(n, *particles, 1)
+	dataDir := filepath.Join(work, "data")
+	if err := bench.ExportData(data, dataDir); err != nil {
+		return err
+	}
+	w := window{LatencyRuns: *latencyRuns, MinTime: *minTime, MinRuns: *minRuns}
+	var table []tableRow
+	for _, kind := range kinds {
+		dir, err := makeModel(ctx, engines[0].backend, kind, work)
+		if err != nil {
+			return err
+		}
+		for _, e := range engines {
+			fmt.Fprintf(stderr, "latency: %s on %s...\n", kind, e.name)
+			r, err := timeGo(ctx, dir, e.backend, data, batches, w)
+			if err != nil {
+				return fmt.Errorf("%s on %s: %w", kind, e.name, err)
+			}
+			table = append(table, tableRow{Model: kind, Engine: e.name, Threads: *threads, engineResult: r})
+		}
+		if rt == nil {
+			continue
+		}
+		model := filepath.Join(work, string(kind)+".onnx")
+		if err := onnx.Export(dir, model); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "latency: %s on ONNX Runtime...\n", kind)
+		t, err := rt.time(ctx, work, model, dataDir, ortConfig{Threads: *threads, LatencyRuns: *latencyRuns,
+			Batches: batches, MinTimeMS: minTime.Milliseconds(), MinRuns: *minRuns})
+		if err != nil {
+			return err
+		}
+		table = append(table, tableRow{Model: kind, Engine: "onnxruntime/" + t.Version, Threads: *threads, engineResult: t.result()})
+	}
+	fmt.Fprintf(stdout, "%s, %d CPUs, %d particles, load average after the run: %v\n",
+		runtime.GOARCH, runtime.NumCPU(), *particles, bench.LoadAverage())
+	return writeTable(stdout, table, batches)
+}
+
+// goEngine is a GoMLX backend to time.
+type goEngine struct {
+	name    string
+	backend backends.Backend
+}
+
+// goEngines returns the backend train.NewBackend chooses and, when that is not the pure-Go
+// one, the pure-Go backend as well.
+func goEngines(log io.Writer) ([]goEngine, error) {
+	b, line, err := train.NewBackend(nil)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(log, "latency:", line)
+	if _, pureGo := b.(*simplego.Backend); pureGo {
+		return []goEngine{{"gomlx/go", b}}, nil
+	}
+	g, err := train.BackendFromConfig(simplego.BackendName + ":parallelism=-1")
+	if err != nil {
+		return nil, err
+	}
+	name := strings.ToLower(strings.Fields(b.Name())[0]) // e.g. "xla" of "XLA (cpu)"
+	engines := []goEngine{{"gomlx/" + name, b}, {"gomlx/go", g}}
+	return engines, nil
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad number %q in %q", f, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

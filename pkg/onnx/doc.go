@@ -1,0 +1,41 @@
+// Package onnx exports a trained classifier (a model directory written by package train) as
+// an ONNX model, so that ONNX Runtime, or any other ONNX engine, can run it without Go.
+//
+//	if err := onnx.Export("models/inclusive", "inclusive.onnx"); err != nil {
+//		log.Fatal(err)
+//	}
+//	meta, _ := onnx.ReadMetadata("inclusive.onnx")
+//	fmt.Println(meta[onnx.MetaClasses]) // ["qcd","ttbar","wjets"]
+//
+// # Graph
+//
+// Inputs are float32 with a symbolic batch size: "hlf" [batch, 14] (HLF_input) for the hlf
+// and inclusive classifiers, "seq" [batch, particles, 19] (GRU_input, any number of
+// particles) for the particle and inclusive classifiers. The output "probabilities"
+// [batch, 3] is the softmax over the classes qcd, ttbar, wjets. Dense layers are Gemm and
+// Relu; the inclusive classifier concatenates the GRU state and hlf (Concat), as in package
+// models; dropout only acts in training and is left out.
+//
+// The GRU is ONNX's GRU operator with linear_before_reset=1 (Keras's reset_after), gates in
+// ONNX's order z, r, h: W [1, 3H, 19] and R [1, 3H, H] hold the transposed per-gate kernels
+// and B [1, 6H] the input biases then the recurrent ones. Keras's Masking(0) skips every
+// all-zero particle row wherever it lies, while ONNX's sequence_lens only skips trailing
+// rows; the preparation step sorts the rows by ΔR with the zero rows taking part, so padding
+// may sit anywhere. The graph therefore computes the mask from the input, moves the valid
+// rows of each event to the front in their order (TopK on a key, Gather), and gives
+// their count as sequence_lens; the GRU's last state Y_h is then exactly the masked state.
+// A model trained with max_particles reads only the first max_particles rows (Slice).
+//
+// Files use ONNX IR version 7 and operator set 14; the protobuf is written with the wire
+// format directly (package protowire), and files are written to a temporary name and renamed.
+//
+// # Metadata
+//
+// metadata_props use the project's provenance keys (see the Meta constants): the producer
+// ("dltrigger export") and its version (also in producer_name and producer_version), the
+// model directory, the model configuration and training options as JSON, the training data
+// record (data.json: the dataset paths) when the directory has one, the number of trained
+// epochs, the kind, the class names in output order, the feature specification
+// (ingest.FeatureSpec) with the column names of each input, and model.json's scaler verbatim
+// (the min-max ranges that turn raw high-level features into hlf).
+package onnx

@@ -1,0 +1,151 @@
+package onnx
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+// weights are a model directory's trained variables (see train.ModelWeights).
+type weights struct {
+	dir string
+	w   map[string]train.Weight
+}
+
+// get returns the variable key, checking that its dimensions are dims.
+func (ws weights) get(key string, dims ...int) ([]float32, error) {
+	w, ok := ws.w[key]
+	if !ok {
+		return nil, fmt.Errorf("onnx: model %s: checkpoint has no variable %s", ws.dir, key)
+	}
+	if !slices.Equal(w.Dims, dims) || len(w.Values) != product(dims) {
+		return nil, fmt.Errorf("onnx: model %s: variable %s has dimensions %v, want %v", ws.dir, key, w.Dims, dims)
+	}
+	return w.Values, nil
+}
+
+func product(dims []int) int {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	return n
+}
+
+// dense adds the Dense layer of scope (package models: "weights" [in, out], "biases" [out])
+// as one Gemm: x [B, in] -> x·W + b [B, out].
+func (b *builder) dense(ws weights, scope, x string, in, out int) (string, error) {
+	w, err := ws.get(scope+"/weights", in, out)
+	if err != nil {
+		return "", err
+	}
+	bias, err := ws.get(scope+"/biases", out)
+	if err != nil {
+		return "", err
+	}
+	name := scope[1:] // without the leading "/"
+	return b.op("Gemm", []string{
+		x,
+		b.floats(name+"/weights", []int64{int64(in), int64(out)}, w),
+		b.floats(name+"/biases", []int64{int64(out)}, bias),
+	}), nil
+}
+
+// gruGates are the gate suffixes of package models' GRU variables, in ONNX's order z, r, h.
+var gruGates = [3]string{"z", "r", "h"}
+
+// maskedGRU adds Masking(0) followed by the GRU of scope over seq [B, S, 19] (first
+// maxParticles rows when > 0) and returns its last state [B, units].
+//
+// Keras's masking skips every all-zero timestep wherever it lies: the state is carried over
+// it unchanged. The ONNX GRU only skips trailing steps (those past sequence_lens). The graph
+// therefore moves the valid timesteps of each row to the front, keeping their order (a
+// stable compaction: TopK on the key position + S·[masked], then Gather), and sets
+// sequence_lens to their count. Running the GRU over the valid steps alone is exactly what
+// masking computes; when the padding is already trailing the compaction is the identity.
+func (b *builder) maskedGRU(ws weights, scope, seq string, features, units, maxParticles int) (string, error) {
+	wz := make([]float32, 0, 3*units*features)
+	rz := make([]float32, 0, 3*units*units)
+	var wb, rb []float32
+	for _, g := range gruGates {
+		k, err := ws.get(scope+"/kernel_"+g, features, units)
+		if err != nil {
+			return "", err
+		}
+		wz = append(wz, transpose(k, features, units)...) // ONNX W[g] is [units, features]
+		u, err := ws.get(scope+"/recurrent_kernel_"+g, units, units)
+		if err != nil {
+			return "", err
+		}
+		rz = append(rz, transpose(u, units, units)...)
+		bias, err := ws.get(scope+"/bias_"+g, units)
+		if err != nil {
+			return "", err
+		}
+		wb = append(wb, bias...)
+		rbias, err := ws.get(scope+"/recurrent_bias_"+g, units)
+		if err != nil {
+			return "", err
+		}
+		rb = append(rb, rbias...)
+	}
+	name := scope[1:]
+	H, F := int64(units), int64(features)
+	W := b.floats(name+"/W", []int64{1, 3 * H, F}, wz)
+	R := b.floats(name+"/R", []int64{1, 3 * H, H}, rz)
+	B := b.floats(name+"/B", []int64{1, 6 * H}, append(wb, rb...))
+
+	x := seq
+	if maxParticles > 0 { // the model was trained on the first maxParticles rows
+		x = b.op("Slice", []string{x,
+			b.int64s("slice_starts", []int64{1}, []int64{0}),
+			b.int64s("slice_ends", []int64{1}, []int64{int64(maxParticles)}),
+			b.int64s("slice_axes", []int64{1}, []int64{1}),
+		})
+	}
+	zero := b.floats("zero", nil, []float32{0})
+	one := b.floats("one", nil, []float32{1})
+	// valid [B, S]: 1 where any feature of the timestep differs from 0 (Keras Masking(0)).
+	nonZero := b.op("Not", []string{b.op("Equal", []string{x, zero})})
+	valid := b.op("ReduceMax", []string{b.op("Cast", []string{nonZero}, intAttr("to", dtFloat))},
+		intsAttr("axes", 2), intAttr("keepdims", 0))
+	lens := b.op("Cast", []string{
+		b.op("ReduceSum", []string{valid, b.int64s("axis_1", []int64{1}, []int64{1})}, intAttr("keepdims", 0)),
+	}, intAttr("to", dtInt32))
+
+	// Stable compaction of the valid steps to the front.
+	steps := b.op("Gather", []string{b.op("Shape", []string{x}), b.int64s("index_1", []int64{1}, []int64{1})}) // [S]
+	ones := b.op("Add", []string{b.op("Mul", []string{valid, zero}), one})
+	pos := b.op("CumSum", []string{ones, b.int64s("axis_scalar_1", nil, []int64{1})}, intAttr("exclusive", 1))
+	masked := b.op("Sub", []string{one, valid})
+	key := b.op("Add", []string{pos, b.op("Mul", []string{masked, b.op("Cast", []string{steps}, intAttr("to", dtFloat))})})
+	order := b.opN("TopK", 2, []string{key, steps}, intAttr("axis", 1), intAttr("largest", 0), intAttr("sorted", 1))[1]
+	// Gather the rows straight into time-major order [S, B, F] from x seen as [B·S, F]:
+	// row index order + b·S, transposed (cheaper than GatherElements on [B, S, F] indices).
+	batchIndex := b.op("Cast", []string{b.op("CumSum", []string{ones, b.int64s("axis_scalar_0", nil, []int64{0})},
+		intAttr("exclusive", 1))}, intAttr("to", dtInt64))
+	flat := b.op("Add", []string{order, b.op("Mul", []string{batchIndex, steps})})
+	rowsOfX := b.op("Reshape", []string{x, b.int64s("rows_shape", []int64{2}, []int64{-1, F})})
+	timeMajor := b.op("Gather", []string{rowsOfX, b.op("Transpose", []string{flat}, intsAttr("perm", 1, 0))}, intAttr("axis", 0))
+
+	yh := b.fresh("v")
+	b.g.nodes = append(b.g.nodes, node{
+		name: fmt.Sprintf("GRU_%d", len(b.g.nodes)), opType: "GRU",
+		inputs:  []string{timeMajor, W, R, B, lens},
+		outputs: []string{"", yh}, // Y (all states) is not needed; Y_h [1, B, units]
+		attrs:   []attribute{intAttr("hidden_size", H), intAttr("linear_before_reset", 1)},
+	})
+	return b.op("Reshape", []string{yh, b.int64s(name+"/state_shape", []int64{2}, []int64{-1, H})}), nil
+}
+
+// transpose returns the [cols, rows] transpose of the row-major [rows, cols] matrix m.
+func transpose(m []float32, rows, cols int) []float32 {
+	t := make([]float32, len(m))
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			t[j*rows+i] = m[i*cols+j]
+		}
+	}
+	return t
+}

@@ -1,0 +1,172 @@
+package onnx
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/train"
+)
+
+// Producer is the ModelProto producer_name of the models written here.
+const Producer = "godltrigger"
+
+// Keys of the ONNX metadata_props, named as the provenance keys of the project's Parquet
+// files (package train and prep) where they mean the same. Values are JSON unless said
+// otherwise.
+const (
+	MetaProducer         = train.MetaProducer            // text: "dltrigger export"
+	MetaVersion          = "dltrigger.version"           // text: the producer's version (also producer_version)
+	MetaModelDir         = train.MetaModelDir            // text: the exported model directory, absolute
+	MetaModel            = train.MetaModel               // models.Config
+	MetaTraining         = train.MetaTraining            // train.Options
+	MetaTrainingData     = "dltrigger.training_data"     // train.DataFile verbatim: dataset paths (when present)
+	MetaEpochs           = "dltrigger.epochs"            // text: completed epochs of the exported weights
+	MetaKind             = "dltrigger.kind"              // text: hlf, particle or inclusive
+	MetaClasses          = "dltrigger.classes"           // ["qcd","ttbar","wjets"]: the order of the probabilities
+	MetaFeatureSpec      = train.MetaFeatureSpec         // text: ingest.FeatureSpec, the step-1 feature definitions
+	MetaHLFFeatures      = "dltrigger.hlf_features"      // names of the 14 hlf columns (models reading hlf)
+	MetaParticleFeatures = "dltrigger.particle_features" // names of the 19 seq columns (models reading seq)
+	MetaScaler           = "dltrigger.scaler"            // model.json's scaler verbatim (when it has one), as prepare's
+)
+
+// metadata collects the metadata_props of the model directory dir.
+func metadata(dir string, info *train.ModelInfo) ([]keyValue, error) {
+	var kv []keyValue
+	addJSON := func(key string, v any) error {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("onnx: model %s: encode %s: %w", dir, key, err)
+		}
+		kv = append(kv, keyValue{key, string(data)})
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	kv = append(kv, keyValue{MetaProducer, "dltrigger export"}, keyValue{MetaVersion, producerVersion()},
+		keyValue{MetaModelDir, abs})
+	if err := addJSON(MetaModel, info.Model); err != nil {
+		return nil, err
+	}
+	if err := addJSON(MetaTraining, info.Options); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, train.DataFile))
+	switch {
+	case err == nil:
+		if !json.Valid(data) {
+			return nil, fmt.Errorf("onnx: %s: not valid JSON", filepath.Join(dir, train.DataFile))
+		}
+		kv = append(kv, keyValue{MetaTrainingData, string(data)})
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("onnx: %w", err)
+	}
+	hist, err := train.ReadHistory(dir)
+	if err != nil {
+		return nil, fmt.Errorf("onnx: %w", err)
+	}
+	kv = append(kv, keyValue{MetaEpochs, fmt.Sprint(hist.Epochs())}, keyValue{MetaKind, string(info.Model.Kind)})
+	if err := addJSON(MetaClasses, evaluate.ClassNames()); err != nil {
+		return nil, err
+	}
+	kv = append(kv, keyValue{MetaFeatureSpec, ingest.FeatureSpec})
+	if info.Model.UsesHLF() {
+		if err := addJSON(MetaHLFFeatures, features.HLFNames); err != nil {
+			return nil, err
+		}
+	}
+	if info.Model.UsesSequence() {
+		if err := addJSON(MetaParticleFeatures, features.ColumnNames); err != nil {
+			return nil, err
+		}
+	}
+	if len(info.Scaler) > 0 {
+		kv = append(kv, keyValue{MetaScaler, string(info.Scaler)})
+	}
+	return kv, nil
+}
+
+// producerVersion is the main module's version and, when the build recorded it, its VCS
+// revision ("(devel)+abc123def456-dirty").
+func producerVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	if rev != "" {
+		v += "+" + rev[:min(12, len(rev))] + dirty
+	}
+	return v
+}
+
+// ReadMetadata returns the metadata_props of the ONNX model file path.
+func ReadMetadata(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("onnx: %w", err)
+	}
+	bad := func(what string) error { return fmt.Errorf("onnx: %s: not an ONNX model: %s", path, what) }
+	out := map[string]string{}
+	for b := data; len(b) > 0; {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			return nil, bad("bad field tag")
+		}
+		b = b[n:]
+		if num != 14 || typ != protowire.BytesType { // ModelProto.metadata_props
+			if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+				return nil, bad(fmt.Sprintf("bad value of field %d", num))
+			}
+			b = b[n:]
+			continue
+		}
+		entry, n := protowire.ConsumeBytes(b)
+		if n < 0 {
+			return nil, bad("bad metadata entry")
+		}
+		b = b[n:]
+		var key, value string
+		for len(entry) > 0 {
+			f, t, m := protowire.ConsumeTag(entry)
+			if m < 0 || t != protowire.BytesType {
+				return nil, bad("bad metadata entry")
+			}
+			s, k := protowire.ConsumeString(entry[m:])
+			if k < 0 {
+				return nil, bad("bad metadata string")
+			}
+			switch f {
+			case 1:
+				key = s
+			case 2:
+				value = s
+			}
+			entry = entry[m+k:]
+		}
+		out[key] = value
+	}
+	return out, nil
+}
