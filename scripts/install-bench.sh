@@ -8,24 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(python3-torch python3-numpy libopenblas0-pthread)
-missing=()
-for p in "${debs[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); elif command -v sudo >/dev/null; then apt_get=(sudo apt-get); else apt_get=(); fi
-  if ((${#apt_get[@]})); then
-    echo "install-bench: installing Debian packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 update -qq
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "install-bench: not root and no sudo; cannot install ${missing[*]}; the comparison will skip" >&2
-    exit 0
-  fi
-else
-  echo "install-bench: Debian packages already present: ${debs[*]}"
-fi
+. scripts/lib/debs.sh
+ensure_debs install-bench python3-torch python3-numpy libopenblas0-pthread || {
+  echo "install-bench: the comparison will skip" >&2
+  exit 0
+}
 
 # Which BLAS libblas.so.3 resolves to (PyTorch's Debian build links the generic libblas.so.3).
 if command -v update-alternatives >/dev/null; then

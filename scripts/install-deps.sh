@@ -6,25 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use, as "command-or-dpkg-name:package".
-debs=(
-  xrootd-server   # a real XRootD server on loopback (pkg/delphes tests)
-)
-
-missing=()
-for p in "${debs[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); elif command -v sudo >/dev/null; then apt_get=(sudo apt-get); else apt_get=(); fi
-  if ((${#apt_get[@]})); then
-    echo "install-deps: installing Debian packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" update -qq
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "install-deps: not root and no sudo; tests that need ${missing[*]} will skip" >&2
-  fi
-fi
+# Debian packages the tests use.
+. scripts/lib/debs.sh
+ensure_debs install-deps xrootd-server || echo "install-deps: the XRootD tests will skip" >&2 # a real XRootD server on loopback
 
 # Node.js tools (independent readers used by tests), pinned.
 if command -v npm >/dev/null; then

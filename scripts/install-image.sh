@@ -18,25 +18,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { echo "install-image: $*"; }
+. scripts/lib/debs.sh
 
 system_part() {
-  local debs=(jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates
-    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client)
-  local missing=()
-  for p in "${debs[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-  done
-  if ((${#missing[@]} == 0)); then
-    say "Debian packages present: ${debs[*]}"
-    return
-  fi
-  if [ "$(id -u)" != 0 ]; then
-    say "the Debian packages ${missing[*]} are missing: run 'scripts/install-image.sh --system' as root" >&2
+  if ! ensure_debs install-image jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates \
+    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client; then
+    say "run 'scripts/install-image.sh --system' as root" >&2
     return 1
   fi
-  say "installing Debian packages: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 bin="$HOME/.local/bin"

@@ -8,31 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(openmpi-bin libopenmpi-dev pkg-config)
-missing=()
-for p in "${debs[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); elif command -v sudo >/dev/null; then apt_get=(sudo apt-get); else apt_get=(); fi
-  if ((${#apt_get[@]})); then
-    echo "install-mpi: installing Debian packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 update -qq
-    log=$(mktemp)
-    if ! DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-      tail -n 20 "$log" >&2
-      rm -f "$log"
-      echo "install-mpi: apt-get install ${missing[*]} failed" >&2
-      exit 1
-    fi
-    rm -f "$log"
-  else
-    echo "install-mpi: not root and no sudo; cannot install ${missing[*]}; the MPI test will skip" >&2
-    exit 0
-  fi
-else
-  echo "install-mpi: Debian packages already present: ${debs[*]}"
-fi
+. scripts/lib/debs.sh
+ensure_debs install-mpi openmpi-bin libopenmpi-dev pkg-config || {
+  echo "install-mpi: the MPI tests will skip" >&2
+  exit 0
+}
 
 if ! command -v mpirun >/dev/null; then
   echo "install-mpi: mpirun not on PATH after installing openmpi-bin" >&2

@@ -14,23 +14,8 @@ GOIMPORTS_VERSION=v0.48.0 # golang.org/x/tools, the version go.mod already pins
 gobin="$(go env GOPATH)/bin"
 
 # Debian packages.
-debs=(jupyter-nbconvert python3-nbclient)
-missing=()
-for p in "${debs[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); elif command -v sudo >/dev/null; then apt_get=(sudo -n apt-get); else apt_get=(); fi
-  if ((${#apt_get[@]})); then
-    echo "install-notebooks: installing Debian packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 update -qq
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "install-notebooks: not root and no sudo; notebook tests will skip (missing ${missing[*]})" >&2
-  fi
-else
-  echo "install-notebooks: Debian packages present: ${debs[*]}"
-fi
+. scripts/lib/debs.sh
+ensure_debs install-notebooks jupyter-nbconvert python3-nbclient || echo "install-notebooks: notebook tests will skip" >&2
 
 # GoNB, built from the module cache: `go install module@version` is refused by some proxies.
 gonb_version="$(go list -m -f '{{.Version}}' github.com/janpfeifer/gonb)"

@@ -9,25 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(slurm-wlm munge)
 cmds=(slurmctld slurmd sbatch sinfo munged)
-missing=()
-for p in "${debs[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); elif command -v sudo >/dev/null; then apt_get=(sudo apt-get); else apt_get=(); fi
-  if ((${#apt_get[@]})); then
-    echo "install-slurm: installing Debian packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 update -qq
-    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "install-slurm: not root and no sudo; cannot install ${missing[*]}; the Slurm tests in deploy/ will skip" >&2
-    exit 0
-  fi
-else
-  echo "install-slurm: Debian packages already present: ${debs[*]}"
-fi
+. scripts/lib/debs.sh
+ensure_debs install-slurm slurm-wlm munge || {
+  echo "install-slurm: the Slurm tests in deploy/ will skip" >&2
+  exit 0
+}
 
 # The daemons live in /usr/sbin, which a non-root PATH may lack.
 for c in "${cmds[@]}"; do
