@@ -1,10 +1,8 @@
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,48 +139,6 @@ func referenceIngest(t *testing.T, bin, in string) string {
 		t.Fatalf("reference ingest: %v\n%s", err, b)
 	}
 	return out
-}
-
-// tree reads every regular file under dir, keyed by slash path relative to dir.
-func tree(t testing.TB, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		t.Fatalf("read %s: %v", dir, err)
-	}
-	return files
-}
-
-// sameTree fails unless got and want hold the same files with the same bytes (the outputs do not
-// depend on the sharding or the number of workers, byte for byte).
-func sameTree(t testing.TB, got, want map[string][]byte) {
-	t.Helper()
-	if len(want) == 0 {
-		t.Fatalf("reference output is empty")
-	}
-	for name, w := range want {
-		g, ok := got[name]
-		switch {
-		case !ok:
-			t.Errorf("%s: missing", name)
-		case !bytes.Equal(g, w):
-			t.Errorf("%s: %d bytes differ from the reference's %d", name, len(g), len(w))
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: not in the reference", name)
-		}
-	}
 }
 
 // shardLine is the first line of the summary of a sharded 'dltrigger ingest'.

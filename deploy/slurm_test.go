@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 )
 
 // TestSlurmIngestArray submits slurm/ingest.sbatch as a 3-task job array to a Slurm cluster
@@ -26,7 +28,7 @@ func TestSlurmIngestArray(t *testing.T) {
 	lookSlurm(t) // skip before building anything
 	bin := dltrigger(t)
 	in := events(t)
-	want := tree(t, referenceIngest(t, bin, in))
+	want := ingesttest.Tree(t, referenceIngest(t, bin, in))
 	c := startSlurm(t)
 
 	work := t.TempDir()
@@ -52,7 +54,7 @@ func TestSlurmIngestArray(t *testing.T) {
 		t.Fatalf("sbatch: %v\n%s", err, b)
 	}
 	checkShardLogs(t, logs, 3, len(want))
-	sameTree(t, tree(t, out), want)
+	ingesttest.SameTree(t, ingesttest.Tree(t, out), want)
 }
 
 // taskLogs reads the array tasks' output files (the script's --output) from dir.
@@ -108,7 +110,7 @@ func checkShardLogs(t *testing.T, logs map[string]string, n, files int) {
 func TestIngestSbatchWithoutScheduler(t *testing.T) {
 	bin := dltrigger(t)
 	in := events(t)
-	want := tree(t, referenceIngest(t, bin, in))
+	want := ingesttest.Tree(t, referenceIngest(t, bin, in))
 	out := filepath.Join(t.TempDir(), "ingested")
 	base := []string{"DLTRIGGER=" + bin, "INPUT=" + in, "OUTPUT=" + out, "SLURM_CPUS_PER_TASK=1"}
 
@@ -132,7 +134,7 @@ func TestIngestSbatchWithoutScheduler(t *testing.T) {
 		}
 		wg.Wait()
 		checkShardLogs(t, logs, 3, len(want))
-		sameTree(t, tree(t, out), want)
+		ingesttest.SameTree(t, ingesttest.Tree(t, out), want)
 	})
 
 	for _, tc := range []struct {

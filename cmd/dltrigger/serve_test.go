@@ -3,20 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/serve"
+	"github.com/godltrigger/godltrigger/pkg/serve/servetest"
 	"github.com/godltrigger/godltrigger/pkg/synth"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // tinyModel trains a small inclusive model for one step on random rows, with a scaler.
@@ -25,38 +22,7 @@ func tinyModel(t *testing.T) string {
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		t.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
 	}
-	const rows, seqLen = 16, 4
-	rng := rand.New(rand.NewPCG(1, 2))
-	d := train.Data{SeqLen: seqLen}
-	scaler := prep.NewMinMax(models.NumHLF)
-	h := make([]float64, models.NumHLF)
-	for i := range rows {
-		for k := range h {
-			h[k] = 100 * rng.Float64()
-			d.HLF = append(d.HLF, float32(rng.Float64()))
-		}
-		scaler.Observe(h)
-		for range seqLen * models.NumFeatures {
-			d.Seq = append(d.Seq, float32(rng.NormFloat64()))
-		}
-		d.Labels = append(d.Labels, i%models.NumClasses)
-	}
-	src, err := train.NewMemorySource(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(scaler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "model")
-	opts := train.DefaultOptions()
-	opts.Epochs, opts.BatchSize, opts.MaxParticles = 1, rows, seqLen
-	cfg := models.Config{Kind: models.KindInclusive, GRUUnits: 3, InclusiveHidden: 3}
-	if _, err := train.Train(context.Background(), train.Job{Dir: dir, Model: cfg, Options: opts, Train: src, Validation: src, Scaler: raw}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return servetest.Model(t, models.Config{Kind: models.KindInclusive, GRUUnits: 3, InclusiveHidden: 3}, 16, 4, 1)
 }
 
 func TestServeCommand(t *testing.T) {

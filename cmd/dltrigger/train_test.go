@@ -165,8 +165,8 @@ func checkProvenance(t *testing.T, file, model, input string) {
 	meta := r.Files()[0].Metadata()
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
 	for k, want := range map[string]string{
-		train.MetaProducer: "dltrigger predict", train.MetaModelDir: abs(model),
-		train.MetaInput: abs(input), train.MetaFeatureSpec: ingest.FeatureSpec,
+		dataset.MetaProducer: "dltrigger predict", train.MetaModelDir: abs(model),
+		dataset.MetaInput: abs(input), dataset.MetaFeatureSpec: ingest.FeatureSpec,
 	} {
 		if meta[k] != want {
 			t.Errorf("%s: metadata %s = %q, want %q", file, k, meta[k], want)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 	"github.com/godltrigger/godltrigger/pkg/synth"
 )
 
@@ -83,7 +84,7 @@ func TestBadInputsAreSkippedAndListed(t *testing.T) {
 		}
 		t.Logf("%s: %v", filepath.Base(b.Path), b.Err)
 	}
-	files := tree(t, out)
+	files := ingesttest.Tree(t, out)
 	if len(files) != 1 {
 		t.Errorf("outputs %v, want only the good file's", keys(files))
 	}
@@ -122,7 +123,7 @@ func TestWorkersDoNotChangeOutput(t *testing.T) {
 	one, two := t.TempDir(), t.TempDir()
 	run(t, Options{Out: one, Samples: samples, Workers: 1, Chunk: 5})
 	run(t, Options{Out: two, Samples: samples, Workers: 2, Chunk: 3})
-	sameTree(t, tree(t, two), tree(t, one))
+	ingesttest.SameTree(t, ingesttest.Tree(t, two), ingesttest.Tree(t, one))
 }
 
 // TestChunkSizeDoesNotChangeOutput covers chunks that hold more selected events than one
@@ -143,7 +144,7 @@ func TestChunkSizeDoesNotChangeOutput(t *testing.T) {
 		t.Run(fmt.Sprint(chunk), func(t *testing.T) {
 			got := t.TempDir()
 			run(t, Options{Out: got, Samples: samples, Workers: 2, Chunk: chunk})
-			sameTree(t, tree(t, got), tree(t, want))
+			ingesttest.SameTree(t, ingesttest.Tree(t, got), ingesttest.Tree(t, want))
 		})
 	}
 }

@@ -1,10 +1,8 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 	"github.com/godltrigger/godltrigger/pkg/synth"
 )
 
@@ -115,52 +114,11 @@ func runErr(t testing.TB, opts Options) (*Summary, error) {
 	return Run(context.Background(), opts)
 }
 
-// tree reads every regular file under dir, keyed by slash path relative to dir.
-func tree(t testing.TB, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		t.Fatalf("read %s: %v", dir, err)
-	}
-	return files
-}
-
-// sameTree fails unless got and want hold the same files with the same bytes.
-func sameTree(t testing.TB, got, want map[string][]byte) {
-	t.Helper()
-	if len(want) == 0 {
-		t.Fatalf("reference output is empty")
-	}
-	for name, w := range want {
-		g, ok := got[name]
-		switch {
-		case !ok:
-			t.Errorf("%s: missing", name)
-		case !bytes.Equal(g, w):
-			t.Errorf("%s: %d bytes differ from the reference's %d", name, len(g), len(w))
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: not in the reference output", name)
-		}
-	}
-}
-
 // temps lists the temporary outputs (dataset writers' *.tmp-* names) under dir.
 func temps(t testing.TB, dir string) []string {
 	t.Helper()
 	var out []string
-	for name := range tree(t, dir) {
+	for name := range ingesttest.Tree(t, dir) {
 		if strings.Contains(filepath.Base(name), ".tmp-") {
 			out = append(out, name)
 		}

@@ -39,11 +39,11 @@ func createOutput(path string, in Input, opts Options) (*output, error) {
 	}
 	s := partSchema()
 	w, err := dataset.NewWriter(path, s, dataset.WithMetadata(map[string]string{
-		"dltrigger.feature_spec": FeatureSpec,
-		"dltrigger.quirks":       quirks,
-		"dltrigger.input":        in.Path,
-		"dltrigger.sample":       in.Sample,
-		"dltrigger.label":        fmt.Sprint(in.Label),
+		dataset.MetaFeatureSpec: FeatureSpec,
+		dataset.MetaQuirks:      quirks,
+		dataset.MetaInput:       in.Path,
+		"dltrigger.sample":      in.Sample,
+		"dltrigger.label":       fmt.Sprint(in.Label),
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %s: %w", in.Path, err)

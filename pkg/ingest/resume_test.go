@@ -11,13 +11,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 )
 
 // checkPartial fails when dir holds a complete-looking output that differs from the
 // uninterrupted run's (want), and returns how many complete outputs and temporary files it holds.
 func checkPartial(t *testing.T, dir string, want map[string][]byte) (complete, tmp int) {
 	t.Helper()
-	for name, b := range tree(t, dir) {
+	for name, b := range ingesttest.Tree(t, dir) {
 		if strings.Contains(name, ".tmp-") {
 			tmp++
 			continue
@@ -37,7 +39,7 @@ func TestCancelledRunResumes(t *testing.T) {
 	samples := synthSamples(t)
 	ref := t.TempDir()
 	run(t, Options{Out: ref, Samples: samples, Workers: 2, Chunk: 4})
-	want := tree(t, ref)
+	want := ingesttest.Tree(t, ref)
 
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -74,7 +76,7 @@ func TestCancelledRunResumes(t *testing.T) {
 	if sum.FilesSkipped != complete || sum.FilesDone != len(want)-complete {
 		t.Errorf("rerun: %d done, %d skipped; want %d done, %d skipped", sum.FilesDone, sum.FilesSkipped, len(want)-complete, complete)
 	}
-	sameTree(t, tree(t, dir), want)
+	ingesttest.SameTree(t, ingesttest.Tree(t, dir), want)
 }
 
 func TestKilledRunResumes(t *testing.T) {
@@ -84,7 +86,7 @@ func TestKilledRunResumes(t *testing.T) {
 	samples := synthSamples(t)
 	ref := t.TempDir()
 	run(t, Options{Out: ref, Samples: samples, Workers: 1})
-	want := tree(t, ref)
+	want := ingesttest.Tree(t, ref)
 
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -123,5 +125,5 @@ func TestKilledRunResumes(t *testing.T) {
 	if left := temps(t, dir); len(left) != 0 {
 		t.Errorf("rerun left the killed run's temporary files: %v", left)
 	}
-	sameTree(t, tree(t, dir), want)
+	ingesttest.SameTree(t, ingesttest.Tree(t, dir), want)
 }

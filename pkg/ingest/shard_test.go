@@ -5,13 +5,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 )
 
 func TestShardsTogetherEqualSingleRun(t *testing.T) {
 	samples := synthSamples(t)
 	single := t.TempDir()
 	run(t, Options{Out: single, Samples: samples})
-	want := tree(t, single)
+	want := ingesttest.Tree(t, single)
 
 	for _, n := range []int{2, 3} {
 		t.Run(fmt.Sprintf("%d shards", n), func(t *testing.T) {
@@ -40,7 +42,7 @@ func TestShardsTogetherEqualSingleRun(t *testing.T) {
 			if files != len(want) {
 				t.Errorf("shards ingested %d files together, want %d", files, len(want))
 			}
-			sameTree(t, tree(t, dir), want)
+			ingesttest.SameTree(t, ingesttest.Tree(t, dir), want)
 		})
 	}
 }

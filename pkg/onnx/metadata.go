@@ -10,9 +10,11 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -23,7 +25,7 @@ const Producer = "godltrigger"
 // files (package train and prep) where they mean the same. Values are JSON unless said
 // otherwise.
 const (
-	MetaProducer         = train.MetaProducer            // text: "dltrigger export"
+	MetaProducer         = dataset.MetaProducer          // text: "dltrigger export"
 	MetaVersion          = "dltrigger.version"           // text: the producer's version (also producer_version)
 	MetaModelDir         = train.MetaModelDir            // text: the exported model directory, absolute
 	MetaModel            = train.MetaModel               // models.Config
@@ -32,10 +34,10 @@ const (
 	MetaEpochs           = "dltrigger.epochs"            // text: completed epochs of the exported weights
 	MetaKind             = "dltrigger.kind"              // text: hlf, particle or inclusive
 	MetaClasses          = "dltrigger.classes"           // ["qcd","ttbar","wjets"]: the order of the probabilities
-	MetaFeatureSpec      = train.MetaFeatureSpec         // text: ingest.FeatureSpec, the step-1 feature definitions
+	MetaFeatureSpec      = dataset.MetaFeatureSpec       // text: ingest.FeatureSpec, the step-1 feature definitions
 	MetaHLFFeatures      = "dltrigger.hlf_features"      // names of the 14 hlf columns (models reading hlf)
 	MetaParticleFeatures = "dltrigger.particle_features" // names of the 19 seq columns (models reading seq)
-	MetaScaler           = "dltrigger.scaler"            // model.json's scaler verbatim (when it has one), as prepare's
+	MetaScaler           = prep.MetaScaler               // model.json's scaler verbatim (when it has one), as prepare's
 )
 
 // metadata collects the metadata_props of the model directory dir.

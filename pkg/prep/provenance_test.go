@@ -30,11 +30,11 @@ func TestOutputsCarryProvenance(t *testing.T) {
 		for _, f := range r.Files() {
 			meta := f.Metadata()
 			want := map[string]string{
-				prep.MetaProducer:    "dltrigger prepare",
-				prep.MetaInput:       in,
-				prep.MetaFeatureSpec: ingest.FeatureSpec,
-				prep.MetaQuirks:      "reproduced",
-				prep.MetaPrepare:     `{"seed":7,"test_fraction":0.2}`,
+				dataset.MetaProducer:    "dltrigger prepare",
+				dataset.MetaInput:       in,
+				dataset.MetaFeatureSpec: ingest.FeatureSpec,
+				dataset.MetaQuirks:      "reproduced",
+				prep.MetaPrepare:        `{"seed":7,"test_fraction":0.2}`,
 			}
 			for k, v := range want {
 				if meta[k] != v {

@@ -2,8 +2,6 @@ package serve
 
 import (
 	"context"
-	"encoding/json"
-	"math/rand/v2"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -12,47 +10,9 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/delphes"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/serve/servetest"
 	"github.com/godltrigger/godltrigger/pkg/synth"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
-
-// benchModel trains cfg for one step on random rows of seqLen particles (a model whose speed,
-// not accuracy, matters) and returns its directory.
-func benchModel(b *testing.B, cfg models.Config, seqLen int) string {
-	b.Helper()
-	const rows = 8
-	rng := rand.New(rand.NewPCG(3, 4))
-	d := train.Data{SeqLen: seqLen}
-	scaler := prep.NewMinMax(models.NumHLF)
-	h := make([]float64, models.NumHLF)
-	for i := range rows {
-		for k := range h {
-			h[k] = 200 * rng.Float64()
-			d.HLF = append(d.HLF, float32(rng.Float64()))
-		}
-		scaler.Observe(h)
-		for range seqLen * models.NumFeatures {
-			d.Seq = append(d.Seq, float32(rng.NormFloat64()))
-		}
-		d.Labels = append(d.Labels, i%models.NumClasses)
-	}
-	if !cfg.UsesSequence() {
-		d.Seq, d.SeqLen = nil, 0
-	}
-	src, err := train.NewMemorySource(d)
-	if err != nil {
-		b.Fatal(err)
-	}
-	raw, _ := json.Marshal(scaler)
-	dir := filepath.Join(b.TempDir(), "model")
-	opts := train.DefaultOptions()
-	opts.Epochs, opts.BatchSize, opts.MaxParticles = 1, rows, seqLen
-	if _, err := train.Train(context.Background(), train.Job{Dir: dir, Model: cfg, Options: opts, Train: src, Validation: src, Scaler: raw}); err != nil {
-		b.Fatal(err)
-	}
-	return dir
-}
 
 // BenchmarkServe measures the events per second of a server deciding generated Delphes files
 // (--once, steady state: the model's graphs compiled), against the trigger emulation and feature computation alone on the same events
@@ -75,7 +35,7 @@ func BenchmarkServe(b *testing.B) {
 		{"inclusive-801", models.DefaultConfig(models.KindInclusive), models.MaxParticles},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			model := benchModel(b, tc.cfg, tc.seqLen)
+			model := servetest.Model(b, tc.cfg, 8, tc.seqLen, 3)
 			s, err := New(Options{Model: model, Watch: events, Out: b.TempDir(), Once: true, Settle: -1, Threshold: 0.5})
 			if err != nil {
 				b.Fatal(err)

@@ -24,7 +24,7 @@ const OutputSuffix = ".decisions.parquet"
 // Footer keys of a decision file.
 const (
 	MetaSpec      = "dltrigger.decision_spec"
-	MetaInput     = "dltrigger.input" // the source file, as found in the watched directory
+	MetaInput     = dataset.MetaInput // the source file, as found in the watched directory
 	MetaModel     = "dltrigger.model"
 	MetaClass     = "dltrigger.class"
 	MetaThreshold = "dltrigger.threshold"

@@ -4,23 +4,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 )
 
-// Keys of the provenance that PredictDataset writes into its output's key-value metadata: the
-// model directory and what it is (model.json's classifier configuration and training options),
-// the predicted dataset, and the feature specification of that dataset's rows (carried over from
-// its files' own metadata; "unknown" when they carry none).
+// Keys of the provenance that PredictDataset writes into its output's key-value metadata, beside
+// dataset's MetaProducer, MetaInput (the predicted dataset) and MetaFeatureSpec (carried over
+// from that dataset's files; "unknown" when they carry none): the model directory and what it
+// is (model.json's classifier configuration and training options).
 const (
-	MetaProducer    = "dltrigger.producer"
-	MetaModelDir    = "dltrigger.model_dir"
-	MetaModel       = "dltrigger.model"
-	MetaTraining    = "dltrigger.training"
-	MetaInput       = "dltrigger.input"
-	MetaFeatureSpec = "dltrigger.feature_spec"
+	MetaModelDir = "dltrigger.model_dir"
+	MetaModel    = "dltrigger.model"    // JSON: models.Config
+	MetaTraining = "dltrigger.training" // JSON: Options
 )
 
 // predictionProvenance is the key-value metadata of a prediction file.
@@ -33,27 +29,17 @@ func predictionProvenance(modelDir string, info *ModelInfo, in *dataset.Reader) 
 	if err != nil {
 		return nil, fmt.Errorf("train: provenance: %w", err)
 	}
-	spec := map[string]bool{}
-	for _, f := range in.Files() {
-		if v, ok := f.Metadata()[MetaFeatureSpec]; ok {
-			spec[v] = true
-		}
-	}
-	specs := make([]string, 0, len(spec))
-	for v := range spec {
-		specs = append(specs, v)
-	}
-	sort.Strings(specs)
+	specs := in.MetadataValues(dataset.MetaFeatureSpec)
 	if len(specs) == 0 {
 		specs = []string{"unknown"}
 	}
 	return map[string]string{
-		MetaProducer:    "dltrigger predict",
-		MetaModelDir:    absPath(modelDir),
-		MetaModel:       string(model),
-		MetaTraining:    string(training),
-		MetaInput:       absPath(in.Path()),
-		MetaFeatureSpec: strings.Join(specs, ","),
+		dataset.MetaProducer:    "dltrigger predict",
+		MetaModelDir:            absPath(modelDir),
+		MetaModel:               string(model),
+		MetaTraining:            string(training),
+		dataset.MetaInput:       absPath(in.Path()),
+		dataset.MetaFeatureSpec: strings.Join(specs, ","),
 	}, nil
 }
 

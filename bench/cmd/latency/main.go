@@ -22,7 +22,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	batches, err := parseInts(*batchesFlag)
+	batches, err := bench.ParseInts(*batchesFlag)
 	if err != nil {
 		return err
 	}
@@ -186,16 +185,4 @@ func goEngines(log io.Writer) ([]goEngine, error) {
 	name := strings.ToLower(strings.Fields(b.Name())[0]) // e.g. "xla" of "XLA (cpu)"
 	engines := []goEngine{{"gomlx/" + name, b}, {"gomlx/go", g}}
 	return engines, nil
-}
-
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("bad number %q in %q", f, s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"time"
 
@@ -99,10 +98,10 @@ func runSpeed(ctx context.Context, args []string) error {
 	for _, m := range strings.Split(*modelsFlag, ",") {
 		o.Models = append(o.Models, models.Kind(strings.TrimSpace(m)))
 	}
-	if o.Threads, err = parseInts(*threads); err != nil {
+	if o.Threads, err = bench.ParseInts(*threads); err != nil {
 		return err
 	}
-	if o.SeqLens, err = parseInts(*seqLens); err != nil {
+	if o.SeqLens, err = bench.ParseInts(*seqLens); err != nil {
 		return err
 	}
 	rep, err := bench.CompareSpeed(ctx, o)
@@ -182,16 +181,4 @@ func openTorch(ctx context.Context, python string) (*bench.Torch, error) {
 	}
 	fmt.Fprintf(os.Stderr, "torchcompare: %s (%s)\n", version, python)
 	return tw, nil
-}
-
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("bad number %q in %q", f, s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
