@@ -3,67 +3,67 @@ package models
 import (
 	"fmt"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/layers"
-	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // Logits builds the classifier cfg.Kind and returns its logits [B, 3]. hlf [B, 14] and seq
 // [B, S, 19] are the inputs; the one a kind does not read may be nil. It panics on a bad
 // configuration or input shape (graph building is where GoMLX reports errors by panicking).
-func Logits(ctx *context.Context, cfg Config, hlf, seq *Node) *Node {
+func Logits(scope *model.Scope, cfg Config, hlf, seq *Node) *Node {
 	if err := cfg.Validate(); err != nil {
 		panic(err)
 	}
 	switch cfg.Kind {
 	case KindHLF:
-		return HLF(ctx, cfg, hlf)
+		return HLF(scope, cfg, hlf)
 	case KindParticle:
-		return Particle(ctx, cfg, seq)
+		return Particle(scope, cfg, seq)
 	default:
-		return Inclusive(ctx, cfg, hlf, seq)
+		return Inclusive(scope, cfg, hlf, seq)
 	}
 }
 
 // HLF is the high-level-feature classifier: hlf [B, 14] -> Dense relu layers of sizes
 // cfg.HLFHidden (50, 20, 10) -> Dense 3 logits.
-func HLF(ctx *context.Context, cfg Config, hlf *Node) *Node {
+func HLF(scope *model.Scope, cfg Config, hlf *Node) *Node {
 	assertHLF(hlf)
 	x := hlf
 	for i, units := range cfg.HLFHidden {
-		x = activations.Relu(Dense(ctx.In(fmt.Sprintf("dense_%d", i)), x, units))
+		x = activation.Relu(Dense(scope.In("dense_%d", i), x, units))
 	}
-	return output(ctx, x)
+	return output(scope, x)
 }
 
 // Particle is the particle-sequence classifier: seq [B, S, 19] -> Masking(0) -> GRU
 // cfg.GRUUnits (50) -> Dense 3 logits.
-func Particle(ctx *context.Context, cfg Config, seq *Node) *Node {
+func Particle(scope *model.Scope, cfg Config, seq *Node) *Node {
 	assertSeq(seq)
-	h := GRU(ctx.In("gru"), seq, cfg.GRUUnits, cfg.FlushGradBelow)
-	return output(ctx, h)
+	h := GRU(scope.In("gru"), seq, cfg.GRUUnits, cfg.FlushGradBelow)
+	return output(scope, h)
 }
 
 // Inclusive is the inclusive classifier: the particle branch (Masking -> GRU) and the hlf input
 // each go through Dropout cfg.Dropout (0.2, training only), are concatenated, then Dense
 // cfg.InclusiveHidden (25) relu -> Dense 3 logits.
-func Inclusive(ctx *context.Context, cfg Config, hlf, seq *Node) *Node {
+func Inclusive(scope *model.Scope, cfg Config, hlf, seq *Node) *Node {
 	assertHLF(hlf)
 	assertSeq(seq)
 	if hlf.Shape().Dim(0) != seq.Shape().Dim(0) {
 		panic(fmt.Errorf("models: inclusive inputs disagree on the batch size: hlf %s, seq %s", hlf.Shape(), seq.Shape()))
 	}
-	h := GRU(ctx.In("gru"), seq, cfg.GRUUnits, cfg.FlushGradBelow)
-	h = layers.DropoutStatic(ctx.In("dropout_gru"), h, cfg.Dropout)
-	f := layers.DropoutStatic(ctx.In("dropout_hlf"), hlf, cfg.Dropout)
+	h := GRU(scope.In("gru"), seq, cfg.GRUUnits, cfg.FlushGradBelow)
+	h = layers.DropoutStatic(scope.In("dropout_gru"), h, cfg.Dropout)
+	f := layers.DropoutStatic(scope.In("dropout_hlf"), hlf, cfg.Dropout)
 	x := Concatenate([]*Node{h, f}, -1)
-	x = activations.Relu(Dense(ctx.In("dense_0"), x, cfg.InclusiveHidden))
-	return output(ctx, x)
+	x = activation.Relu(Dense(scope.In("dense_0"), x, cfg.InclusiveHidden))
+	return output(scope, x)
 }
 
-func output(ctx *context.Context, x *Node) *Node {
-	logits := Dense(ctx.In("output"), x, NumClasses)
+func output(scope *model.Scope, x *Node) *Node {
+	logits := Dense(scope.In("output"), x, NumClasses)
 	logits.AssertDims(x.Shape().Dim(0), NumClasses)
 	return logits
 }

@@ -7,33 +7,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
-func seededContext(seed int64) *context.Context {
-	ctx := context.New()
-	ctx.SetParam(context.ParamInitialSeed, seed)
-	return ctx
+func seededStore(seed int64) *model.Store {
+	store := model.NewStore()
+	store.SetParam(model.ParamInitialSeed, seed)
+	return store
 }
 
 func orthogonalMatrix(t *testing.T, seed int64, rows, cols int) []float32 {
 	t.Helper()
-	ctx := seededContext(seed)
-	e, err := context.NewExec(testBackend, ctx, func(ctx *context.Context, g *graph.Graph) *graph.Node {
-		return OrthogonalFn(ctx)(g, shapes.Make(dtypes.Float32, rows, cols))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := e.Exec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tensors.MustCopyFlatData[float32](out[0])
+	return InitialValues(InitOrthogonal, seed, "/model/gru/recurrent_kernel", rows, cols)
 }
 
 func TestOrthogonalInitializer(t *testing.T) {
@@ -67,6 +56,21 @@ func TestOrthogonalInitializer(t *testing.T) {
 			}
 		})
 	}
+	t.Run("keyed by path", func(t *testing.T) {
+		a := InitialValues(InitGlorotUniform, 7, "/model/dense_0/weights", 4, 5)
+		b := InitialValues(InitGlorotUniform, 7, "/model/dense_1/weights", 4, 5)
+		limit := float32(math.Sqrt(6.0 / 9))
+		differ := false
+		for i := range a {
+			differ = differ || a[i] != b[i]
+			if a[i] < -limit || a[i] > limit {
+				t.Fatalf("glorot value %v outside ±%v", a[i], limit)
+			}
+		}
+		if !differ {
+			t.Fatal("two variables of the same shape got the same initial values")
+		}
+	})
 	t.Run("seeded", func(t *testing.T) {
 		a, b, c := orthogonalMatrix(t, 7, 5, 5), orthogonalMatrix(t, 7, 5, 5), orthogonalMatrix(t, 8, 5, 5)
 		same, differ := true, false
@@ -113,16 +117,16 @@ func TestClassifierShapes(t *testing.T) {
 			"/model/output/biases [3]", "/model/output/weights [25 3]")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := seededContext(1)
+			store := seededStore(1)
 			for _, training := range []bool{false, true} {
-				e, err := context.NewExec(testBackend, ctx, func(ctx *context.Context, hlf, seq *graph.Node) *graph.Node {
-					ctx.SetTraining(hlf.Graph(), training)
-					return Logits(ctx.In("model"), tc.cfg, hlf, seq)
+				e, err := model.NewExec(testBackend, store, func(scope *model.Scope, hlf, seq *graph.Node) *graph.Node {
+					store.SetTraining(hlf.Graph(), training)
+					return Logits(scope.In("model"), tc.cfg, hlf, seq)
 				})
 				if err != nil {
 					t.Fatal(err)
 				}
-				out, err := e.Exec(tensors.FromFlatDataAndDimensions(hlf, batch, NumHLF),
+				out, err := e.Call(tensors.FromFlatDataAndDimensions(hlf, batch, NumHLF),
 					tensors.FromFlatDataAndDimensions(seq, batch, particles, NumFeatures))
 				if err != nil {
 					t.Fatal(err)
@@ -130,12 +134,11 @@ func TestClassifierShapes(t *testing.T) {
 				if got := out[0].Shape(); !got.Equal(shapes.Make(dtypes.Float32, batch, NumClasses)) {
 					t.Fatalf("training=%v: logits shape %s, want [%d %d]", training, got, batch, NumClasses)
 				}
-				ctx = ctx.Reuse()
 			}
 			var got []string
-			for v := range ctx.IterVariables() {
-				if v.Trainable && strings.HasPrefix(v.Scope(), "/model") {
-					got = append(got, fmt.Sprintf("%s/%s %v", v.Scope(), v.Name(), v.Shape().Dimensions))
+			for v := range store.IterVariables() {
+				if v.Trainable && strings.HasPrefix(v.Path(), "/model/") {
+					got = append(got, fmt.Sprintf("%s %v", v.Path(), v.Shape().Dimensions))
 				}
 			}
 			sort.Strings(got)
@@ -149,13 +152,8 @@ func TestClassifierShapes(t *testing.T) {
 }
 
 func gruVars() []string {
-	var v []string
-	for _, gate := range []string{"z", "r", "h"} {
-		v = append(v,
-			"/model/gru/kernel_"+gate+" [19 50]", "/model/gru/recurrent_kernel_"+gate+" [50 50]",
-			"/model/gru/bias_"+gate+" [50]", "/model/gru/recurrent_bias_"+gate+" [50]")
-	}
-	return v
+	return []string{"/model/gru/kernel [19 150]", "/model/gru/recurrent_kernel [50 150]",
+		"/model/gru/bias [150]", "/model/gru/recurrent_bias [150]"}
 }
 
 func TestLogitsRejectsBadInputs(t *testing.T) {
@@ -173,7 +171,7 @@ func TestLogitsRejectsBadInputs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The graph is built, and the panic turned into an error, at the first execution.
-			e, err := context.NewExec(testBackend, context.New(), func(ctx *context.Context, g *graph.Graph) *graph.Node {
+			e, err := model.NewExec(testBackend, model.NewStore(), func(scope *model.Scope, g *graph.Graph) *graph.Node {
 				var hlf, seq *graph.Node
 				if tc.hlfDims != nil {
 					hlf = graph.Zeros(g, shapes.Make(dtypes.Float32, tc.hlfDims...))
@@ -181,12 +179,12 @@ func TestLogitsRejectsBadInputs(t *testing.T) {
 				if tc.seqDims != nil {
 					seq = graph.Zeros(g, shapes.Make(dtypes.Float32, tc.seqDims...))
 				}
-				return Logits(ctx, tc.cfg, hlf, seq)
+				return Logits(scope, tc.cfg, hlf, seq)
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := e.Exec(); err == nil {
+			if _, err := e.Call(); err == nil {
 				t.Fatal("bad input accepted")
 			}
 		})

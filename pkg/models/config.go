@@ -1,6 +1,6 @@
 // Package models holds the three classifiers of the trigger study as GoMLX graph functions:
 // the high-level-feature (HLF) network, the particle-sequence GRU network and the inclusive
-// network that joins both. Models are plain functions of a *context.Context (first) and input
+// network that joins both. Models are plain functions of a *model.Scope (first) and input
 // nodes; they return logits (softmax is applied only at inference) and assert input shapes.
 //
 // Layers follow Keras defaults, since the reference was trained with Keras: Dense kernels are
@@ -8,7 +8,7 @@
 // orthogonal recurrent kernels and Masking(0) semantics.
 //
 //	cfg := models.DefaultConfig(models.KindInclusive)
-//	logits := models.Logits(ctx.In("model"), cfg, hlf, seq) // hlf [B,14], seq [B,S,19] -> [B,3]
+//	logits := models.Logits(scope.In("model"), cfg, hlf, seq) // hlf [B,14], seq [B,S,19] -> [B,3]
 package models
 
 import "fmt"

@@ -3,10 +3,9 @@ package models
 import (
 	"fmt"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // GRU is Keras's GRU(units) layer with its TF2 defaults, preceded by Keras's Masking(0): it
@@ -19,47 +18,41 @@ import (
 //	n = tanh(x·Wh + bh + r ⊙ (h·Uh + rbh))   (reset_after: r applied after the matmul)
 //	h' = z ⊙ h + (1 - z) ⊙ n
 //
-// and a timestep whose features are all exactly 0 is masked: it carries h unchanged. Kernels W
-// [F, units] are Glorot-uniform, recurrent kernels U [units, units] orthogonal (one per gate;
-// Keras draws one [units, 3 units] matrix with orthonormal rows), biases zero. Each gate has its
-// own variables in ctx's scope (kernel_z, recurrent_kernel_z, bias_z, recurrent_bias_z, and the
-// same for r and h): the pure-Go backend cannot differentiate a Slice (its gradient needs Pad),
-// so a fused kernel could not be split. The sequence is unrolled into the graph.
+// and a timestep whose features are all exactly 0 is masked: it carries h unchanged.
+//
+// The variables are Keras's, gates in Keras's order z, r, h: "kernel" W = [Wz|Wr|Wh] [F, 3
+// units] (Glorot-uniform), "recurrent_kernel" U = [Uz|Ur|Uh] [units, 3 units] (orthogonal:
+// orthonormal rows, as Keras draws it), "bias" and "recurrent_bias" [3 units] (zero; Keras
+// stores them as the two rows of one [2, 3 units] bias), so Keras and ONNX weights map one to
+// one.
+//
+// The graph is the fastest exact form found for the CPU backends: one input projection
+// [S·B, F]×[F, 3 units] for all steps; per step one fused h·U [B, units]×[units, 3 units];
+// and a backward pass that computes the weight gradients once over all steps (one
+// [units, S·B]×[S·B, 3 units] product for U, one for W) instead of one small product per step,
+// as cuDNN does. The sequence is unrolled into the graph: GoMLX's While has no gradient.
 //
 // flushGradBelow > 0 zeroes, in the backward pass only, hidden-state gradients smaller than it
 // in magnitude (see Config.FlushGradBelow); 0 keeps the exact gradient.
-func GRU(ctx *context.Context, x *Node, units int, flushGradBelow float64) *Node {
+func GRU(scope *model.Scope, x *Node, units int, flushGradBelow float64) *Node {
 	if x.Rank() != 3 {
 		panic(fmt.Errorf("models: GRU input must be [batch, steps, features], got %s", x.Shape()))
 	}
 	g := x.Graph()
-	dtype := x.DType()
 	features := x.Shape().Dim(2)
-	kernel := func(name string) *Node {
-		return ctx.WithInitializer(initializers.GlorotUniformFn(ctx)).
-			VariableWithShape(name, shapes.Make(dtype, features, units)).ValueGraph(g)
-	}
-	recurrent := func(name string) *Node {
-		return ctx.WithInitializer(OrthogonalFn(ctx)).
-			VariableWithShape(name, shapes.Make(dtype, units, units)).ValueGraph(g)
-	}
-	bias := func(name string) *Node {
-		return ctx.WithInitializer(initializers.Zero).
-			VariableWithShape(name, shapes.Make(dtype, units)).ValueGraph(g)
-	}
 	w := gruWeights{
-		Wz: kernel("kernel_z"), Wr: kernel("kernel_r"), Wh: kernel("kernel_h"),
-		Uz: recurrent("recurrent_kernel_z"), Ur: recurrent("recurrent_kernel_r"), Uh: recurrent("recurrent_kernel_h"),
-		Bz: bias("bias_z"), Br: bias("bias_r"), Bh: bias("bias_h"),
-		RBz: bias("recurrent_bias_z"), RBr: bias("recurrent_bias_r"), RBh: bias("recurrent_bias_h"),
+		W:  variable(scope, g, "kernel", InitGlorotUniform, features, 3*units),
+		U:  variable(scope, g, "recurrent_kernel", InitOrthogonal, units, 3*units),
+		B:  variable(scope, g, "bias", InitZeros, 3*units),
+		RB: variable(scope, g, "recurrent_bias", InitZeros, 3*units),
 	}
 	return runGRU(x, w, flushGradBelow)
 }
 
-// gruWeights are one GRU layer's parameters: W* [F, H], U* [H, H], biases [H].
+// gruWeights are one GRU layer's parameters, gates z, r, h side by side: W [F, 3H], U [H, 3H],
+// B and RB [3H].
 type gruWeights struct {
-	Wz, Wr, Wh, Uz, Ur, Uh    *Node
-	Bz, Br, Bh, RBz, RBr, RBh *Node
+	W, U, B, RB *Node
 }
 
 // Mask is Keras's Masking(0) over x [B, S, F]: [B, S] true where any feature of the timestep
@@ -72,25 +65,124 @@ func Mask(x *Node) *Node {
 func runGRU(x *Node, w gruWeights, flushGradBelow float64) *Node {
 	g := x.Graph()
 	batch, steps, features := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
-	units := w.Uz.Shape().Dim(0)
-	row := func(b *Node) *Node { return InsertAxes(b, 0) } // [H] -> [1, H]
-	bz, br := row(Add(w.Bz, w.RBz)), row(Add(w.Br, w.RBr))
-	bh, rbh := row(w.Bh), row(w.RBh)
+	units := w.U.Shape().Dim(0)
+	dtype := x.DType()
 
-	x = StopGradient(x)                     // inputs take no gradient; keeps Slice (whose gradient needs Pad) out of it
+	x = StopGradient(x)                     // the inputs take no gradient
 	mask := TransposeAllDims(Mask(x), 1, 0) // [S, B]
 	xt := TransposeAllDims(x, 1, 0, 2)      // [S, B, F]
-	h := Zeros(g, shapes.Make(x.DType(), batch, units))
+	proj := Add(DotProduct(Reshape(xt, steps*batch, features), w.W), InsertAxes(w.B, 0))
+	inputs := splitCollectingGradients(Reshape(proj, steps, batch, 3*units), 0, steps) // [1, B, 3H] each
+
+	rec := newRecurrence(w.U, w.RB, steps, batch)
+	h := Zeros(g, shapes.Make(dtype, batch, units))
 	for t := 0; t < steps; t++ {
-		xs := Reshape(Slice(xt, AxisElem(t)), batch, features)
-		keep := BroadcastToDims(Reshape(Slice(mask, AxisElem(t)), batch, 1), batch, units)
-		z := Sigmoid(Add(Add(Dot(xs, w.Wz), Dot(h, w.Uz)), bz))
-		r := Sigmoid(Add(Add(Dot(xs, w.Wr), Dot(h, w.Ur)), br))
-		n := Tanh(Add(Add(Dot(xs, w.Wh), bh), Mul(r, Add(Dot(h, w.Uh), rbh))))
+		xg := splitCollectingGradients(Reshape(inputs[t], batch, 3*units), 1, 3)
+		hg := splitCollectingGradients(rec.project(t, h), 1, 3)
+		z := Sigmoid(Add(xg[0], hg[0]))
+		r := Sigmoid(Add(xg[1], hg[1]))
+		n := Tanh(Add(xg[2], Mul(r, hg[2])))
 		next := Add(n, Mul(z, Sub(h, n))) // z ⊙ h + (1 - z) ⊙ n
+		keep := BroadcastToDims(Reshape(Slice(mask, AxisElem(t)), batch, 1), batch, units)
 		h = flushTinyGradients(Where(keep, next, h), flushGradBelow)
 	}
 	return h
+}
+
+// recurrence computes the per-step recurrent projections h_t·U + rb of a GRU, with the
+// gradients of U and rb computed once over all steps: dU = Σ_t h_tᵀ·dp_t as one matrix product
+// of the concatenated states and projection gradients, drb = Σ_t Σ_b dp_t. In the backward
+// loop each step then only computes dh = dp·Uᵀ.
+//
+// How: every step but the first uses StopGradient(U) (no per-step weight gradient); the
+// first uses U through an identity whose custom gradient ignores the value the autodiff brings
+// and returns the sum over all steps. Each step's projection goes through an identity that
+// records its gradient dp_t. The reverse pass visits nodes in reverse creation order, so every
+// step's gradient is recorded before U's identity (created first) is visited.
+type recurrence struct {
+	u, rb       *Node // identities of U and rb carrying the custom gradients
+	uConst, row *Node // StopGradient(U), StopGradient(rb) as [1, 3H]
+	states      []*Node
+	grads       []*Node
+	batch       int
+}
+
+func newRecurrence(U, rb *Node, steps, batch int) *recurrence {
+	r := &recurrence{states: make([]*Node, steps), grads: make([]*Node, steps), batch: batch}
+	r.u = IdentityWithCustomGradient(U, func(_, _ *Node) *Node {
+		return DotGeneral(Concatenate(r.states, 0), []int{0}, nil, r.concatGrads(), []int{0}, nil) // [H, 3H]
+	})
+	r.rb = IdentityWithCustomGradient(rb, func(_, _ *Node) *Node { return ReduceSum(r.concatGrads(), 0) })
+	r.uConst, r.row = StopGradient(r.u), InsertAxes(StopGradient(r.rb), 0)
+	return r
+}
+
+// project returns h·U + rb [B, 3H] for step t, whose state is h [B, H].
+func (r *recurrence) project(t int, h *Node) *Node {
+	var p *Node
+	if t == 0 {
+		p = Add(DotProduct(h, r.u), InsertAxes(r.rb, 0))
+	} else {
+		p = Add(DotProduct(h, r.uConst), r.row)
+	}
+	r.states[t] = h
+	return IdentityWithCustomGradient(p, func(_, v *Node) *Node {
+		r.grads[t] = v
+		return v
+	})
+}
+
+// concatGrads returns the recorded projection gradients of all steps, [S·B, 3H] (zeros for a
+// step no gradient reached).
+func (r *recurrence) concatGrads() *Node {
+	parts := make([]*Node, len(r.grads))
+	for t, v := range r.grads {
+		if v == nil {
+			h := r.states[t]
+			v = Zeros(h.Graph(), shapes.Make(h.DType(), r.batch, r.u.Shape().Dim(1)))
+		}
+		parts[t] = v
+	}
+	return Concatenate(parts, 0)
+}
+
+// splitCollectingGradients splits x along axis into n equal pieces, like Split, but its
+// backward pass builds x's gradient with one Concatenate of the pieces' gradients instead of
+// the stock rule (one Pad to x's full shape per piece, then n-1 additions): for the n = S time
+// steps of a sequence that is O(S²) work.
+//
+// How: each piece goes through an identity that records its gradient (and passes it on, so
+// that the autodiff still reaches x); x goes through an identity whose custom gradient ignores
+// the accumulated (Pad and Add) value and returns the concatenation of the recorded ones. The
+// ignored Pad and Add nodes are dead code that the backends skip.
+func splitCollectingGradients(x *Node, axis, n int) []*Node {
+	axis = MustAdjustAxis(axis, x)
+	dim := x.Shape().Dim(axis)
+	if dim%n != 0 {
+		panic(fmt.Errorf("models: cannot split axis %d of %s into %d pieces", axis, x.Shape(), n))
+	}
+	size := dim / n
+	recorded := make([]*Node, n)
+	whole := IdentityWithCustomGradient(x, func(xn, _ *Node) *Node {
+		parts := make([]*Node, n)
+		for i := range parts {
+			if parts[i] = recorded[i]; parts[i] == nil {
+				s := xn.Shape().Clone()
+				s.Dimensions[axis] = size
+				parts[i] = Zeros(xn.Graph(), s)
+			}
+		}
+		return Concatenate(parts, axis)
+	})
+	pieces := make([]*Node, n)
+	for i := range pieces {
+		piece := SliceAxis(whole, axis, AxisRange(i*size, (i+1)*size))
+		pieces[i] = IdentityWithCustomGradient(piece, func(_, v *Node) *Node {
+			recorded[i] = v
+			return v
+		})
+	}
+	return pieces
 }
 
 // flushTinyGradients is the identity whose backward pass zeroes gradients below limit.

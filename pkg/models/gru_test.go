@@ -5,25 +5,21 @@ import (
 	"os"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
-	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-
-	"github.com/godltrigger/godltrigger/pkg/vjp"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// testBackend is the pure-Go backend shared by the package's tests (made once in TestMain,
-// with parallelism=-1: the default worker pool deadlocks on 2 cores).
-var testBackend backends.Backend
+// testBackend is the Go backend shared by the package's tests (made once in TestMain).
+var testBackend compute.Backend
 
 func TestMain(m *testing.M) {
-	b, err := simplego.New("parallelism=-1")
+	b, err := gobackend.New("")
 	if err != nil {
 		panic(err)
 	}
 	testBackend = b
-	vjp.Install()
 	os.Exit(m.Run())
 }
 
@@ -100,18 +96,29 @@ func handGRU(x []float64, p [][]float64) []float64 {
 	return out
 }
 
-// gruExec runs runGRU on parameters fed as inputs: x, then the 12 weights. It returns the last
-// state, loss = Σ h ⊙ c (c fixed) and the loss gradients of the 12 weights.
+// fused lays the per-gate parameters of gruParams out as the GRU's variables: W = [Wz|Wr|Wh]
+// [F, 3H], U = [Uz|Ur|Uh] [H, 3H], B = [Bz|Br|Bh], RB = [RBz|RBr|RBh].
+func fused(p [][]float64) [][]float64 {
+	side := func(rows int, m ...[]float64) []float64 {
+		cols := len(m[0]) / rows
+		out := make([]float64, 0, rows*cols*len(m))
+		for r := 0; r < rows; r++ {
+			for _, g := range m {
+				out = append(out, g[r*cols:(r+1)*cols]...)
+			}
+		}
+		return out
+	}
+	return [][]float64{side(tF, p[0], p[1], p[2]), side(tH, p[3], p[4], p[5]), side(1, p[6], p[7], p[8]), side(1, p[9], p[10], p[11])}
+}
+
+// gruExec runs runGRU on parameters fed as inputs: x, then W, U, B, RB. It returns the last
+// state, loss = Σ h ⊙ c (c fixed) and the loss gradients of the 4 weights.
 func gruExec(t *testing.T, flush float64) *graph.Exec {
 	t.Helper()
 	e, err := graph.NewExec(testBackend, func(in []*graph.Node) []*graph.Node {
 		x := graph.Reshape(in[0], tB, tS, tF)
-		shape := func(n *graph.Node, dims ...int) *graph.Node { return graph.Reshape(n, dims...) }
-		w := gruWeights{
-			Wz: shape(in[1], tF, tH), Wr: shape(in[2], tF, tH), Wh: shape(in[3], tF, tH),
-			Uz: shape(in[4], tH, tH), Ur: shape(in[5], tH, tH), Uh: shape(in[6], tH, tH),
-			Bz: in[7], Br: in[8], Bh: in[9], RBz: in[10], RBr: in[11], RBh: in[12],
-		}
+		w := gruWeights{W: graph.Reshape(in[1], tF, 3*tH), U: graph.Reshape(in[2], tH, 3*tH), B: in[3], RB: in[4]}
 		h := runGRU(x, w, flush)
 		c := graph.Sin(graph.IotaFull(h.Graph(), h.Shape()))
 		loss := graph.ReduceAllSum(graph.Mul(h, c))
@@ -129,7 +136,7 @@ func runGRUExec(t *testing.T, e *graph.Exec, x []float64, p [][]float64) []*tens
 	for _, v := range p {
 		args = append(args, v)
 	}
-	out, err := e.Exec(args...)
+	out, err := e.Call(args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +147,7 @@ func TestGRUForwardMatchesHandComputation(t *testing.T) {
 	p := gruParams()
 	want := handGRU(gruX, p)
 	for _, flush := range []float64{0, 1e-30} {
-		out := runGRUExec(t, gruExec(t, flush), gruX, p)
+		out := runGRUExec(t, gruExec(t, flush), gruX, fused(p))
 		got := tensors.MustCopyFlatData[float64](out[0])
 		for i := range want {
 			if math.Abs(got[i]-want[i]) > 1e-12 {
@@ -157,8 +164,8 @@ func TestGRUForwardMatchesHandComputation(t *testing.T) {
 }
 
 func TestGRUGradientMatchesFiniteDifferences(t *testing.T) {
-	p := gruParams()
-	names := []string{"Wz", "Wr", "Wh", "Uz", "Ur", "Uh", "Bz", "Br", "Bh", "RBz", "RBr", "RBh"}
+	p := fused(gruParams())
+	names := []string{"kernel", "recurrent_kernel", "bias", "recurrent_bias"}
 	e := gruExec(t, 0)
 	out := runGRUExec(t, e, gruX, p)
 	loss := func(q [][]float64) float64 {
@@ -189,7 +196,7 @@ func TestMask(t *testing.T) {
 	e := graph.MustNewExec(testBackend, func(x *graph.Node) *graph.Node {
 		return Mask(graph.Reshape(x, tB, tS, tF))
 	})
-	got := tensors.MustCopyFlatData[bool](e.MustExec(gruX)[0])
+	got := tensors.MustCopyFlatData[bool](e.MustCall(gruX)[0])
 	want := []bool{true, true, true, true, true, false, true, true}
 	for i := range want {
 		if got[i] != want[i] {
