@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -20,7 +20,7 @@ import (
 // AUCJob configures CompareAUC.
 type AUCJob struct {
 	Torch   *Torch
-	Backend backends.Backend // nil: train.NewBackend
+	Backend compute.Backend // nil: train.NewBackend
 	Model   models.Kind
 	Options train.Options // both sides use its epochs, batch size, learning rate and seed
 	Train   train.Data

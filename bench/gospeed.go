@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
-	"github.com/godltrigger/godltrigger/pkg/vjp"
 )
 
 // Window says how long a speed case is timed: at least MinSteps steps and MinTime, at most
@@ -29,15 +28,13 @@ type Rate struct {
 
 // GoTrainRate times training steps of cfg on backend at the given batch size and sequence
 // length (ignored by the HLF classifier): the graph pkg/train compiles (the model under scope
-// "model", categorical cross-entropy on logits, Adam with opts' settings) with the gradient
-// rules of package vjp, which training uses (GoTrainRate installs them, process-wide).
-func GoTrainRate(backend backends.Backend, cfg models.Config, opts train.Options, seqLen int, w Window) (rate Rate, err error) {
+// "model", categorical cross-entropy on logits, Adam with opts' settings).
+func GoTrainRate(backend compute.Backend, cfg models.Config, opts train.Options, seqLen int, w Window) (rate Rate, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("bench: %s training step: %v", cfg.Kind, r)
 		}
 	}()
-	vjp.Install()
 	if !cfg.UsesSequence() {
 		seqLen = 1
 	}

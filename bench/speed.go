@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -19,7 +19,7 @@ import (
 // SpeedOptions configure CompareSpeed.
 type SpeedOptions struct {
 	Torch   *Torch
-	Backend backends.Backend // runs our models; nil: train.NewBackend
+	Backend compute.Backend // runs our models; nil: train.NewBackend
 	// Models are the classifiers to time; nil means hlf and particle. Sequence models run once
 	// per entry of SeqLens (nil: 50, 200, 801).
 	Models  []models.Kind

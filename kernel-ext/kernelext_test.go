@@ -2,6 +2,7 @@ package kernelext
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"image/png"
 	"os"
@@ -162,10 +163,11 @@ func TestInstallKernel(t *testing.T) {
 		backend  string
 		rawError bool
 	}{
-		{name: "prefix", opt: KernelOptions{Prefix: "P"}, dir: "P/share/jupyter/kernels/gonb", backend: DefaultBackend},
-		{name: "data dir raw errors", opt: KernelOptions{DataDir: "D", RawError: true}, dir: "D/kernels/gonb", backend: DefaultBackend, rawError: true},
-		{name: "backend from env", opt: KernelOptions{DataDir: "E"}, env: map[string]string{"GOMLX_BACKEND": "xla:cpu"}, dir: "E/kernels/gonb", backend: "xla:cpu"},
-		{name: "user", opt: KernelOptions{}, env: map[string]string{"HOME": "H"}, dir: "H/.local/share/jupyter/kernels/gonb", backend: DefaultBackend},
+		{name: "prefix", opt: KernelOptions{Prefix: "P"}, dir: "P/share/jupyter/kernels/gonb", backend: ""},
+		{name: "data dir raw errors", opt: KernelOptions{DataDir: "D", RawError: true}, dir: "D/kernels/gonb", backend: "", rawError: true},
+		{name: "backend from env", opt: KernelOptions{DataDir: "E"}, env: map[string]string{"GOMLX_BACKEND": "xla:cpu",
+			"ONNXRUNTIME_SHARED_LIBRARY_PATH": "/lib/ort.so", "GOEXPERIMENT": "simd,other"}, dir: "E/kernels/gonb", backend: "xla:cpu"},
+		{name: "user", opt: KernelOptions{}, env: map[string]string{"HOME": "H"}, dir: "H/.local/share/jupyter/kernels/gonb", backend: ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
@@ -213,6 +215,14 @@ func TestInstallKernel(t *testing.T) {
 			if k.Env["GOMLX_BACKEND"] != c.backend {
 				t.Errorf("GOMLX_BACKEND %q, want %q", k.Env["GOMLX_BACKEND"], c.backend)
 			}
+			if want := c.env["ONNXRUNTIME_SHARED_LIBRARY_PATH"]; k.Env["ONNXRUNTIME_SHARED_LIBRARY_PATH"] != want {
+				t.Errorf("ONNXRUNTIME_SHARED_LIBRARY_PATH %q, want %q", k.Env["ONNXRUNTIME_SHARED_LIBRARY_PATH"], want)
+			}
+			if want := cmp.Or(c.env["GOEXPERIMENT"], "simd"); k.Env["GOEXPERIMENT"] != want {
+				t.Errorf("GOEXPERIMENT %q, want %q", k.Env["GOEXPERIMENT"], want)
+			}
+			delete(k.Env, "GOEXPERIMENT")
+			delete(k.Env, "ONNXRUNTIME_SHARED_LIBRARY_PATH")
 			if k.Env["XRD_REQUESTTIMEOUT"] != "60" || k.Env["XRD_NETWORKSTACK"] != "IPv4" || k.Env["OTHER"] != "" || k.Env["KRB5CCNAME"] != "FILE:/tmp/krb" {
 				t.Errorf("env %v: want the XRD_* variables and KRB5CCNAME only", k.Env)
 			}

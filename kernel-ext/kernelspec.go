@@ -13,9 +13,9 @@ import (
 // KernelName is the name of the kernel directory, the one the notebooks' metadata names.
 const KernelName = "gonb"
 
-// DefaultBackend is the GoMLX backend the kernel sets when GOMLX_BACKEND is unset: the
-// pure-Go backend with its own goroutine per operation, safe on machines with few cores.
-const DefaultBackend = "go:parallelism=-1"
+// GoExperiment is the GOEXPERIMENT the kernel builds cells with when none is set: the Go
+// backend's AVX-512/AVX2 kernels need it at build time.
+const GoExperiment = "simd"
 
 // KernelSpec is the content of a Jupyter kernel.json.
 type KernelSpec struct {
@@ -44,12 +44,13 @@ type KernelOptions struct {
 	Environ func() []string
 }
 
-// copiedEnv are the variables passed through to the kernel when set: the GoMLX backend,
-// XRootD client settings (XRD_*, see Environ), grid and Kerberos credentials that EOS
+// copiedEnv are the variables passed through to the kernel when set: the GoMLX backend and
+// the locations of its XLA plugin and ONNX Runtime library, XRootD client settings (XRD_*, see Environ), grid and Kerberos credentials that EOS
 // (root://eospublic.cern.ch) access needs, the Go toolchain's locations and the notebooks'
 // work directory.
 var copiedEnv = []string{
-	"GOMLX_BACKEND", "X509_USER_PROXY", "X509_CERT_DIR", "KRB5CCNAME", "EOS_MGM_URL",
+	"GOMLX_BACKEND", "GOMLX_NO_AUTO_INSTALL", "ONNXRUNTIME_SHARED_LIBRARY_PATH", "PJRT_PLUGIN_LIBRARY_PATH",
+	"GOEXPERIMENT", "X509_USER_PROXY", "X509_CERT_DIR", "KRB5CCNAME", "EOS_MGM_URL",
 	"GOPATH", "GOMODCACHE", "GOCACHE", "GOPROXY", "GOFLAGS", WorkEnv, "DLTRIGGER_TESTDATA",
 }
 
@@ -73,8 +74,8 @@ func NewKernelSpec(gonb string, getenv func(string) string, environ []string) *K
 			k.Env[name] = v
 		}
 	}
-	if k.Env["GOMLX_BACKEND"] == "" {
-		k.Env["GOMLX_BACKEND"] = DefaultBackend
+	if k.Env["GOEXPERIMENT"] == "" {
+		k.Env["GOEXPERIMENT"] = GoExperiment
 	}
 	// GoNB runs goimports and go: put the directory of gonb (where go install puts
 	// goimports too) and the current PATH in the kernel's PATH.

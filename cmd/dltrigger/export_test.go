@@ -15,7 +15,7 @@ import (
 
 func TestExportWritesONNX(t *testing.T) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		t.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		t.Setenv("GOMLX_BACKEND", "go")
 	}
 	src, err := train.NewMemorySource(train.SyntheticData(32, 0, 1))
 	if err != nil {

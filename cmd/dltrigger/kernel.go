@@ -15,9 +15,11 @@ func runKernelInstall(_ context.Context, args []string) error {
 	fs := newFlags("kernel install", "kernel install [--user | --prefix P | --data-dir D] [--gonb PATH]", `
 Writes the kernel specification (kernels/gonb/kernel.json) that lets Jupyter, JupyterHub
 and SWAN run this project's Go notebooks (notebooks/*.ipynb) with GoNB. The kernel's
-environment gets GOMLX_BACKEND (default `+kernelext.DefaultBackend+`), the XRootD client
-settings XRD_* and the credentials EOS access needs (KRB5CCNAME, X509_USER_PROXY) when
-they are set here, and a PATH that finds gonb and goimports. Install gonb and goimports
+environment gets GOEXPERIMENT=`+kernelext.GoExperiment+` (the Go backend's AVX-512/AVX2 kernels) unless
+set here, and, when they are set here: GOMLX_BACKEND, ONNXRUNTIME_SHARED_LIBRARY_PATH and
+PJRT_PLUGIN_LIBRARY_PATH (the faster backends), the XRootD client settings XRD_* and the
+credentials EOS access needs (KRB5CCNAME, X509_USER_PROXY); and a PATH that finds gonb and
+goimports. Install gonb and goimports
 first with scripts/install-notebooks.sh.
 
 --user (the default) writes under $JUPYTER_DATA_DIR or ~/.local/share/jupyter;

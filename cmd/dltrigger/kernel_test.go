@@ -32,7 +32,7 @@ func TestKernelInstallWritesKernelSpec(t *testing.T) {
 	if err := json.Unmarshal(data, &k); err != nil {
 		t.Fatal(err)
 	}
-	if k.Argv[0] != gonb || k.Env["GOMLX_BACKEND"] != "go:parallelism=-1" || k.Env["XRD_CONNECTIONWINDOW"] != "30" {
+	if k.Argv[0] != gonb || k.Env["GOEXPERIMENT"] != "simd" || k.Env["XRD_CONNECTIONWINDOW"] != "30" {
 		t.Errorf("kernel.json: argv %v env %v", k.Argv, k.Env)
 	}
 	var stderr bytes.Buffer

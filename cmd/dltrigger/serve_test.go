@@ -20,7 +20,7 @@ import (
 func tinyModel(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		t.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		t.Setenv("GOMLX_BACKEND", "go")
 	}
 	return servetest.Model(t, models.Config{Kind: models.KindInclusive, GRUUnits: 3, InclusiveHidden: 3}, 16, 4, 1)
 }

@@ -29,7 +29,7 @@ var prepared struct {
 func preparedData(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		os.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		os.Setenv("GOMLX_BACKEND", "go")
 	}
 	prepared.once.Do(func() {
 		dir, err := os.MkdirTemp("", "dltrigger-train-test")

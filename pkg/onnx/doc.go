@@ -17,8 +17,9 @@
 // models; dropout only acts in training and is left out.
 //
 // The GRU is ONNX's GRU operator with linear_before_reset=1 (Keras's reset_after), gates in
-// ONNX's order z, r, h: W [1, 3H, 19] and R [1, 3H, H] hold the transposed per-gate kernels
-// and B [1, 6H] the input biases then the recurrent ones. Keras's Masking(0) skips every
+// ONNX's order z, r, h (Keras's too): W [1, 3H, 19] and R [1, 3H, H] are the transposed
+// kernel [19, 3H] and recurrent_kernel [H, 3H] of package models, and B [1, 6H] the input
+// biases then the recurrent ones. Keras's Masking(0) skips every
 // all-zero particle row wherever it lies, while ONNX's sequence_lens only skips trailing
 // rows; the preparation step sorts the rows by ΔR with the zero rows taking part, so padding
 // may sit anywhere. The graph therefore computes the mask from the input, moves the valid

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -19,11 +19,11 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
-var testBackend backends.Backend
+var testBackend compute.Backend
 
 func TestMain(m *testing.M) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		os.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		os.Setenv("GOMLX_BACKEND", "go")
 	}
 	b, _, err := train.NewBackend(nil)
 	if err != nil {
@@ -247,7 +247,7 @@ func TestBuildReportsBadModels(t *testing.T) {
 		}, "dense_1/weights has dimensions [50 20], want [50 21]"},
 		{"another kind", func(t *testing.T) string {
 			return edit(t, func(i *train.ModelInfo) { i.Model = models.DefaultConfig(models.KindParticle) })
-		}, "no variable /gru/kernel_z"},
+		}, "no variable /gru/kernel"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir(t)

@@ -52,9 +52,6 @@ func (b *builder) dense(ws weights, scope, x string, in, out int) (string, error
 	}), nil
 }
 
-// gruGates are the gate suffixes of package models' GRU variables, in ONNX's order z, r, h.
-var gruGates = [3]string{"z", "r", "h"}
-
 // maskedGRU adds Masking(0) followed by the GRU of scope over seq [B, S, 19] (first
 // maxParticles rows when > 0) and returns its last state [B, units].
 //
@@ -65,31 +62,25 @@ var gruGates = [3]string{"z", "r", "h"}
 // sequence_lens to their count. Running the GRU over the valid steps alone is exactly what
 // masking computes; when the padding is already trailing the compaction is the identity.
 func (b *builder) maskedGRU(ws weights, scope, seq string, features, units, maxParticles int) (string, error) {
-	wz := make([]float32, 0, 3*units*features)
-	rz := make([]float32, 0, 3*units*units)
-	var wb, rb []float32
-	for _, g := range gruGates {
-		k, err := ws.get(scope+"/kernel_"+g, features, units)
-		if err != nil {
-			return "", err
-		}
-		wz = append(wz, transpose(k, features, units)...) // ONNX W[g] is [units, features]
-		u, err := ws.get(scope+"/recurrent_kernel_"+g, units, units)
-		if err != nil {
-			return "", err
-		}
-		rz = append(rz, transpose(u, units, units)...)
-		bias, err := ws.get(scope+"/bias_"+g, units)
-		if err != nil {
-			return "", err
-		}
-		wb = append(wb, bias...)
-		rbias, err := ws.get(scope+"/recurrent_bias_"+g, units)
-		if err != nil {
-			return "", err
-		}
-		rb = append(rb, rbias...)
+	// Package models keeps the gates z, r, h side by side (Keras's layout): kernel [F, 3H],
+	// recurrent_kernel [H, 3H]. ONNX stacks them as rows: W [3H, F], R [3H, H], the transposes.
+	k, err := ws.get(scope+"/kernel", features, 3*units)
+	if err != nil {
+		return "", err
 	}
+	u, err := ws.get(scope+"/recurrent_kernel", units, 3*units)
+	if err != nil {
+		return "", err
+	}
+	wb, err := ws.get(scope+"/bias", 3*units)
+	if err != nil {
+		return "", err
+	}
+	rb, err := ws.get(scope+"/recurrent_bias", 3*units)
+	if err != nil {
+		return "", err
+	}
+	wz, rz := transpose(k, features, 3*units), transpose(u, units, 3*units)
 	name := scope[1:]
 	H, F := int64(units), int64(features)
 	W := b.floats(name+"/W", []int64{1, 3 * H, F}, wz)

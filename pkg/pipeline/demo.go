@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -221,7 +221,7 @@ func generated(dir string, events, perFile int) bool {
 }
 
 // trainModel trains one plan, resuming an interrupted run and reusing a finished one.
-func trainModel(ctx context.Context, backend backends.Backend, p ModelPlan, o DemoOptions, prepared, dir string, scaler []byte) (string, bool, error) {
+func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o DemoOptions, prepared, dir string, scaler []byte) (string, bool, error) {
 	data := dataFor(p.Kind)
 	cfgData := train.DataConfig{Kind: p.Kind, MaxParticles: p.MaxParticles}
 	trainSrc, err := train.OpenDataset(filepath.Join(prepared, data.train), cfgData)

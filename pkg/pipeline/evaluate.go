@@ -5,14 +5,14 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/report"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // evaluateModel evaluates a trained model on the test set and collects its plots for the report.
-func evaluateModel(ctx context.Context, backend backends.Backend, p ModelPlan, modelDir, prepared, outDir string) (report.Model, error) {
+func evaluateModel(ctx context.Context, backend compute.Backend, p ModelPlan, modelDir, prepared, outDir string) (report.Model, error) {
 	test := filepath.Join(prepared, dataFor(p.Kind).test)
 	rep, err := train.EvaluateModel(ctx, modelDir, test, outDir, train.EvaluateOptions{Reference: true, Backend: backend})
 	if err != nil {

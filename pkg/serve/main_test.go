@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -33,7 +33,7 @@ type fixture struct {
 	ingested string
 	prepared string
 	model    string
-	backend  backends.Backend
+	backend  compute.Backend
 }
 
 var (
@@ -44,7 +44,7 @@ var (
 
 func TestMain(m *testing.M) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		os.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		os.Setenv("GOMLX_BACKEND", "go")
 	}
 	if os.Getenv(childEnv) != "" {
 		os.Exit(childMain())

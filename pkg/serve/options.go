@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/features"
 )
@@ -66,7 +66,7 @@ type Options struct {
 	Workers  int
 	Features features.Options // trigger emulation variant (FixQuirks)
 
-	Backend backends.Backend // nil: train.NewBackend
+	Backend compute.Backend // nil: train.NewBackend
 	// Report receives the rate report every ReportEvery and at the end; nil writes none.
 	Report      io.Writer
 	ReportEvery time.Duration // 0 means DefaultReportEvery

@@ -6,7 +6,7 @@ import (
 	"math"
 	"path/filepath"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
@@ -46,7 +46,7 @@ type EvaluateOptions struct {
 	// Reference adds the published ttbar AUC of the model's kind to the ROC legend.
 	Reference bool
 	Trigger   evaluate.TriggerConfig
-	Backend   backends.Backend // nil: NewBackend
+	Backend   compute.Backend // nil: NewBackend
 	Progress  progress.Sink
 }
 
@@ -129,7 +129,7 @@ func PredictionSchema(withLabel bool) dataset.Schema {
 
 // PredictOptions tune PredictDataset.
 type PredictOptions struct {
-	Backend  backends.Backend // nil: NewBackend
+	Backend  compute.Backend // nil: NewBackend
 	Progress progress.Sink
 }
 

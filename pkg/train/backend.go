@@ -5,32 +5,46 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
 )
 
-// errNoXLA reports a build without the XLA backend (see backend_noxla.go).
-var errNoXLA = errors.New("train: XLA backend not compiled in")
+// errNotCompiledIn reports a backend left out of this build (it needs cgo).
+var errNotCompiledIn = errors.New("not compiled in (needs a cgo build)")
 
-// smallMachineCPUs is the core count up to which the pure-Go backend runs with
-// parallelism=-1: its default worker pool deadlocks on 2 cores.
-const smallMachineCPUs = 4
+// The faster backends, set by the cgo-only files of this package: nil openers mean the build
+// has no cgo.
+var (
+	openXLA func() (compute.Backend, error) // XLA's PJRT plugin (CPU or CUDA)
+	openORT func() (compute.Backend, error) // ONNX Runtime's shared library (CPU or CUDA)
+)
 
-// NewBackend chooses the GoMLX backend in one place, in this order:
+// Hints for getting each faster backend, shown when it is missing.
+const (
+	hintXLA  = "XLA: on a machine with internet its PJRT plugin installs itself on first use (unset GOMLX_NO_AUTO_INSTALL), or set PJRT_PLUGIN_LIBRARY_PATH"
+	hintORT  = "ONNX Runtime: run scripts/install-ort.sh and set ONNXRUNTIME_SHARED_LIBRARY_PATH to the library it prints"
+	hintSIMD = "Go backend: build with GOEXPERIMENT=simd for its AVX-512/AVX2 kernels"
+)
+
+// NewBackend chooses the GoMLX backend in one place, fastest first:
 //
-//  1. $GOMLX_BACKEND when set (e.g. "go:parallelism=-1" or "xla:cpu");
-//  2. XLA when its PJRT plugin loads (GoMLX tries to install the plugin on first use unless
-//     $GOMLX_NO_AUTO_INSTALL is set; without internet this fails at once); builds with the
-//     noxla tag or without cgo leave XLA out;
-//  3. the pure-Go backend "go", with parallelism=-1 on machines of at most 4 cores.
+//  1. $GOMLX_BACKEND when set (e.g. "go", "onnx:cpu", "xla:cuda");
+//  2. XLA when its PJRT plugin loads (GPU users on SWAN; GoMLX installs the plugin on first use
+//     unless $GOMLX_NO_AUTO_INSTALL is set);
+//  3. ONNX Runtime when its shared library loads ($ONNXRUNTIME_SHARED_LIBRARY_PATH, or GoMLX's
+//     own installer on machines with internet unless $GOMLX_NO_AUTO_INSTALL is set), on CUDA
+//     where ONNX Runtime's CUDA provider is present, else on the CPU;
+//  4. the Go backend, with its AVX-512 or AVX2 kernels when built with GOEXPERIMENT=simd.
 //
-// It returns the backend and one line saying which backend runs and why, which it also
-// writes to w unless w is nil.
-func NewBackend(w io.Writer) (backends.Backend, string, error) {
-	backend, line, err := chooseBackend(newXLA)
+// XLA and ONNX Runtime need a cgo build; without cgo only the Go backend is there.
+//
+// It returns the backend and one line saying which backend and kernel family run and why the
+// faster ones do not, followed, when a faster backend is missing, by a line of hints on how to
+// get it. It writes them to w unless w is nil.
+func NewBackend(w io.Writer) (compute.Backend, string, error) {
+	backend, line, err := chooseBackend(openXLA, openORT)
 	if err != nil {
 		return nil, "", err
 	}
@@ -40,36 +54,52 @@ func NewBackend(w io.Writer) (backends.Backend, string, error) {
 	return backend, line, nil
 }
 
-// chooseBackend implements NewBackend; openXLA opens the XLA backend.
-func chooseBackend(openXLA func() (backends.Backend, error)) (backends.Backend, string, error) {
-	if config, ok := os.LookupEnv(backends.ConfigEnvVar); ok && config != "" {
+// chooseBackend implements NewBackend with the given openers (nil: not compiled in).
+func chooseBackend(xla, ort func() (compute.Backend, error)) (compute.Backend, string, error) {
+	if config := os.Getenv(compute.ConfigEnvVar); config != "" {
 		b, err := BackendFromConfig(config)
 		if err != nil {
-			return nil, "", fmt.Errorf("train: backend from $%s=%q: %w", backends.ConfigEnvVar, config, err)
+			return nil, "", fmt.Errorf("train: backend from $%s=%q: %w", compute.ConfigEnvVar, config, err)
 		}
-		return b, fmt.Sprintf("backend: %s (from $%s=%s)", b.Name(), backends.ConfigEnvVar, config), nil
+		return b, fmt.Sprintf("backend: %s (from $%s=%s)", KernelFamily(b), compute.ConfigEnvVar, config), nil
 	}
-	why := "XLA not compiled in"
-	if xla, err := openXLA(); err == nil {
-		return xla, fmt.Sprintf("backend: %s (XLA plugin loaded)", xla.Name()), nil
-	} else if err != errNoXLA {
-		why = "XLA unavailable: " + shorten(err.Error(), 100)
+	var why, hints []string
+	for _, c := range []struct {
+		name, hint string
+		open       func() (compute.Backend, error)
+	}{{"XLA", hintXLA, xla}, {"ONNX Runtime", hintORT, ort}} {
+		err := errNotCompiledIn
+		if c.open != nil {
+			var b compute.Backend
+			if b, err = c.open(); err == nil {
+				line := fmt.Sprintf("backend: %s (%s loaded", KernelFamily(b), c.name)
+				if len(why) > 0 {
+					line += "; " + strings.Join(why, "; ")
+				}
+				line += ")"
+				if len(hints) > 0 {
+					line += "\nhint: " + strings.Join(hints, "; ")
+				}
+				return b, line, nil
+			}
+		}
+		why = append(why, c.name+" unavailable: "+shorten(err.Error(), 100))
+		hints = append(hints, c.hint)
 	}
-	config := simplego.BackendName
-	if runtime.NumCPU() <= smallMachineCPUs {
-		config += ":parallelism=-1"
-	}
-	b, err := BackendFromConfig(config)
+	b, err := BackendFromConfig(gobackend.BackendName)
 	if err != nil {
-		return nil, "", fmt.Errorf("train: backend %q: %w", config, err)
+		return nil, "", fmt.Errorf("train: Go backend: %w", err)
 	}
-	return b, fmt.Sprintf("backend: %s with %q, %d CPUs (%s)", b.Name(), config, runtime.NumCPU(), why), nil
+	if goKernels() == "scalar" {
+		hints = append(hints, hintSIMD)
+	}
+	return b, fmt.Sprintf("backend: %s (%s)\nhint: %s", KernelFamily(b), strings.Join(why, "; "), strings.Join(hints, "; ")), nil
 }
 
-// BackendFromConfig makes the backend of a GoMLX configuration string such as
-// "go:parallelism=-1": backends.NewWithConfig with its panics (unknown backend) turned into
-// errors and with the pure-Go backend's own "parallelism set to" line kept off stdout.
-func BackendFromConfig(config string) (b backends.Backend, err error) {
+// BackendFromConfig makes the backend of a GoMLX configuration string such as "go",
+// "onnx:cpu" or "xla:cuda", with panics (an unknown backend) turned into errors and with the
+// Go backend's own "parallelism set to" line kept off stdout.
+func BackendFromConfig(config string) (b compute.Backend, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
@@ -77,15 +107,15 @@ func BackendFromConfig(config string) (b backends.Backend, err error) {
 	}()
 	err = withoutStdout(func() error {
 		var err error
-		b, err = backends.NewWithConfig(config)
+		b, err = compute.NewWithConfig(config)
 		return err
 	})
 	return b, err
 }
 
-// withoutStdout runs fn with os.Stdout sent to the null device. GoMLX v0.26.0's pure-Go
-// backend prints its parallelism setting with fmt.Printf; backends are made once at start-up,
-// before other goroutines write to stdout.
+// withoutStdout runs fn with os.Stdout sent to the null device. The Go backend prints its
+// parallelism setting with fmt.Printf; backends are made at start-up, before other goroutines
+// write to stdout.
 func withoutStdout(fn func() error) error {
 	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
@@ -96,6 +126,27 @@ func withoutStdout(fn func() error) error {
 	os.Stdout = null
 	defer func() { os.Stdout = saved }()
 	return fn()
+}
+
+// KernelFamily names the backend and the kernels it runs, e.g. "XLA CUDA", "ORT CPU",
+// "Go AVX-512" or "Go scalar".
+func KernelFamily(b compute.Backend) string {
+	desc := strings.ToLower(b.Name() + " " + b.Description())
+	device := "CPU"
+	for _, d := range []string{"cuda", "rocm", "migraphx", "tpu"} {
+		if strings.Contains(desc, d) {
+			device = strings.ToUpper(d)
+		}
+	}
+	switch {
+	case strings.Contains(desc, "onnx"):
+		return "ORT " + device + ortVersion(b)
+	case strings.Contains(desc, "xla") || strings.Contains(desc, "pjrt") || strings.Contains(desc, "stablehlo"):
+		return "XLA " + device
+	case b.Name() == gobackend.BackendName || strings.Contains(desc, "go backend"):
+		return "Go " + goKernels()
+	}
+	return b.Name()
 }
 
 func shorten(s string, n int) string {

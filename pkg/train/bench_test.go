@@ -5,10 +5,9 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/vjp"
 )
 
-// stepRate compiles a training step (with the gradient rules currently registered), runs one
+// stepRate compiles a training step, runs one
 // untimed step, then n timed ones, and returns the rows per second.
 func stepRate(b *testing.B, cfg models.Config, d Data, n int) float64 {
 	b.Helper()
@@ -32,14 +31,12 @@ func stepRate(b *testing.B, cfg models.Config, d Data, n int) float64 {
 }
 
 // BenchmarkTrainStep measures training throughput on the configured backend at batch 128:
-// the HLF classifier and the particle GRU at 50 and 801 particles. Each case runs GoMLX's
-// stock gradient rules and those of package vjp in the same run and reports both rates and
-// their ratio ("x_vjp"); GRU cases also report the ratio of flushing tiny gradients (the
-// default) over not flushing ("x_flush"). One iteration is enough for 801:
+// the HLF classifier and the particle GRU at 50 and 801 particles. GRU cases also report the
+// ratio of flushing tiny gradients (the default) over not flushing ("x_flush"). One iteration is
+// enough for 801:
 //
-//	GOMLX_BACKEND=go:parallelism=-1 go test -run '^$' -bench TrainStep -benchtime 1x ./pkg/train/
+//	GOEXPERIMENT=simd go test -run '^$' -bench TrainStep -benchtime 1x ./pkg/train/
 func BenchmarkTrainStep(b *testing.B) {
-	defer vjp.Install()
 	const batch = 128
 	for _, tc := range []struct {
 		name   string
@@ -56,19 +53,14 @@ func BenchmarkTrainStep(b *testing.B) {
 			if tc.name == "hlf" {
 				n *= 50 // an HLF step takes about a millisecond
 			}
-			vjp.Uninstall()
-			stock := stepRate(b, tc.cfg, d, n)
-			vjp.Install()
-			fast := stepRate(b, tc.cfg, d, n)
-			b.ReportMetric(stock, "stock_rows/s")
-			b.ReportMetric(fast, "vjp_rows/s")
-			b.ReportMetric(fast/stock, "x_vjp")
+			rate := stepRate(b, tc.cfg, d, n)
+			b.ReportMetric(rate, "rows/s")
 			if tc.cfg.FlushGradBelow > 0 {
 				exact := tc.cfg
 				exact.FlushGradBelow = 0
 				noFlush := stepRate(b, exact, d, n)
 				b.ReportMetric(noFlush, "noflush_rows/s")
-				b.ReportMetric(fast/noFlush, "x_flush")
+				b.ReportMetric(rate/noFlush, "x_flush")
 			}
 		})
 	}

@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -49,7 +49,7 @@ type DatasetJob struct {
 	// ScalerPath is the scaler stored in model.json; "" looks for scaler.json in the parent
 	// directory of TrainDir (where 'dltrigger prepare' writes it) and stores none if absent.
 	ScalerPath string
-	Backend    backends.Backend // nil: NewBackend
+	Backend    compute.Backend // nil: NewBackend
 	Progress   progress.Sink
 	Log        io.Writer
 	// Comm, when it connects several processes, trains distributed (see Job.Comm): each rank

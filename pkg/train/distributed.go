@@ -7,10 +7,10 @@ import (
 	"runtime"
 	"strconv"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
-	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 )
@@ -41,14 +41,14 @@ func distributed(comm cluster.Comm) bool { return comm != nil && comm.Size() > 1
 
 // singleThreadedConfig runs the pure-Go backend on the calling goroutine only (see
 // tune.SingleThreadedConfig): the choice of ranks that share their cores with other ranks.
-const singleThreadedConfig = simplego.BackendName + ":parallelism=0,ops_sequential"
+const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequential"
 
 // replicaBackend is NewBackend, except for a rank of a distributed run with fewer than two
 // cores of its own ($OMPI_COMM_WORLD_LOCAL_SIZE ranks on this machine, else all ranks) and no
 // $GOMLX_BACKEND: it gets the single-threaded pure-Go backend, so that the ranks do not
 // compete for the cores.
-func replicaBackend(comm cluster.Comm, log io.Writer) (backends.Backend, error) {
-	if !distributed(comm) || os.Getenv(backends.ConfigEnvVar) != "" {
+func replicaBackend(comm cluster.Comm, log io.Writer) (compute.Backend, error) {
+	if !distributed(comm) || os.Getenv(compute.ConfigEnvVar) != "" {
 		b, _, err := NewBackend(log)
 		return b, err
 	}
@@ -73,12 +73,12 @@ func replicaBackend(comm cluster.Comm, log io.Writer) (backends.Backend, error) 
 // reseed gives the ranks other than 0 a random state of their own for the epoch, a function of
 // the seed, the epoch and the rank (rank 0 keeps its checkpointed state): dropout masks then
 // differ between ranks, and a resumed run draws the same masks as an uninterrupted one.
-func (s *replicaStep) reseed(ctx *context.Context, epoch int) error {
+func (s *replicaStep) reseed(store *model.Store, epoch int) error {
 	rank := s.comm.Rank()
 	if rank == 0 {
 		return nil
 	}
-	v := ctx.GetVariableByScopeAndName(context.RootScope, context.RNGStateVariableName)
+	v := store.GetVariable(model.JoinPath("/", model.RNGStateVariableName))
 	if v == nil {
 		return nil
 	}

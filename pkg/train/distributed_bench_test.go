@@ -10,14 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
-	"github.com/godltrigger/godltrigger/pkg/vjp"
 )
 
 // benchCase is a classifier timed by BenchmarkDistributedStep at batch 128 per rank.
@@ -56,8 +55,7 @@ type replicaTiming struct {
 
 // timeReplica compiles the distributed step of c on comm, runs one untimed step, then
 // benchSteps(c) timed ones on one synthetic batch of 128 rows per rank.
-func timeReplica(backend backends.Backend, c benchCase, comm cluster.Comm) (replicaTiming, error) {
-	vjp.Install() // as Train does
+func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (replicaTiming, error) {
 	opts := DefaultOptions()
 	opts.Seed = 1
 	d := SyntheticData(128, c.seqLen, uint64(1+comm.Rank()))
@@ -72,8 +70,8 @@ func timeReplica(backend backends.Backend, c benchCase, comm cluster.Comm) (repl
 		}
 		batch = *b
 	}
-	gctx := context.New()
-	gctx.SetParam(context.ParamInitialSeed, opts.Seed)
+	gctx := model.NewStore()
+	gctx.SetParam(model.ParamInitialSeed, opts.Seed)
 	rs, err := newReplicaStep(backend, gctx, c.cfg, opts, comm)
 	if err != nil {
 		return replicaTiming{}, err
@@ -133,9 +131,9 @@ func TestMPIBenchWorker(t *testing.T) {
 //
 //   - "efficiency": rows/s of 2 ranks over twice those of the fused step on one rank (1.0 is
 //     perfect scaling); "x_all_cores": 2 ranks over one process using every core with
-//     $GOMLX_BACKEND (go:parallelism=-1).
+//     $GOMLX_BACKEND (go).
 //
-//     GOMLX_BACKEND=go:parallelism=-1 go test ./pkg/train -run '^$' -bench DistributedStep -benchtime 1x
+//     GOMLX_BACKEND=go go test ./pkg/train -run '^$' -bench DistributedStep -benchtime 1x
 func BenchmarkDistributedStep(b *testing.B) {
 	single, err := BackendFromConfig(singleThreadedConfig)
 	if err != nil {
@@ -196,8 +194,7 @@ func BenchmarkDistributedStep(b *testing.B) {
 }
 
 // fusedRate is the rows per second of the single-process training step on backend.
-func fusedRate(b *testing.B, backend backends.Backend, cfg models.Config, d Data, n int) float64 {
-	vjp.Install() // as Train does
+func fusedRate(b *testing.B, backend compute.Backend, cfg models.Config, d Data, n int) float64 {
 	opts := DefaultOptions()
 	opts.Seed = 1
 	st, err := NewStepTimer(backend, cfg, opts, d)

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
@@ -169,17 +169,17 @@ func TestMPIWorker(t *testing.T) {
 	// Replicas initialised with different seeds hold rank 0's variables after the broadcast.
 	{
 		opts := DefaultOptions()
-		gctx := context.New()
-		gctx.SetParam(context.ParamInitialSeed, int64(10+comm.Rank()))
+		gctx := model.NewStore()
+		gctx.SetParam(model.ParamInitialSeed, int64(10+comm.Rank()))
 		cfg := models.DefaultConfig(models.KindHLF)
-		err := createVariables(testBackend, gctx, cfg, optimizers.Adam().Done().(gradientUpdater))
+		err := createVariables(testBackend, gctx, cfg, optimizer.Adam().Done().(gradientUpdater))
 		var before, after []float32
 		if err == nil {
 			before, err = flatValues(modelVariables(gctx))
 		}
 		var rs *replicaStep
 		if err == nil {
-			rs, err = newReplicaStep(testBackend, gctx.Reuse(), cfg, opts, comm)
+			rs, err = newReplicaStep(testBackend, gctx, cfg, opts, comm)
 		}
 		if err == nil {
 			defer rs.Finalize()

@@ -31,6 +31,6 @@
 //		"reports/hlf", train.EvaluateOptions{Reference: true}) // metrics.json and plots
 //
 // The backend is chosen by NewBackend ($GOMLX_BACKEND, else XLA when its plugin loads, else
-// the pure-Go backend). On the pure-Go backend the replacement gradient rules of package vjp
-// make training 4-5x faster; Train installs them unless Options.StockGradients is set.
+// ONNX Runtime when its library loads, else the Go backend), which names the backend and its
+// kernel family in one line. Initial weights depend only on Options.Seed (see package models).
 package train

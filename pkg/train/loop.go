@@ -12,15 +12,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
-	"github.com/godltrigger/godltrigger/pkg/vjp"
 )
 
 // Job is one training run.
@@ -33,7 +32,7 @@ type Job struct {
 	// Scaler, when set, is stored in model.json (see ModelInfo.Scaler).
 	Scaler json.RawMessage
 	// Backend runs the graphs; nil chooses one with NewBackend.
-	Backend backends.Backend
+	Backend compute.Backend
 	// Progress shows the rows done in each epoch; nil shows nothing.
 	Progress progress.Sink
 	// Log receives the backend line and one line per epoch; nil writes nothing.
@@ -89,6 +88,10 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if info.Legacy() {
+		return nil, nil, fmt.Errorf("train: %s was trained by an older version of dltrigger (GoMLX v0.26, per-gate GRU weights): "+
+			"it still serves evaluate, predict, serve and export, but cannot be resumed; train a new model into another directory", job.Dir)
+	}
 	if job.Options.Epochs > 0 && job.Options.Epochs != info.Options.Epochs {
 		info.Options.Epochs = job.Options.Epochs
 		if err := WriteModelInfo(job.Dir, info); err != nil {
@@ -110,7 +113,7 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 
 // launch prepares the model directory and runs. In a distributed run only rank 0 touches
 // the directory: it prepares and hands the model, the options and the history to the others.
-func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *History, error)) (*History, *context.Context, error) {
+func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *History, error)) (*History, *model.Store, error) {
 	type setup struct {
 		Info *ModelInfo `json:"info"`
 		Hist *History   `json:"history"`
@@ -130,8 +133,8 @@ func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *His
 }
 
 // run trains from the state recorded in hist (nothing, or a checkpoint after some epochs) and
-// returns the history and the context holding the final variables.
-func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (result *History, gctx *context.Context, err error) {
+// returns the history and the store holding the final variables.
+func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (result *History, gctx *model.Store, err error) {
 	cfg, opts := info.Model, info.Options
 	dist := distributed(job.Comm)
 	root := !dist || job.Comm.Rank() == 0 // validates, checkpoints, writes the history
@@ -146,24 +149,16 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 			result, gctx, err = nil, nil, fmt.Errorf("train: %s: %v", job.Dir, r)
 		}
 	}()
-	if opts.StockGradients {
-		vjp.Uninstall()
-	} else {
-		vjp.Install()
-	}
 	backend := job.Backend
 	if backend == nil && err == nil {
 		backend, err = replicaBackend(job.Comm, job.Log)
 	}
 
-	gctx = context.New()
-	gctx.SetParam(context.ParamInitialSeed, opts.Seed)
-	var ckpt *checkpoints.Handler
+	gctx = model.NewStore()
+	gctx.SetParam(model.ParamInitialSeed, opts.Seed)
+	var ckpt *checkpoint.Handler
 	if root && err == nil {
 		ckpt, err = openCheckpoints(gctx, job.Dir, hist)
-		if hist.Epochs() > 0 {
-			gctx = gctx.Reuse()
-		}
 	}
 	if dist {
 		err = agree(job.Comm, err)
@@ -195,7 +190,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 			return pass(ctx, job.Train, order, cfg, opts, trainStep, bar)
 		}
 	}
-	var evalStep *context.Exec // built after the first training step has created the variables
+	var evalStep *model.Exec // built after the first training step has created the variables
 	defer func() {
 		if evalStep != nil {
 			evalStep.Finalize()
@@ -265,7 +260,7 @@ type epochRecord struct {
 
 // validateAndSave evaluates the validation source, saves a checkpoint and completes rec.
 func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, epoch int,
-	evalStep *context.Exec, ckpt *checkpoints.Handler, rec *epochRecord) error {
+	evalStep *model.Exec, ckpt *checkpoint.Handler, rec *epochRecord) error {
 	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
 	valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
 	vbar.Finish()
@@ -286,7 +281,7 @@ func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Op
 // pass runs step over one pass of src and returns the row-weighted mean loss, the accuracy and
 // the number of rows.
 func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, opts Options,
-	step *context.Exec, bar *progress.Bar) (loss, acc float64, rows int, err error) {
+	step *model.Exec, bar *progress.Bar) (loss, acc float64, rows int, err error) {
 	var lossSum, correct float64
 	var buf []float32
 	for b, err := range src.Batches(order, opts.BatchSize) {
@@ -332,7 +327,7 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 // recording leaves one) and loads the recorded state; otherwise it starts from an empty
 // checkpoint directory. Loaded variables outside the model scope (optimizer state, counters,
 // random state) are marked not trainable, as they were when created.
-func openCheckpoints(ctx *context.Context, dir string, hist *History) (*checkpoints.Handler, error) {
+func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint.Handler, error) {
 	ckDir := filepath.Join(dir, CheckpointDir)
 	entries, err := os.ReadDir(ckDir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -355,13 +350,13 @@ func openCheckpoints(ctx *context.Context, dir string, hist *History) (*checkpoi
 	if hist.Epochs() > 0 && !found {
 		return nil, fmt.Errorf("train: %s: checkpoint %s recorded in %s is missing", ckDir, hist.Checkpoint, HistoryFile)
 	}
-	h, err := checkpoints.Build(ctx).Dir(ckDir).Keep(2).Immediate().Done()
+	h, err := checkpoint.Build(store).Dir(ckDir).Keep(2).Immediate().Done()
 	if err != nil {
 		return nil, fmt.Errorf("train: open checkpoints in %s: %w", ckDir, err)
 	}
-	prefix := "/" + modelScope
-	for v := range ctx.IterVariables() {
-		v.Trainable = v.Scope() == prefix || strings.HasPrefix(v.Scope(), prefix+"/")
+	prefix := "/" + modelScope + "/"
+	for v := range store.IterVariables() {
+		v.Trainable = strings.HasPrefix(v.Path(), prefix)
 	}
 	return h, nil
 }

@@ -21,8 +21,12 @@ const (
 	ModelFile     = "model.json"
 	HistoryFile   = "history.json"
 	CheckpointDir = "checkpoint"
-	// ModelFormat identifies model.json's layout.
-	ModelFormat = "godltrigger-model/1"
+	// ModelFormat identifies model.json's layout and the checkpoint's variables: /2 holds the
+	// GRU's weights fused in Keras's layout (GoMLX v0.28).
+	ModelFormat = "godltrigger-model/2"
+	// legacyModelFormat is a model trained with GoMLX v0.26 (per-gate GRU weights): it loads
+	// for inference and export, its GRU weights fused on load, but cannot be resumed.
+	legacyModelFormat = "godltrigger-model/1"
 )
 
 // ModelInfo is the content of model.json.
@@ -56,7 +60,7 @@ func ReadModelInfo(dir string) (*ModelInfo, error) {
 	if err := readJSON(filepath.Join(dir, ModelFile), &info); err != nil {
 		return nil, err
 	}
-	if info.Format != ModelFormat {
+	if info.Format != ModelFormat && info.Format != legacyModelFormat {
 		return nil, fmt.Errorf("train: %s: format %q, want %q", filepath.Join(dir, ModelFile), info.Format, ModelFormat)
 	}
 	if err := info.Model.Validate(); err != nil {
@@ -65,12 +69,19 @@ func ReadModelInfo(dir string) (*ModelInfo, error) {
 	return &info, nil
 }
 
-// WriteModelInfo writes dir/model.json (atomically), creating dir if needed.
+// Legacy reports a model directory written by an older version (GoMLX v0.26, per-gate GRU
+// weights): it serves inference and export, but cannot be resumed.
+func (info *ModelInfo) Legacy() bool { return info.Format == legacyModelFormat }
+
+// WriteModelInfo writes dir/model.json (atomically), creating dir if needed; a new ModelInfo
+// (empty Format) gets the current format.
 func WriteModelInfo(dir string, info *ModelInfo) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("train: create model directory: %w", err)
 	}
-	info.Format = ModelFormat
+	if info.Format == "" {
+		info.Format = ModelFormat
+	}
 	return writeJSON(filepath.Join(dir, ModelFile), info)
 }
 

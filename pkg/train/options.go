@@ -12,9 +12,6 @@ type Options struct {
 	Beta2        float64 `json:"beta2"`                   // Adam
 	Epsilon      float64 `json:"epsilon"`                 // Adam
 	MaxParticles int     `json:"max_particles,omitempty"` // keep the first S particle rows; 0 keeps all
-	// StockGradients trains with GoMLX's own gradient rules instead of those of package vjp
-	// (several times slower on the pure-Go backend; for comparisons).
-	StockGradients bool `json:"stock_gradients,omitempty"`
 }
 
 // DefaultOptions are Keras's defaults as the reference used them: Adam(lr 1e-3, beta1 0.9,

@@ -2,12 +2,10 @@ package train
 
 import (
 	"fmt"
-	"path/filepath"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
@@ -18,12 +16,12 @@ const predictBatch = 512
 // Predictor computes class probabilities with a trained model directory.
 type Predictor struct {
 	Info *ModelInfo
-	step *context.Exec
+	step *model.Exec
 }
 
 // LoadPredictor loads the last checkpoint of dir for inference on backend (nil: NewBackend).
-func LoadPredictor(dir string, backend backends.Backend) (*Predictor, error) {
-	info, err := ReadModelInfo(dir)
+func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
+	info, store, err := loadModel(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -32,12 +30,7 @@ func LoadPredictor(dir string, backend backends.Backend) (*Predictor, error) {
 			return nil, err
 		}
 	}
-	ctx := context.New()
-	ckDir := filepath.Join(dir, CheckpointDir)
-	if _, err := checkpoints.Load(ctx).Dir(ckDir).Immediate().Done(); err != nil {
-		return nil, fmt.Errorf("train: load model %s: %w", ckDir, err)
-	}
-	step, err := newPredictStep(backend, ctx, info.Model)
+	step, err := newPredictStep(backend, store, info.Model)
 	if err != nil {
 		return nil, fmt.Errorf("train: build prediction step for %s: %w", dir, err)
 	}
@@ -75,7 +68,7 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := p.step.Exec(args...)
+		out, err := p.step.Call(args...)
 		if err != nil {
 			return nil, fmt.Errorf("train: predict: %w", err)
 		}
@@ -89,7 +82,7 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 func (p *Predictor) Close() { p.step.Finalize() }
 
 // Predict loads dir and returns the class probabilities [N, 3] of d's rows; see Predictor.
-func Predict(dir string, backend backends.Backend, d Data) ([]float32, error) {
+func Predict(dir string, backend compute.Backend, d Data) ([]float32, error) {
 	p, err := LoadPredictor(dir, backend)
 	if err != nil {
 		return nil, err

@@ -10,14 +10,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/train/losses"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/loss"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -35,10 +34,10 @@ const (
 	tailLen
 )
 
-// gradientUpdater is what Adam offers besides optimizers.Interface in GoMLX v0.26.0: the
-// update of the trainable variables in use by the graph from given gradients.
+// gradientUpdater is what Adam offers besides optimizer.Interface: the update of the trainable
+// variables in use by the graph from given gradients.
 type gradientUpdater interface {
-	UpdateGraphWithGradients(ctx *context.Context, grads []*Node, lossDType dtypes.DType)
+	UpdateGraphWithGradients(scope *model.Scope, grads []*Node, lossDType dtypes.DType)
 }
 
 // StepTimes is where a replica's training steps spent their time.
@@ -68,29 +67,28 @@ type replicaStep struct {
 	comm   cluster.Comm
 	cfg    models.Config
 	opts   Options
-	grad   *context.Exec       // batch -> fused buffer
-	apply  *context.Exec       // summed fused buffer -> Adam update
-	vars   []*context.Variable // trainable model variables, sorted by scope and name
-	params int                 // gradient values in the fused buffer
+	grad   *model.Exec       // batch -> fused buffer
+	apply  *model.Exec       // summed fused buffer -> Adam update
+	vars   []*model.Variable // trainable model variables, sorted by scope and name
+	params int               // gradient values in the fused buffer
 	times  StepTimes
 }
 
 // newReplicaStep creates and initialises every variable of the model and of Adam in ctx (those
 // loaded from a checkpoint are kept), overwrites them all with rank 0's values, and compiles
 // the two graphs of a step.
-func newReplicaStep(backend backends.Backend, ctx *context.Context, cfg models.Config, opts Options, comm cluster.Comm) (*replicaStep, error) {
-	adam := optimizers.Adam().LearningRate(opts.LearningRate).Betas(opts.Beta1, opts.Beta2).Epsilon(opts.Epsilon).Done()
-	upd, ok := adam.(gradientUpdater)
+func newReplicaStep(backend compute.Backend, store *model.Store, cfg models.Config, opts Options, comm cluster.Comm) (*replicaStep, error) {
+	adam, ok := newAdam(opts).(gradientUpdater)
 	if !ok {
-		return nil, fmt.Errorf("train: the Adam optimizer of this GoMLX version cannot apply given gradients (%T)", adam)
+		return nil, fmt.Errorf("train: the Adam optimizer of this GoMLX version cannot apply given gradients")
 	}
 	s := &replicaStep{comm: comm, cfg: cfg, opts: opts}
-	err := createVariables(backend, ctx, cfg, upd)
+	err := createVariables(backend, store, cfg, adam)
 	if err == nil {
-		s.vars = modelVariables(ctx)
+		s.vars = modelVariables(store)
 		for _, v := range s.vars {
 			if v.Shape().DType != dtypes.Float32 {
-				err = fmt.Errorf("train: model variable %s is %s, want float32", v.ScopeAndName(), v.Shape().DType)
+				err = fmt.Errorf("train: model variable %s is %s, want float32", v.Path(), v.Shape().DType)
 			}
 			s.params += v.Shape().Size()
 		}
@@ -98,15 +96,14 @@ func newReplicaStep(backend backends.Backend, ctx *context.Context, cfg models.C
 	if err := agree(comm, err); err != nil { // no rank goes on to the broadcast alone
 		return nil, err
 	}
-	if err := agree(comm, broadcastVariables(comm, ctx)); err != nil {
+	if err := agree(comm, broadcastVariables(comm, store)); err != nil {
 		return nil, err
 	}
-	ctx = ctx.Reuse()
-	if s.grad, err = context.NewExec(backend, ctx, s.gradientGraph); err != nil {
+	if s.grad, err = model.NewExec(backend, store, s.gradientGraph); err != nil {
 		return nil, err
 	}
-	if s.apply, err = context.NewExec(backend, ctx, func(ctx *context.Context, fused *Node) *Node {
-		return s.applyGraph(ctx, fused, upd)
+	if s.apply, err = model.NewExec(backend, store, func(scope *model.Scope, fused *Node) *Node {
+		return s.applyGraph(scope, fused, adam)
 	}); err != nil {
 		s.grad.Finalize()
 		return nil, err
@@ -118,10 +115,12 @@ func newReplicaStep(backend backends.Backend, ctx *context.Context, cfg models.C
 // loss, Adam with zero gradients) on a one-row batch, which creates the variables in the order
 // the single-process step creates them, then initialises those without a value: the initial
 // weights equal those of a single-process run with the same seed.
-func createVariables(backend backends.Backend, ctx *context.Context, cfg models.Config, upd gradientUpdater) (err error) {
+func createVariables(backend compute.Backend, store *model.Store, cfg models.Config, adam gradientUpdater) (err error) {
 	g := NewGraph(backend, "create_variables")
 	defer g.Finalize()
-	ctx.SetTraining(g, true)
+	model.SetStore(g, store)
+	store.SetTraining(g, true)
+	scope := store.RootScope()
 	var in []*Node
 	if cfg.UsesHLF() {
 		in = append(in, Parameter(g, "hlf", shapes.Make(dtypes.Float32, 1, models.NumHLF)))
@@ -131,63 +130,63 @@ func createVariables(backend backends.Backend, ctx *context.Context, cfg models.
 	}
 	in = append(in, Parameter(g, "labels", shapes.Make(dtypes.Float32, 1, models.NumClasses)))
 	hlf, seq, labels := splitInputs(cfg, in)
-	logits := models.Logits(ctx.In(modelScope), cfg, hlf, seq)
-	loss := losses.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
+	logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+	l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 	var zeros []*Node
-	for v := range ctx.IterVariables() {
+	for v := range scope.IterVariables() {
 		if v.Trainable && v.InUseByGraph(g) {
-			zeros = append(zeros, ZerosLike(v.ValueGraph(g)))
+			zeros = append(zeros, ZerosLike(v.NodeValue(g)))
 		}
 	}
-	upd.UpdateGraphWithGradients(ctx, zeros, loss.DType())
-	if err := ctx.InitializeVariables(backend, nil); err != nil {
+	adam.UpdateGraphWithGradients(scope, zeros, l.DType())
+	if err := store.InitializeVariables(backend, nil); err != nil {
 		return fmt.Errorf("train: initialise variables: %w", err)
 	}
 	return nil
 }
 
 // gradientGraph returns the fused buffer of a batch (inputs as for batchTensors).
-func (s *replicaStep) gradientGraph(ctx *context.Context, in []*Node) *Node {
+func (s *replicaStep) gradientGraph(scope *model.Scope, in []*Node) *Node {
 	g := in[0].Graph()
-	ctx.SetTraining(g, true)
+	scope.Store().SetTraining(g, true)
 	hlf, seq, labels := splitInputs(s.cfg, in)
-	logits := models.Logits(ctx.In(modelScope), s.cfg, hlf, seq)
-	loss := losses.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
+	logits := models.Logits(scope.In(modelScope), s.cfg, hlf, seq)
+	l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 	values := make([]*Node, len(s.vars))
 	for i, v := range s.vars {
-		values[i] = v.ValueGraph(g)
+		values[i] = v.NodeValue(g)
 	}
 	rows := Scalar(g, dtypes.Float32, float64(labels.Shape().Dimensions[0]))
 	parts := make([]*Node, 0, len(s.vars)+tailLen)
-	for _, grad := range Gradient(loss, values...) {
+	for _, grad := range Gradient(l, values...) {
 		parts = append(parts, Reshape(Mul(grad, rows), -1))
 	}
-	parts = append(parts, Reshape(Mul(loss, rows), 1), Reshape(countCorrect(logits, labels), 1),
+	parts = append(parts, Reshape(Mul(l, rows), 1), Reshape(countCorrect(logits, labels), 1),
 		Reshape(rows, 1), Zeros(g, shapes.Make(dtypes.Float32, 1)))
 	return Concatenate(parts, 0)
 }
 
 // applyGraph divides the summed gradients of the fused buffer by the summed rows and hands
 // them to Adam; it returns the rows.
-func (s *replicaStep) applyGraph(ctx *context.Context, fused *Node, upd gradientUpdater) *Node {
+func (s *replicaStep) applyGraph(scope *model.Scope, fused *Node, adam gradientUpdater) *Node {
 	g := fused.Graph()
 	rows := Reshape(Slice(fused, AxisElem(s.params+tailRows)))
 	rows = Max(rows, OnesLike(rows))
-	byVar := make(map[*context.Variable]*Node, len(s.vars))
+	byVar := make(map[*model.Variable]*Node, len(s.vars))
 	off := 0
 	for _, v := range s.vars {
 		n := v.Shape().Size()
 		byVar[v] = Div(Reshape(Slice(fused, AxisRange(off, off+n)), v.Shape().Dimensions...), rows)
-		v.ValueGraph(g) // Adam updates the trainable variables in use by the graph
+		v.NodeValue(g) // Adam updates the trainable variables in use by the graph
 		off += n
 	}
 	grads := make([]*Node, 0, len(s.vars))
-	for v := range ctx.IterVariables() { // Adam pairs gradients with variables in context order
+	for v := range scope.IterVariables() { // Adam pairs gradients with variables in store order
 		if grad, ok := byVar[v]; ok {
 			grads = append(grads, grad)
 		}
 	}
-	upd.UpdateGraphWithGradients(ctx, grads, dtypes.Float32)
+	adam.UpdateGraphWithGradients(scope, grads, dtypes.Float32)
 	return rows
 }
 
@@ -256,7 +255,7 @@ func (s *replicaStep) pass(ctx stdcontext.Context, src Source, order Order, bar 
 			break // every rank has run out of batches
 		}
 		t0 = time.Now()
-		out, err := s.apply.Exec(fused)
+		out, err := s.apply.Call(fused)
 		fused.FinalizeAll()
 		if err != nil {
 			return 0, 0, 0, err
@@ -286,7 +285,7 @@ func (s *replicaStep) gradients(b *Batch) (*tensors.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.grad.Exec(args...)
+	out, err := s.grad.Call(args...)
 	for _, a := range args {
 		a.(*tensors.Tensor).FinalizeAll()
 	}
@@ -297,20 +296,20 @@ func (s *replicaStep) gradients(b *Batch) (*tensors.Tensor, error) {
 }
 
 // modelVariables returns the trainable variables of the model scope, sorted by scope and name.
-func modelVariables(ctx *context.Context) []*context.Variable {
-	var vars []*context.Variable
-	prefix := "/" + modelScope
-	for v := range ctx.IterVariables() {
-		if v.Trainable && (v.Scope() == prefix || strings.HasPrefix(v.Scope(), prefix+"/")) {
+func modelVariables(store *model.Store) []*model.Variable {
+	var vars []*model.Variable
+	prefix := "/" + modelScope + "/"
+	for v := range store.IterVariables() {
+		if v.Trainable && strings.HasPrefix(v.Path(), prefix) {
 			vars = append(vars, v)
 		}
 	}
-	slices.SortFunc(vars, func(a, b *context.Variable) int { return strings.Compare(a.ScopeAndName(), b.ScopeAndName()) })
+	slices.SortFunc(vars, func(a, b *model.Variable) int { return strings.Compare(a.Path(), b.Path()) })
 	return vars
 }
 
 // flatValues returns the float32 values of vars one after the other.
-func flatValues(vars []*context.Variable) ([]float32, error) {
+func flatValues(vars []*model.Variable) ([]float32, error) {
 	var out []float32
 	for _, v := range vars {
 		t, err := v.Value()

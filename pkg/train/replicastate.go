@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 )
@@ -95,16 +95,16 @@ func float32Bytes(w []float32) []byte {
 // broadcastVariables overwrites every variable of ctx with rank 0's value, bit for bit:
 // weights, optimizer moments, step counters and random state. The ranks first compare the
 // names, shapes and sizes of their variables, and all fail when they differ.
-func broadcastVariables(comm cluster.Comm, ctx *context.Context) error {
-	var vars []*context.Variable
-	for v := range ctx.IterVariables() {
+func broadcastVariables(comm cluster.Comm, store *model.Store) error {
+	var vars []*model.Variable
+	for v := range store.IterVariables() {
 		vars = append(vars, v)
 	}
-	slices.SortFunc(vars, func(a, b *context.Variable) int { return strings.Compare(a.ScopeAndName(), b.ScopeAndName()) })
+	slices.SortFunc(vars, func(a, b *model.Variable) int { return strings.Compare(a.Path(), b.Path()) })
 	h := fnv.New64a()
 	words := 0
 	for _, v := range vars {
-		fmt.Fprintf(h, "%s %s;", v.ScopeAndName(), v.Shape())
+		fmt.Fprintf(h, "%s %s;", v.Path(), v.Shape())
 		words += (int(v.Shape().Memory()) + 3) / 4
 	}
 	sum := h.Sum64()
@@ -124,12 +124,12 @@ func broadcastVariables(comm cluster.Comm, ctx *context.Context) error {
 	}
 	buf := make([]float32, words)
 	view := float32Bytes(buf)
-	each := func(fn func(v *context.Variable, bytes []byte) error) error {
+	each := func(fn func(v *model.Variable, bytes []byte) error) error {
 		off := 0
 		for _, v := range vars {
 			n := int(v.Shape().Memory())
 			if err := fn(v, view[off:off+n]); err != nil {
-				return fmt.Errorf("train: variable %s: %w", v.ScopeAndName(), err)
+				return fmt.Errorf("train: variable %s: %w", v.Path(), err)
 			}
 			off += (n + 3) &^ 3
 		}
@@ -137,7 +137,7 @@ func broadcastVariables(comm cluster.Comm, ctx *context.Context) error {
 	}
 	var rootErr error // still broadcast (garbage) so that no rank waits forever; the caller agrees
 	if comm.Rank() == 0 {
-		rootErr = each(func(v *context.Variable, dst []byte) error {
+		rootErr = each(func(v *model.Variable, dst []byte) error {
 			t, err := v.Value()
 			if err != nil {
 				return err
@@ -151,7 +151,7 @@ func broadcastVariables(comm cluster.Comm, ctx *context.Context) error {
 	if comm.Rank() == 0 {
 		return rootErr
 	}
-	return each(func(v *context.Variable, src []byte) error {
+	return each(func(v *model.Variable, src []byte) error {
 		t, err := v.Value()
 		if err != nil {
 			return err

@@ -3,19 +3,19 @@ package train
 import (
 	"fmt"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/train/losses"
-	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
-// modelScope is the context scope of the classifiers' weights; every other variable
-// (optimizer moments, step counters, random generator state) lives outside it.
+// modelScope is the scope of the classifiers' weights; every other variable (optimizer
+// moments, step counters, random generator state) lives outside it.
 const modelScope = "model"
 
 // stepResult is what a train or eval step returns: the batch's mean loss and its number of
@@ -27,37 +27,42 @@ type stepResult struct {
 
 // newTrainStep compiles (lazily, per batch shape) one Adam step on a batch. Its inputs are
 // those of batchTensors.
-func newTrainStep(backend backends.Backend, ctx *context.Context, cfg models.Config, opts Options) (*context.Exec, error) {
-	adam := optimizers.Adam().LearningRate(opts.LearningRate).Betas(opts.Beta1, opts.Beta2).Epsilon(opts.Epsilon).Done()
-	return context.NewExec(backend, ctx, func(ctx *context.Context, in []*Node) []*Node {
+func newTrainStep(backend compute.Backend, store *model.Store, cfg models.Config, opts Options) (*model.Exec, error) {
+	adam := newAdam(opts)
+	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
 		g := in[0].Graph()
-		ctx.SetTraining(g, true)
+		store.SetTraining(g, true)
 		hlf, seq, labels := splitInputs(cfg, in)
-		logits := models.Logits(ctx.In(modelScope), cfg, hlf, seq)
-		loss := losses.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
-		adam.UpdateGraph(ctx, g, loss)
-		return []*Node{loss, countCorrect(logits, labels)}
+		logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+		l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
+		adam.UpdateGraph(scope, g, l)
+		return []*Node{l, countCorrect(logits, labels)}
 	})
 }
 
+// newAdam is Keras's Adam with the options' settings.
+func newAdam(opts Options) optimizer.Interface {
+	return optimizer.Adam().LearningRate(opts.LearningRate).Betas(opts.Beta1, opts.Beta2).Epsilon(opts.Epsilon).Done()
+}
+
 // newEvalStep compiles the loss and the correct count of a batch, without training.
-func newEvalStep(backend backends.Backend, ctx *context.Context, cfg models.Config) (*context.Exec, error) {
-	return context.NewExec(backend, ctx.Reuse(), func(ctx *context.Context, in []*Node) []*Node {
-		ctx.SetTraining(in[0].Graph(), false)
+func newEvalStep(backend compute.Backend, store *model.Store, cfg models.Config) (*model.Exec, error) {
+	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
+		store.SetTraining(in[0].Graph(), false)
 		hlf, seq, labels := splitInputs(cfg, in)
-		logits := models.Logits(ctx.In(modelScope), cfg, hlf, seq)
-		loss := losses.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
-		return []*Node{loss, countCorrect(logits, labels)}
+		logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+		l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
+		return []*Node{l, countCorrect(logits, labels)}
 	})
 }
 
 // newPredictStep compiles the class probabilities (softmax of the logits) of a batch; its
 // inputs are those of batchTensors without the labels.
-func newPredictStep(backend backends.Backend, ctx *context.Context, cfg models.Config) (*context.Exec, error) {
-	return context.NewExec(backend, ctx.Reuse(), func(ctx *context.Context, in []*Node) []*Node {
-		ctx.SetTraining(in[0].Graph(), false)
+func newPredictStep(backend compute.Backend, store *model.Store, cfg models.Config) (*model.Exec, error) {
+	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
+		store.SetTraining(in[0].Graph(), false)
 		hlf, seq, _ := splitInputs(cfg, append(in, nil))
-		return []*Node{Softmax(models.Logits(ctx.In(modelScope), cfg, hlf, seq), -1)}
+		return []*Node{Softmax(models.Logits(scope.In(modelScope), cfg, hlf, seq), -1)}
 	})
 }
 
@@ -103,8 +108,8 @@ func batchTensors(cfg models.Config, b *Batch, withLabels bool) ([]any, error) {
 }
 
 // runStep executes a train or eval step and reads its two scalars.
-func runStep(e *context.Exec, args []any) (stepResult, error) {
-	out, err := e.Exec(args...)
+func runStep(e *model.Exec, args []any) (stepResult, error) {
+	out, err := e.Call(args...)
 	if err != nil {
 		return stepResult{}, err
 	}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
@@ -40,13 +40,13 @@ func SyntheticData(rows, seqLen int, seed uint64) Data {
 // logits, Adam with the options' settings, the gradient rules currently registered) again and
 // again on one fixed batch, for speed measurements.
 type StepTimer struct {
-	step *context.Exec
+	step *model.Exec
 	args []any
 	Rows int // rows per step
 }
 
 // NewStepTimer compiles the step of cfg for the batch d (all its rows).
-func NewStepTimer(backend backends.Backend, cfg models.Config, opts Options, d Data) (*StepTimer, error) {
+func NewStepTimer(backend compute.Backend, cfg models.Config, opts Options, d Data) (*StepTimer, error) {
 	src, err := NewMemorySource(d)
 	if err != nil {
 		return nil, err
@@ -60,8 +60,8 @@ func NewStepTimer(backend backends.Backend, cfg models.Config, opts Options, d D
 			return nil, err
 		}
 	}
-	ctx := context.New()
-	ctx.SetParam(context.ParamInitialSeed, opts.Seed)
+	ctx := model.NewStore()
+	ctx.SetParam(model.ParamInitialSeed, opts.Seed)
 	step, err := newTrainStep(backend, ctx, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("train: %s step: %w", cfg.Kind, err)
@@ -76,7 +76,7 @@ func (s *StepTimer) Step() (err error) {
 			err = fmt.Errorf("train: training step: %v", r)
 		}
 	}()
-	out, err := s.step.Exec(s.args...)
+	out, err := s.step.Call(s.args...)
 	if err != nil {
 		return fmt.Errorf("train: training step: %w", err)
 	}

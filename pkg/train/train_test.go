@@ -12,21 +12,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // testBackend is shared by the package's tests.
-var testBackend backends.Backend
+var testBackend compute.Backend
 
 func TestMain(m *testing.M) {
-	if os.Getenv(backendsEnv) == "" {
-		os.Setenv(backendsEnv, "go:parallelism=-1")
-	}
 	b, _, err := NewBackend(nil)
 	if err != nil {
 		panic(err)
@@ -254,8 +251,8 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 // checkpointValues reads every variable of dir's last checkpoint.
 func checkpointValues(t *testing.T, dir string) map[string][]float64 {
 	t.Helper()
-	ctx := context.New()
-	if _, err := checkpoints.Load(ctx).Dir(filepath.Join(dir, CheckpointDir)).Immediate().Done(); err != nil {
+	ctx := model.NewStore()
+	if _, err := checkpoint.Load(ctx).Dir(filepath.Join(dir, CheckpointDir)).Immediate().Done(); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]float64{}
@@ -274,7 +271,7 @@ func checkpointValues(t *testing.T, dir string) map[string][]float64 {
 		default:
 			continue
 		}
-		out[v.ScopeAndName()] = vals
+		out[v.Path()] = vals
 	}
 	return out
 }

@@ -5,10 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
 
 // Weight is one trained variable of a classifier as plain float32 values.
@@ -19,47 +19,124 @@ type Weight struct {
 
 // ModelWeights reads model.json and the last checkpoint of the model directory dir (the one
 // LoadPredictor loads) and returns the classifier's weights without building any graph. Keys
-// are the variables' scopes below the model scope and their names, as package models creates
-// them: "/dense_0/weights", "/gru/kernel_z", "/output/biases". Optimizer moments and other
-// training state are left out.
+// are the variables' paths below the model scope, as package models creates them:
+// "/dense_0/weights", "/gru/kernel", "/output/biases". Optimizer moments and other training
+// state are left out. A legacy directory's per-gate GRU weights come fused, as today's.
 func ModelWeights(dir string) (*ModelInfo, map[string]Weight, error) {
-	info, err := ReadModelInfo(dir)
+	info, store, err := loadModel(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	ctx := context.New()
+	defer store.Finalize()
 	ckDir := filepath.Join(dir, CheckpointDir)
-	if _, err := checkpoints.Load(ctx).Dir(ckDir).Immediate().Done(); err != nil {
-		return nil, nil, fmt.Errorf("train: load model %s: %w", ckDir, err)
-	}
-	prefix := context.RootScope + modelScope
+	prefix := "/" + modelScope + "/"
 	out := map[string]Weight{}
-	for v := range ctx.IterVariables() {
-		scope := v.Scope()
-		if scope != prefix && !strings.HasPrefix(scope, prefix+context.ScopeSeparator) {
+	for v := range store.IterVariables() {
+		if !strings.HasPrefix(v.Path(), prefix) {
 			continue
 		}
 		x, err := v.Value()
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: %s: variable %s: %w", ckDir, v.ScopeAndName(), err)
+			return nil, nil, fmt.Errorf("train: %s: variable %s: %w", ckDir, v.Path(), err)
 		}
 		if x.DType() != dtypes.Float32 {
-			return nil, nil, fmt.Errorf("train: %s: variable %s is %s, want float32", ckDir, v.ScopeAndName(), x.DType())
+			return nil, nil, fmt.Errorf("train: %s: variable %s is %s, want float32", ckDir, v.Path(), x.DType())
 		}
 		values, err := tensors.CopyFlatData[float32](x)
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: %s: variable %s: %w", ckDir, v.ScopeAndName(), err)
+			return nil, nil, fmt.Errorf("train: %s: variable %s: %w", ckDir, v.Path(), err)
 		}
-		key := strings.TrimPrefix(scope, prefix)
-		if key == "" {
-			key = context.ScopeSeparator
-		} else if !strings.HasSuffix(key, context.ScopeSeparator) {
-			key += context.ScopeSeparator
-		}
-		out[key+v.Name()] = Weight{Dims: x.Shape().Dimensions, Values: values}
+		out[strings.TrimPrefix(v.Path(), "/"+modelScope)] = Weight{Dims: x.Shape().Dimensions, Values: values}
 	}
 	if len(out) == 0 {
-		return nil, nil, fmt.Errorf("train: %s: no variables under scope %s", ckDir, prefix)
+		return nil, nil, fmt.Errorf("train: %s: no variables under scope /%s", ckDir, modelScope)
 	}
 	return info, out, nil
+}
+
+// loadModel reads model.json and loads the last checkpoint of dir into a new store (a legacy
+// directory's GRU weights fused).
+func loadModel(dir string) (*ModelInfo, *model.Store, error) {
+	info, err := ReadModelInfo(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	store := model.NewStore()
+	ckDir := filepath.Join(dir, CheckpointDir)
+	if _, err := checkpoint.Load(store).Dir(ckDir).Immediate().Done(); err != nil {
+		return nil, nil, fmt.Errorf("train: load model %s: %w", ckDir, err)
+	}
+	if info.Legacy() {
+		if err := fuseLegacyGRU(store); err != nil {
+			return nil, nil, fmt.Errorf("train: %s: %w", ckDir, err)
+		}
+	}
+	return info, store, nil
+}
+
+// fuseLegacyGRU replaces the per-gate GRU variables of GoMLX v0.26 models (kernel_z, kernel_r,
+// kernel_h, recurrent_kernel_*, bias_*, recurrent_bias_*) by the fused ones of package models
+// (kernel = [z|r|h] side by side, and so on).
+func fuseLegacyGRU(store *model.Store) error {
+	scope := "/" + modelScope + "/gru/"
+	for _, name := range []string{"kernel", "recurrent_kernel", "bias", "recurrent_bias"} {
+		var parts []*tensors.Tensor
+		for _, gate := range []string{"z", "r", "h"} {
+			v := store.GetVariable(scope + name + "_" + gate)
+			if v == nil {
+				break
+			}
+			t, err := v.Value()
+			if err != nil {
+				return fmt.Errorf("legacy GRU variable %s: %w", v.Path(), err)
+			}
+			parts = append(parts, t)
+		}
+		if len(parts) == 0 {
+			return nil // no GRU: nothing to convert
+		}
+		if len(parts) != 3 {
+			return fmt.Errorf("legacy GRU variable %s: found %d of the 3 gates", scope+name, len(parts))
+		}
+		fused, err := sideBySide(parts)
+		if err != nil {
+			return fmt.Errorf("legacy GRU variable %s: %w", scope+name, err)
+		}
+		for _, gate := range []string{"z", "r", "h"} {
+			if err := store.DeleteVariable(scope + name + "_" + gate); err != nil {
+				return err
+			}
+		}
+		if _, err := store.CreateVariable(scope+name, fused); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sideBySide concatenates float32 tensors of equal shape [rows, cols] (or [cols]) along their
+// last axis.
+func sideBySide(parts []*tensors.Tensor) (*tensors.Tensor, error) {
+	dims := parts[0].Shape().Dimensions
+	cols := dims[len(dims)-1]
+	rows := parts[0].Shape().Size() / cols
+	out := make([]float32, 0, rows*cols*len(parts))
+	flat := make([][]float32, len(parts))
+	for i, p := range parts {
+		if !p.Shape().Equal(parts[0].Shape()) || p.DType() != dtypes.Float32 {
+			return nil, fmt.Errorf("gate shapes differ: %s and %s", parts[0].Shape(), p.Shape())
+		}
+		var err error
+		if flat[i], err = tensors.CopyFlatData[float32](p); err != nil {
+			return nil, err
+		}
+	}
+	for r := 0; r < rows; r++ {
+		for _, f := range flat {
+			out = append(out, f[r*cols:(r+1)*cols]...)
+		}
+	}
+	newDims := append([]int(nil), dims...)
+	newDims[len(newDims)-1] = cols * len(parts)
+	return tensors.FromFlatDataAndDimensions(out, newDims...), nil
 }

@@ -5,8 +5,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
 
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -16,11 +16,11 @@ import (
 // element-wise ops run inline) and ops_sequential runs the graph's ops one after the other
 // (with the pool off, its parallel scheduler would block). Several workers, each with its own
 // backend of this configuration, train one model per core without sharing anything.
-const SingleThreadedConfig = simplego.BackendName + ":parallelism=0,ops_sequential"
+const SingleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequential"
 
 // BackendFunc makes the backend of one worker; Run calls it once per worker, before any
 // training starts.
-type BackendFunc func() (backends.Backend, error)
+type BackendFunc func() (compute.Backend, error)
 
 // DefaultBackends chooses the workers' backends: one single-threaded pure-Go backend each
 // (SingleThreadedConfig), unless $GOMLX_BACKEND names another backend than "go" (XLA), which
@@ -29,9 +29,9 @@ type BackendFunc func() (backends.Backend, error)
 // GoMLX v0.26.0 it races on its buffer ownership counts (go test -race: exec.go reads
 // numUsed unlocked while another op's goroutine updates it), which ops_sequential avoids.
 func DefaultBackends() BackendFunc {
-	env := os.Getenv(backends.ConfigEnvVar)
-	if name, _, _ := strings.Cut(env, ":"); env != "" && name != simplego.BackendName {
-		return func() (backends.Backend, error) {
+	env := os.Getenv(compute.ConfigEnvVar)
+	if name, _, _ := strings.Cut(env, ":"); env != "" && name != gobackend.BackendName {
+		return func() (compute.Backend, error) {
 			b, _, err := train.NewBackend(nil)
 			return b, err
 		}
@@ -40,9 +40,9 @@ func DefaultBackends() BackendFunc {
 }
 
 // ConfigBackends makes each worker's backend from a GoMLX backend configuration string such
-// as SingleThreadedConfig or "go:parallelism=-1".
+// as SingleThreadedConfig or "go".
 func ConfigBackends(config string) BackendFunc {
-	return func() (backends.Backend, error) {
+	return func() (compute.Backend, error) {
 		b, err := train.BackendFromConfig(config)
 		if err != nil {
 			return nil, fmt.Errorf("tune: backend %q: %w", config, err)

@@ -11,11 +11,11 @@ import (
 
 // BenchmarkTuneScaling times one small search (4 points, 3 folds, 10 epochs, 1,200 rows) with
 // one worker and with two, each model on its own single-threaded backend, and reports the
-// speed-up; it also times one worker on a multi-threaded backend (go:parallelism=-1: one
+// speed-up; it also times one worker on a multi-threaded backend (go: one
 // model using every core) and reports the two workers' speed-up over it. The machine's
 // load average is logged before and after, since other processes change the ratio.
 //
-//	GOMLX_BACKEND=go:parallelism=-1 go test ./pkg/tune -run '^$' -bench TuneScaling -benchtime 2x
+//	GOMLX_BACKEND=go go test ./pkg/tune -run '^$' -bench TuneScaling -benchtime 2x
 func BenchmarkTuneScaling(b *testing.B) {
 	data := blobs(400, 3)
 	grid := Grid{BatchSize: []int{64, 100}, Epochs: []int{10}, NH1: []int{50, 100}, NH2: []int{20}, NH3: []int{10}}
@@ -36,7 +36,7 @@ func BenchmarkTuneScaling(b *testing.B) {
 	for b.Loop() {
 		one += search(0, 1, ConfigBackends(SingleThreadedConfig))
 		two += search(1, 2, ConfigBackends(SingleThreadedConfig))
-		shared += search(2, 1, ConfigBackends("go:parallelism=-1"))
+		shared += search(2, 1, ConfigBackends("go"))
 	}
 	b.Logf("load average after: %s", loadAverage())
 	n := float64(b.N)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -22,8 +22,8 @@ type FoldJob struct {
 	Seed    int64 // training seed (initial weights, data order)
 	Train   train.Data
 	Test    train.Data
-	Backend backends.Backend // the worker's backend
-	Dir     string           // an empty scratch directory, removed afterwards
+	Backend compute.Backend // the worker's backend
+	Dir     string          // an empty scratch directory, removed afterwards
 }
 
 // FoldScore is the score of a trained fold on its held-out rows.

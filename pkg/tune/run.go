@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -223,7 +223,7 @@ func (s *search) run(ctx context.Context, workers int) ([]Result, error) {
 	for range s.points {
 		s.pending = append(s.pending, &pointState{scores: make([]FoldScore, k), left: k})
 	}
-	backendList := make([]backends.Backend, workers)
+	backendList := make([]compute.Backend, workers)
 	for w := range backendList {
 		b, err := s.cfg.Backends()
 		if err != nil {
@@ -274,7 +274,7 @@ func (s *search) run(ctx context.Context, workers int) ([]Result, error) {
 
 // runFold trains and scores one fold in a scratch directory and, when it is the point's last,
 // logs the point's result.
-func (s *search) runFold(ctx context.Context, backend backends.Backend, t foldTask, bar *progress.Bar) error {
+func (s *search) runFold(ctx context.Context, backend compute.Backend, t foldTask, bar *progress.Bar) error {
 	p := s.points[t.point]
 	dir, err := os.MkdirTemp(s.scratch, fmt.Sprintf("%s-fold%d-", Key(p, s.cfg.Setup), t.fold))
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -45,7 +45,7 @@ type window struct {
 // makeModel trains a classifier of kind for one epoch on a few synthetic rows (the timings do
 // not depend on the weights' values; 8 particles keep the training graph small) and returns
 // the model directory.
-func makeModel(ctx context.Context, backend backends.Backend, kind models.Kind, dir string) (string, error) {
+func makeModel(ctx context.Context, backend compute.Backend, kind models.Kind, dir string) (string, error) {
 	d := train.SyntheticData(32, 8, 1)
 	src, err := train.NewMemorySource(d)
 	if err != nil {
@@ -87,7 +87,7 @@ func rows(d train.Data, start, n int) train.Data {
 
 // timeGo times the model directory's Predictor on backend: batch-1 calls on successive rows
 // of d, then repeated calls on the first b rows for each batch size b.
-func timeGo(ctx context.Context, dir string, backend backends.Backend, d train.Data, batches []int, w window) (engineResult, error) {
+func timeGo(ctx context.Context, dir string, backend compute.Backend, d train.Data, batches []int, w window) (engineResult, error) {
 	p, err := train.LoadPredictor(dir, backend)
 	if err != nil {
 		return engineResult{}, err

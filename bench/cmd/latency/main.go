@@ -25,8 +25,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
 
 	"github.com/godltrigger/godltrigger/bench"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -164,7 +164,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // goEngine is a GoMLX backend to time.
 type goEngine struct {
 	name    string
-	backend backends.Backend
+	backend compute.Backend
 }
 
 // goEngines returns the backend train.NewBackend chooses and, when that is not the pure-Go
@@ -175,14 +175,15 @@ func goEngines(log io.Writer) ([]goEngine, error) {
 		return nil, err
 	}
 	fmt.Fprintln(log, "latency:", line)
-	if _, pureGo := b.(*simplego.Backend); pureGo {
+	family := train.KernelFamily(b) // e.g. "ORT CPU 1.30.0", "Go AVX-512"
+	if strings.HasPrefix(family, "Go ") {
 		return []goEngine{{"gomlx/go", b}}, nil
 	}
-	g, err := train.BackendFromConfig(simplego.BackendName + ":parallelism=-1")
+	g, err := train.BackendFromConfig(gobackend.BackendName)
 	if err != nil {
 		return nil, err
 	}
-	name := strings.ToLower(strings.Fields(b.Name())[0]) // e.g. "xla" of "XLA (cpu)"
+	name := strings.ToLower(strings.Fields(family)[0])
 	engines := []goEngine{{"gomlx/" + name, b}, {"gomlx/go", g}}
 	return engines, nil
 }

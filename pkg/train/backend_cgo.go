@@ -1,0 +1,44 @@
+//go:build cgo
+
+package train
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gomlx/compute"
+	onnxbackend "github.com/gomlx/compute-onnx"
+	"github.com/gomlx/go-xla/compute/xla"
+	_ "github.com/gomlx/go-xla/compute/xla/autoinstall" // installs the PJRT plugin on first use
+	"github.com/gomlx/go-xla/installer"
+)
+
+func init() {
+	if os.Getenv(onnxbackend.NoAutoInstallEnv) != "" {
+		xla.EnableAutoInstall(false)
+	}
+	openXLA = func() (compute.Backend, error) { return BackendFromConfig(xla.BackendName) }
+	openORT = func() (compute.Backend, error) { return BackendFromConfig(onnxbackend.BackendName) }
+}
+
+// ortVersion returns " 1.30.0"-like for an ONNX Runtime backend, else "".
+func ortVersion(b compute.Backend) string {
+	if ob, ok := b.(*onnxbackend.Backend); ok && ob.Version() != "" {
+		return " " + ob.Version()
+	}
+	return ""
+}
+
+// InstallXLAPlugin downloads and installs XLA's PJRT plugin ("cpu", "cuda") under the user's
+// library directory (~/.local/lib/go-xla), where the XLA backend finds it. It needs internet.
+func InstallXLAPlugin(plugin string) error {
+	switch plugin {
+	case "cpu", "cuda", "rocm", "tpu":
+	default:
+		return fmt.Errorf("train: no XLA plugin %q (want cpu, cuda, rocm or tpu)", plugin)
+	}
+	if err := installer.AutoInstallPlugin(plugin, "", true, installer.Normal); err != nil {
+		return fmt.Errorf("train: install XLA's %s plugin: %w", plugin, err)
+	}
+	return nil
+}
