@@ -24,6 +24,7 @@ type Rate struct {
 	RowsPerSec float64
 	Steps      int
 	Seconds    float64
+	FirstStep  time.Duration // GoTrainRate: the first step, graph compilation included
 }
 
 // GoTrainRate times training steps of cfg on backend at the given batch size and sequence
@@ -44,9 +45,13 @@ func GoTrainRate(backend compute.Backend, cfg models.Config, opts train.Options,
 	}
 	defer st.Close()
 	run := st.Step
+	t0 := time.Now()
 	for i := 0; i < max(w.Warmup, 1); i++ {
 		if err := run(); err != nil {
 			return Rate{}, err
+		}
+		if i == 0 {
+			rate.FirstStep = time.Since(t0)
 		}
 	}
 	n, start := 0, time.Now()
@@ -57,5 +62,6 @@ func GoTrainRate(backend compute.Backend, cfg models.Config, opts train.Options,
 		n++
 	}
 	secs := time.Since(start).Seconds()
-	return Rate{RowsPerSec: float64(n*opts.BatchSize) / secs, Steps: n, Seconds: secs}, nil
+	rate.RowsPerSec, rate.Steps, rate.Seconds = float64(n*opts.BatchSize)/secs, n, secs
+	return rate, nil
 }

@@ -18,8 +18,10 @@ import (
 
 // SpeedOptions configure CompareSpeed.
 type SpeedOptions struct {
-	Torch   *Torch
-	Backend compute.Backend // runs our models; nil: train.NewBackend
+	Torch *Torch
+	// Backends run our models, each case on each of them; nil: the one train.NewBackend
+	// chooses.
+	Backends []compute.Backend
 	// Models are the classifiers to time; nil means hlf and particle. Sequence models run once
 	// per entry of SeqLens (nil: 50, 200, 801).
 	Models  []models.Kind
@@ -42,10 +44,10 @@ type SpeedOptions struct {
 // SpeedRow is one case of a speed comparison.
 type SpeedRow struct {
 	Model    models.Kind
-	SeqLen   int // 0 for the HLF classifier
-	Ours     Rate
+	SeqLen   int         // 0 for the HLF classifier
+	Ours     []Rate      // one per backend (SpeedReport.Backends)
 	Torch    []TorchRate // one per SpeedOptions.Threads entry
-	LoadGo   [3]float64  // load averages (1, 5, 15 min) read after our case
+	LoadGo   [3]float64  // load averages (1, 5, 15 min) read after our cases
 	TorchTag string      // torch version, flush-denormal, GRU implementation
 }
 
@@ -67,13 +69,13 @@ func (r SpeedRow) BestTorch() TorchRate {
 	return best
 }
 
-// Ratio is our rate over the fastest PyTorch rate.
-func (r SpeedRow) Ratio() float64 { return r.Ours.RowsPerSec / r.BestTorch().RowsPerSec }
+// Ratio is our rate on backend i over the fastest PyTorch rate.
+func (r SpeedRow) Ratio(i int) float64 { return r.Ours[i].RowsPerSec / r.BestTorch().RowsPerSec }
 
 // SpeedReport is the result of CompareSpeed.
 type SpeedReport struct {
-	Backend string
-	Rows    []SpeedRow
+	Backends []string // kernel families (train.KernelFamily), in the order of SpeedRow.Ours
+	Rows     []SpeedRow
 }
 
 // torchSpeed is one line of torch_twin.py speed.
@@ -116,14 +118,15 @@ func CompareSpeed(ctx context.Context, o SpeedOptions) (*SpeedReport, error) {
 		o.Log = io.Discard
 	}
 	rep := &SpeedReport{}
-	if o.Backend == nil {
-		b, line, err := train.NewBackend(nil)
+	if o.Backends == nil {
+		b, _, err := train.NewBackend(nil)
 		if err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
-		o.Backend, rep.Backend = b, line
-	} else {
-		rep.Backend = o.Backend.Name()
+		o.Backends = []compute.Backend{b}
+	}
+	for _, b := range o.Backends {
+		rep.Backends = append(rep.Backends, train.KernelFamily(b))
 	}
 	opts := train.DefaultOptions()
 	opts.BatchSize = o.Batch
@@ -138,13 +141,18 @@ func CompareSpeed(ctx context.Context, o SpeedOptions) (*SpeedReport, error) {
 				w = o.LongWindow
 			}
 			row := SpeedRow{Model: kind, SeqLen: s}
-			fmt.Fprintf(o.Log, "bench: %s seq %d: ours...\n", kind, s)
-			r, err := GoTrainRate(o.Backend, models.DefaultConfig(kind), opts, s, w)
-			if err != nil {
-				return nil, err
+			for i, b := range o.Backends {
+				fmt.Fprintf(o.Log, "bench: %s seq %d: ours on %s...\n", kind, s, rep.Backends[i])
+				r, err := GoTrainRate(b, models.DefaultConfig(kind), opts, s, w)
+				if err != nil {
+					return nil, fmt.Errorf("%w (on %s)", err, rep.Backends[i])
+				}
+				row.Ours = append(row.Ours, r)
+				fmt.Fprintf(o.Log, "bench: %s seq %d: ours on %s %.0f rows/s (first step, compile included: %.1f s)\n",
+					kind, s, rep.Backends[i], r.RowsPerSec, r.FirstStep.Seconds())
 			}
-			row.Ours, row.LoadGo = r, LoadAverage()
-			fmt.Fprintf(o.Log, "bench: %s seq %d: ours %.0f rows/s; PyTorch...\n", kind, s, r.RowsPerSec)
+			row.LoadGo = LoadAverage()
+			fmt.Fprintf(o.Log, "bench: %s seq %d: PyTorch...\n", kind, s)
 			for _, th := range o.Threads {
 				t, err := torchRate(ctx, o, kind, s, th, w, opts.Seed)
 				if err != nil {
@@ -185,22 +193,28 @@ func torchRate(ctx context.Context, o SpeedOptions, kind models.Kind, seqLen, th
 	return t, nil
 }
 
-// WriteTable prints the report: one line per case with our rate, PyTorch's per thread count,
-// the ratio ours / fastest PyTorch, the timed steps and the load averages after each timing.
+// WriteTable prints the report: one line per case with our rate on each backend, PyTorch's
+// per thread count, the ratio of each backend to the fastest PyTorch, the first step of each
+// backend (graph compile or ONNX Runtime session included), the timed steps and the load
+// averages after each timing.
 func (r *SpeedReport) WriteTable(w io.Writer) error {
-	fmt.Fprintf(w, "ours:    %s\n", strings.TrimPrefix(r.Backend, "backend: "))
+	for i, b := range r.Backends {
+		fmt.Fprintf(w, "ours %d:  %s\n", i+1, b)
+	}
 	if len(r.Rows) == 0 {
 		return nil
 	}
 	fmt.Fprintf(w, "pytorch: %s\n", r.Rows[len(r.Rows)-1].TorchTag)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "model\tseq\tours rows/s"
+	head := "model\tseq"
+	for i := range r.Backends {
+		head += fmt.Sprintf("\tours %d rows/s", i+1)
+	}
 	for _, t := range r.Rows[0].Torch {
 		head += fmt.Sprintf("\tpt %dthr rows/s", t.Threads)
 	}
-	head += "\tours/best pt"
-	for _, t := range r.Rows[0].Torch {
-		head += fmt.Sprintf("\tours/pt %dthr", t.Threads)
+	for i := range r.Backends {
+		head += fmt.Sprintf("\tours %d/best pt\tours %d 1st step", i+1, i+1)
 	}
 	fmt.Fprintln(tw, head+"\tsteps ours/pt\tload after ours\tload after pt\t")
 	for _, row := range r.Rows {
@@ -208,18 +222,23 @@ func (r *SpeedReport) WriteTable(w io.Writer) error {
 		if row.SeqLen > 0 {
 			seq = strconv.Itoa(row.SeqLen)
 		}
-		line := fmt.Sprintf("%s\t%s\t%.1f", row.Model, seq, row.Ours.RowsPerSec)
+		line := fmt.Sprintf("%s\t%s", row.Model, seq)
 		steps, loads := "", ""
+		for _, o := range row.Ours {
+			line += fmt.Sprintf("\t%.1f", o.RowsPerSec)
+			steps += fmt.Sprintf("/%d", o.Steps)
+		}
 		for _, t := range row.Torch {
 			line += fmt.Sprintf("\t%.1f", t.RowsPerSec)
-			steps += fmt.Sprintf("/%d", t.Steps)
 			loads += " | " + fmtLoad(t.Load)
 		}
-		line += fmt.Sprintf("\t%.2fx", row.Ratio())
-		for _, t := range row.Torch {
-			line += fmt.Sprintf("\t%.2fx", row.Ours.RowsPerSec/t.RowsPerSec)
+		for i, o := range row.Ours {
+			line += fmt.Sprintf("\t%.2fx\t%.1fs", row.Ratio(i), o.FirstStep.Seconds())
 		}
-		fmt.Fprintf(tw, "%s\t%d%s\t%s\t%s\t\n", line, row.Ours.Steps, steps, fmtLoad(row.LoadGo), loads[3:])
+		for _, t := range row.Torch {
+			steps += fmt.Sprintf("/%d", t.Steps)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", line, steps[1:], fmtLoad(row.LoadGo), loads[3:])
 	}
 	return tw.Flush()
 }

@@ -3,8 +3,10 @@
 //	torchcompare speed [--seq-lens 50,200,801] [--min-time 5s]
 //	torchcompare auc --prep DIR --model hlf [--epochs 5] [--max-particles 50]
 //
-// Run it with GOMLX_BACKEND=go:parallelism=-1; PyTorch comes from /usr/bin/python3
-// (scripts/install-bench.sh installs Debian's python3-torch).
+// Build it with GOEXPERIMENT=simd (the Go backend's AVX-512/AVX2 kernels); speed times every
+// backend of --backends that loads here (ONNX Runtime: set ONNXRUNTIME_SHARED_LIBRARY_PATH,
+// see scripts/install-ort.sh). PyTorch comes from /usr/bin/python3 (scripts/install-bench.sh
+// installs Debian's python3-torch).
 package main
 
 import (
@@ -36,16 +38,17 @@ func main() {
 
 const usage = `usage: torchcompare speed|auc [flags]
 
-speed: times training of the HLF classifier and of the particle GRU (batch 128, Adam) on the
-       pure-Go GoMLX backend and of their PyTorch twins (2 and 1 threads), case by case in one
-       run, and prints rows/s and the ratios ours / PyTorch per case with the load average.
+speed: times training of the HLF classifier and of the particle GRU (batch 128, Adam) on each
+       GoMLX backend of --backends that loads here and of their PyTorch twins (2 and 1
+       threads), case by case in one run, and prints rows/s, the ratios ours / fastest PyTorch
+       and the first step (compilation) of each backend, with the load average.
 auc:   trains our classifier and its twin on the same prepared dataset with the same options,
        predicts the test set with both and prints the one-vs-rest AUC per class and the
        differences.
 
 Examples:
-  GOMLX_BACKEND=go:parallelism=-1 torchcompare speed
-  GOMLX_BACKEND=go:parallelism=-1 torchcompare auc --prep prepared --model hlf --epochs 5
+  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed
+  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare auc --prep prepared --model hlf --epochs 5
 `
 
 func run(ctx context.Context, args []string) error {
@@ -84,6 +87,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	fs.IntVar(&longSeq, "long-seq", longSeq, "sequence length from which --long-steps applies")
 	threads := fs.String("threads", "2,1", "PyTorch thread counts (`LIST`); ratios are taken against the fastest")
 	gruImpl := fs.String("gru-impl", "fused", "PyTorch GRU masking: fused (no masking, same arithmetic), packed or loop")
+	backends := fs.String("backends", "onnx,go", "GoMLX backend configurations to time (`LIST`); those that do not load here are skipped, saying why")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -103,6 +107,17 @@ func runSpeed(ctx context.Context, args []string) error {
 	}
 	if o.SeqLens, err = bench.ParseInts(*seqLens); err != nil {
 		return err
+	}
+	for _, config := range strings.Split(*backends, ",") {
+		b, err := train.BackendFromConfig(strings.TrimSpace(config))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "torchcompare: backend %q skipped: %v\n", config, err)
+			continue
+		}
+		o.Backends = append(o.Backends, b)
+	}
+	if len(o.Backends) == 0 {
+		return fmt.Errorf("none of the backends %q loads here", *backends)
 	}
 	rep, err := bench.CompareSpeed(ctx, o)
 	if err != nil {
