@@ -14,6 +14,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -41,22 +42,22 @@ const (
 )
 
 // metadata collects the metadata_props of the model directory dir.
-func metadata(dir string, info *train.ModelInfo) ([]keyValue, error) {
-	var kv []keyValue
+func metadata(dir string, info *train.ModelInfo) ([]classifier.KeyValue, error) {
+	var kv []classifier.KeyValue
 	addJSON := func(key string, v any) error {
 		data, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("onnx: model %s: encode %s: %w", dir, key, err)
 		}
-		kv = append(kv, keyValue{key, string(data)})
+		kv = append(kv, entry(key, string(data)))
 		return nil
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		abs = dir
 	}
-	kv = append(kv, keyValue{MetaProducer, "dltrigger export"}, keyValue{MetaVersion, producerVersion()},
-		keyValue{MetaModelDir, abs})
+	kv = append(kv, entry(MetaProducer, "dltrigger export"), entry(MetaVersion, producerVersion()),
+		entry(MetaModelDir, abs))
 	if err := addJSON(MetaModel, info.Model); err != nil {
 		return nil, err
 	}
@@ -69,7 +70,7 @@ func metadata(dir string, info *train.ModelInfo) ([]keyValue, error) {
 		if !json.Valid(data) {
 			return nil, fmt.Errorf("onnx: %s: not valid JSON", filepath.Join(dir, train.DataFile))
 		}
-		kv = append(kv, keyValue{MetaTrainingData, string(data)})
+		kv = append(kv, entry(MetaTrainingData, string(data)))
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
@@ -77,11 +78,11 @@ func metadata(dir string, info *train.ModelInfo) ([]keyValue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
-	kv = append(kv, keyValue{MetaEpochs, fmt.Sprint(hist.Epochs())}, keyValue{MetaKind, string(info.Model.Kind)})
+	kv = append(kv, entry(MetaEpochs, fmt.Sprint(hist.Epochs())), entry(MetaKind, string(info.Model.Kind)))
 	if err := addJSON(MetaClasses, evaluate.ClassNames()); err != nil {
 		return nil, err
 	}
-	kv = append(kv, keyValue{MetaFeatureSpec, ingest.FeatureSpec})
+	kv = append(kv, entry(MetaFeatureSpec, ingest.FeatureSpec))
 	if info.Model.UsesHLF() {
 		if err := addJSON(MetaHLFFeatures, features.HLFNames); err != nil {
 			return nil, err
@@ -93,7 +94,7 @@ func metadata(dir string, info *train.ModelInfo) ([]keyValue, error) {
 		}
 	}
 	if len(info.Scaler) > 0 {
-		kv = append(kv, keyValue{MetaScaler, string(info.Scaler)})
+		kv = append(kv, entry(MetaScaler, string(info.Scaler)))
 	}
 	return kv, nil
 }
@@ -172,3 +173,6 @@ func ReadMetadata(path string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// entry is one metadata_props entry.
+func entry(key, value string) classifier.KeyValue { return classifier.KeyValue{Key: key, Value: value} }

@@ -3,6 +3,7 @@
 package train
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 
@@ -11,6 +12,9 @@ import (
 	"github.com/gomlx/go-xla/compute/xla"
 	_ "github.com/gomlx/go-xla/compute/xla/autoinstall" // installs the PJRT plugin on first use
 	"github.com/gomlx/go-xla/installer"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 )
 
 func init() {
@@ -41,4 +45,23 @@ func InstallXLAPlugin(plugin string) error {
 		return fmt.Errorf("train: install XLA's %s plugin: %w", plugin, err)
 	}
 	return nil
+}
+
+// loadONNX returns, on the ONNX Runtime backend, the classifier's ONNX graph (package
+// onnx/classifier) with the weights of store loaded into an ONNX Runtime session; nil
+// elsewhere.
+func loadONNX(backend compute.Backend, info *ModelInfo, store *model.Store, dir string) (compute.Executable, error) {
+	ob, ok := backend.(*onnxbackend.Backend)
+	if !ok {
+		return nil, nil
+	}
+	w, err := storeWeights(store, dir)
+	if err != nil {
+		return nil, err
+	}
+	data, err := classifier.Model{Config: info.Model, MaxParticles: info.Options.MaxParticles, Weights: w, Source: dir}.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return onnxbackend.LoadModel(ob, bytes.NewReader(data))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 func ortVersion(compute.Backend) string { return "" }
@@ -13,4 +14,9 @@ func ortVersion(compute.Backend) string { return "" }
 // InstallXLAPlugin reports that this build has no XLA backend.
 func InstallXLAPlugin(plugin string) error {
 	return fmt.Errorf("train: install XLA's %s plugin: this build has no XLA backend (it needs cgo)", plugin)
+}
+
+// loadONNX: builds without cgo have no ONNX Runtime backend.
+func loadONNX(compute.Backend, *ModelInfo, *model.Store, string) (compute.Executable, error) {
+	return nil, nil
 }

@@ -16,10 +16,17 @@ const predictBatch = 512
 // Predictor computes class probabilities with a trained model directory.
 type Predictor struct {
 	Info *ModelInfo
-	step *model.Exec
+	step *model.Exec // GoMLX's graph of the classifier
+	// onnx, on the ONNX Runtime backend, runs instead the classifier's ONNX graph (package
+	// onnx/classifier: ONNX's GRU operator), many times faster than GoMLX's unrolled graph.
+	onnx    compute.Executable
+	backend compute.Backend
 }
 
 // LoadPredictor loads the last checkpoint of dir for inference on backend (nil: NewBackend).
+// On the ONNX Runtime backend it runs the model's ONNX graph (as 'dltrigger export' writes
+// it) in ONNX Runtime; elsewhere GoMLX's graph. Both give the same probabilities to float32
+// rounding.
 func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
 	info, store, err := loadModel(dir)
 	if err != nil {
@@ -30,11 +37,25 @@ func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
 			return nil, err
 		}
 	}
-	step, err := newPredictStep(backend, store, info.Model)
-	if err != nil {
-		return nil, fmt.Errorf("train: build prediction step for %s: %w", dir, err)
+	p := &Predictor{Info: info, backend: backend}
+	if p.onnx, err = loadONNX(backend, info, store, dir); err != nil {
+		return nil, fmt.Errorf("train: load %s into ONNX Runtime: %w", dir, err)
 	}
-	return &Predictor{Info: info, step: step}, nil
+	if p.onnx == nil {
+		if p.step, err = newPredictStep(backend, store, info.Model); err != nil {
+			return nil, fmt.Errorf("train: build prediction step for %s: %w", dir, err)
+		}
+	}
+	return p, nil
+}
+
+// Engine names what runs the predictions: "ONNX Runtime (ONNX graph)" or "GoMLX graph on
+// <kernel family>".
+func (p *Predictor) Engine() string {
+	if p.onnx != nil {
+		return "ONNX Runtime (ONNX graph)"
+	}
+	return "GoMLX graph on " + KernelFamily(p.backend)
 }
 
 // Predict returns the class probabilities (softmax) [N, 3], row-major, of N rows given as in
@@ -68,7 +89,15 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 		if err != nil {
 			return nil, err
 		}
-		out, err := p.step.Call(args...)
+		var out []*tensors.Tensor
+		if p.onnx != nil {
+			out, err = runExecutable(p.backend, p.onnx, args)
+		} else {
+			out, err = p.step.Call(args...)
+		}
+		for _, a := range args {
+			a.(*tensors.Tensor).FinalizeAll()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("train: predict: %w", err)
 		}
@@ -78,8 +107,38 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 	return probs, nil
 }
 
+// runExecutable runs a backend executable on tensors and returns its outputs as tensors.
+func runExecutable(backend compute.Backend, exec compute.Executable, args []any) ([]*tensors.Tensor, error) {
+	buffers := make([]compute.Buffer, len(args))
+	for i, a := range args {
+		b, err := a.(*tensors.Tensor).Buffer(backend, 0)
+		if err != nil {
+			return nil, err
+		}
+		buffers[i] = b
+	}
+	outs, err := exec.Execute(buffers, make([]bool, len(buffers)), 0)
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]*tensors.Tensor, len(outs))
+	for i, o := range outs {
+		if ts[i], err = tensors.FromBuffer(o); err != nil {
+			return nil, err
+		}
+	}
+	return ts, nil
+}
+
 // Close releases the compiled graphs.
-func (p *Predictor) Close() { p.step.Finalize() }
+func (p *Predictor) Close() {
+	if p.step != nil {
+		p.step.Finalize()
+	}
+	if p.onnx != nil {
+		p.onnx.Finalize()
+	}
+}
 
 // Predict loads dir and returns the class probabilities [N, 3] of d's rows; see Predictor.
 func Predict(dir string, backend compute.Backend, d Data) ([]float32, error) {

@@ -9,13 +9,12 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
+
+	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 )
 
 // Weight is one trained variable of a classifier as plain float32 values.
-type Weight struct {
-	Dims   []int     // e.g. [14, 50] for a Dense kernel
-	Values []float32 // row-major
-}
+type Weight = classifier.Weight
 
 // ModelWeights reads model.json and the last checkpoint of the model directory dir (the one
 // LoadPredictor loads) and returns the classifier's weights without building any graph. Keys
@@ -28,7 +27,16 @@ func ModelWeights(dir string) (*ModelInfo, map[string]Weight, error) {
 		return nil, nil, err
 	}
 	defer store.Finalize()
-	ckDir := filepath.Join(dir, CheckpointDir)
+	w, err := storeWeights(store, filepath.Join(dir, CheckpointDir))
+	if err != nil {
+		return nil, nil, err
+	}
+	return info, w, nil
+}
+
+// storeWeights returns the variables of the model scope of store, keyed as ModelWeights does;
+// src names the store in errors.
+func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 	prefix := "/" + modelScope + "/"
 	out := map[string]Weight{}
 	for v := range store.IterVariables() {
@@ -37,21 +45,21 @@ func ModelWeights(dir string) (*ModelInfo, map[string]Weight, error) {
 		}
 		x, err := v.Value()
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: %s: variable %s: %w", ckDir, v.Path(), err)
+			return nil, fmt.Errorf("train: %s: variable %s: %w", src, v.Path(), err)
 		}
 		if x.DType() != dtypes.Float32 {
-			return nil, nil, fmt.Errorf("train: %s: variable %s is %s, want float32", ckDir, v.Path(), x.DType())
+			return nil, fmt.Errorf("train: %s: variable %s is %s, want float32", src, v.Path(), x.DType())
 		}
 		values, err := tensors.CopyFlatData[float32](x)
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: %s: variable %s: %w", ckDir, v.Path(), err)
+			return nil, fmt.Errorf("train: %s: variable %s: %w", src, v.Path(), err)
 		}
 		out[strings.TrimPrefix(v.Path(), "/"+modelScope)] = Weight{Dims: x.Shape().Dimensions, Values: values}
 	}
 	if len(out) == 0 {
-		return nil, nil, fmt.Errorf("train: %s: no variables under scope /%s", ckDir, modelScope)
+		return nil, fmt.Errorf("train: %s: no variables under scope /%s", src, modelScope)
 	}
-	return info, out, nil
+	return out, nil
 }
 
 // loadModel reads model.json and loads the last checkpoint of dir into a new store (a legacy

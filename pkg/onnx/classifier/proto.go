@@ -1,4 +1,4 @@
-package onnx
+package classifier
 
 import (
 	"encoding/binary"
@@ -33,10 +33,11 @@ const (
 type model struct {
 	producerName, producerVersion, docString string
 	graph                                    graph
-	metadata                                 []keyValue
+	metadata                                 []KeyValue
 }
 
-type keyValue struct{ key, value string }
+// KeyValue is one entry of the model's metadata_props.
+type KeyValue struct{ Key, Value string }
 
 type graph struct {
 	name        string
@@ -105,8 +106,8 @@ func (m *model) marshal() []byte {
 	opset := appendInt(nil, 2, Opset)          // OperatorSetIdProto{domain: "", version}
 	b = appendMessage(b, 8, opset)             // opset_import
 	for _, kv := range m.metadata {            // metadata_props
-		entry := appendString(nil, 1, kv.key)
-		entry = appendString(entry, 2, kv.value)
+		entry := appendString(nil, 1, kv.Key)
+		entry = appendString(entry, 2, kv.Value)
 		b = appendMessage(b, 14, entry)
 	}
 	return b

@@ -1,16 +1,21 @@
-package onnx
+package classifier
 
 import (
 	"fmt"
 	"slices"
-
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
-// weights are a model directory's trained variables (see train.ModelWeights).
+// Weight is one trained variable of a classifier as plain float32 values.
+type Weight struct {
+	Dims   []int     // e.g. [14, 50] for a Dense kernel
+	Values []float32 // row-major
+}
+
+// weights are a model's trained variables, keyed by their path below the model scope
+// ("/dense_0/weights", "/gru/kernel"); dir names the model in errors.
 type weights struct {
 	dir string
-	w   map[string]train.Weight
+	w   map[string]Weight
 }
 
 // get returns the variable key, checking that its dimensions are dims.
