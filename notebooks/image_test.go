@@ -52,12 +52,14 @@ func TestImageRecipes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ins := readDockerfile(t, filepath.Join(root, name))
 			var user string // "" while root
-			var system, rest, from, copied bool
+			var system, rest, from, copied, simd bool
 			args := map[string]bool{}
 			for _, in := range ins {
 				switch in.op {
 				case "FROM":
 					from = true
+				case "ENV":
+					simd = simd || strings.Contains(" "+in.args+" ", " GOEXPERIMENT=simd ")
 				case "ARG":
 					a, _, _ := strings.Cut(in.args, "=")
 					args[a] = true
@@ -90,6 +92,9 @@ func TestImageRecipes(t *testing.T) {
 			}
 			if !from || !copied {
 				t.Errorf("FROM %v, COPY of the repository %v: want both", from, copied)
+			}
+			if !simd {
+				t.Errorf("no ENV GOEXPERIMENT=simd: the image's builds would get the Go backend's scalar kernels")
 			}
 			if !system || !rest {
 				t.Errorf("install-image.sh --system run: %v; as the user: %v; want both", system, rest)

@@ -5,11 +5,14 @@
 # Usage:
 #   scripts/install-image.sh --system
 #       As root: the Debian packages of the image (classic Jupyter Notebook, nbconvert, nbclient;
-#       Open MPI and an SSH server, for data-parallel training under mpirun or a Kubeflow MPIJob).
+#       Open MPI and an SSH server, for data-parallel training under mpirun or a Kubeflow MPIJob;
+#       npm, which brings ONNX Runtime's library).
 #   scripts/install-image.sh [--bin DIR] [--jupyter-data DIR] [--work DIR]
 #       As the notebook user: GoNB and goimports, the dltrigger command into DIR
 #       (default ~/.local/bin; built with -tags mpi when Open MPI's headers are there), the GoNB kernel registered under the Jupyter data DIR
-#       (default $JUPYTER_DATA_DIR or ~/.local/share/jupyter), the Go modules the notebooks import,
+#       (default $JUPYTER_DATA_DIR or ~/.local/share/jupyter) with ONNX Runtime's library
+#       (scripts/install-ort.sh) and GOEXPERIMENT=simd in its environment, XLA's CPU plugin when
+#       the machine has internet (it says so when not), the Go modules the notebooks import,
 #       and the demo events of the first notebook generated into the work DIR
 #       (default $DLTRIGGER_WORK or ~/work). Run as root it also does the --system part first.
 # It ends by checking what it installed: the kernel is listed by Jupyter and runs dltrigger's
@@ -22,7 +25,7 @@ say() { echo "install-image: $*"; }
 
 system_part() {
   if ! ensure_debs install-image jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates \
-    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client; then
+    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client npm; then
     say "run 'scripts/install-image.sh --system' as root" >&2
     return 1
   fi
@@ -49,8 +52,20 @@ if $only_system || [ "$(id -u)" = 0 ]; then
   $only_system && exit 0
 fi
 
+# The Go backend's AVX-512/AVX2 kernels need GOEXPERIMENT=simd at build time (here and in the
+# kernel, which builds the notebooks' cells).
+export GOEXPERIMENT="${GOEXPERIMENT:-simd}"
+
 # GoNB and goimports (into GOPATH/bin), as the notebook tests install them.
 scripts/install-notebooks.sh
+
+# ONNX Runtime's CPU library (from npm, no download at run time): the fastest CPU backend.
+if ort="$(scripts/install-ort.sh)"; then
+  export ONNXRUNTIME_SHARED_LIBRARY_PATH="$ort"
+  say "ONNX Runtime's library: $ort"
+else
+  say "no ONNX Runtime library (see above): notebooks will train on the Go backend" >&2
+fi
 gobin="$(go env GOPATH)/bin"
 
 tags=()
@@ -64,6 +79,14 @@ mv "$bin/dltrigger.tmp" "$bin/dltrigger"
 
 # The modules the notebooks import, so that the first cell of a notebook needs no network.
 go mod download
+
+# XLA's CPU plugin, when this build has internet (it is downloaded); offline images go without.
+if [ -z "${GOMLX_NO_AUTO_INSTALL:-}" ] && timeout 300 "$bin/dltrigger" backend --install-xla cpu >/dev/null 2>&1; then
+  say "XLA's CPU plugin installed"
+else
+  say "XLA's CPU plugin not installed (no internet, or GOMLX_NO_AUTO_INSTALL set): dltrigger uses ONNX Runtime or the Go backend"
+fi
+say "$("$bin/dltrigger" backend 2>&1 | head -1)"
 
 say "registering the GoNB kernel under $data"
 "$bin/dltrigger" kernel install --data-dir "$data" --gonb "$gobin/gonb"

@@ -41,7 +41,7 @@ share the cores (the default when a rank has fewer than 2 cores).
 Example:
   dltrigger train --model hlf --train prepared/trainUndersampled_HLF_features.parquet \
       --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5
-  go build -tags mpi -o dltrigger-mpi ./cmd/dltrigger
+  GOEXPERIMENT=simd go build -tags mpi -o dltrigger-mpi ./cmd/dltrigger
   mpirun -np 2 ./dltrigger-mpi train --distributed mpi --model hlf --train ... --test ... --out models/hlf`)
 	kind := fs.String("model", "", "classifier `KIND`: hlf, particle or inclusive")
 	trainDir := fs.String("train", "", "training dataset `DIR` (required)")

@@ -8,7 +8,7 @@
 // cogentcore.org/lab/base/mpi and is compiled in only with the mpi build tag (cgo and
 // Open MPI's development files are needed: scripts/install-mpi.sh):
 //
-//	go build -tags mpi -o dltrigger ./cmd/dltrigger
+//	GOEXPERIMENT=simd go build -tags mpi -o dltrigger ./cmd/dltrigger
 //	mpirun -np 2 ./dltrigger train --distributed mpi ...
 //
 // A program chooses by name:

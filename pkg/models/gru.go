@@ -151,10 +151,13 @@ func (r *recurrence) concatGrads() *Node {
 // the stock rule (one Pad to x's full shape per piece, then n-1 additions): for the n = S time
 // steps of a sequence that is O(S²) work.
 //
-// How: each piece goes through an identity that records its gradient (and passes it on, so
-// that the autodiff still reaches x); x goes through an identity whose custom gradient ignores
-// the accumulated (Pad and Add) value and returns the concatenation of the recorded ones. The
-// ignored Pad and Add nodes are dead code that the backends skip.
+// How: each piece goes through an identity that records its gradient; the first one called
+// also passes it on, so that the autodiff reaches x, the others pass nothing (no Pad to x's
+// shape is built for them). x goes through an identity whose custom gradient ignores the value
+// arriving there and returns the concatenation of the recorded gradients. The reverse pass
+// visits nodes in reverse creation order: every piece before x. The one ignored Pad is dead
+// code; keeping the graph small matters on ONNX Runtime, whose session creation optimises
+// every node.
 func splitCollectingGradients(x *Node, axis, n int) []*Node {
 	axis = MustAdjustAxis(axis, x)
 	dim := x.Shape().Dim(axis)
@@ -175,10 +178,15 @@ func splitCollectingGradients(x *Node, axis, n int) []*Node {
 		return Concatenate(parts, axis)
 	})
 	pieces := make([]*Node, n)
+	passed := false
 	for i := range pieces {
 		piece := SliceAxis(whole, axis, AxisRange(i*size, (i+1)*size))
 		pieces[i] = IdentityWithCustomGradient(piece, func(_, v *Node) *Node {
 			recorded[i] = v
+			if passed {
+				return nil
+			}
+			passed = true
 			return v
 		})
 	}

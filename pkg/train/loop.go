@@ -197,6 +197,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		}
 	}()
 
+	compiling := compileNote(cfg, opts, backend)
 	for epoch := hist.Epochs(); epoch < opts.Epochs; epoch++ {
 		if replica != nil {
 			if err := replica.reseed(gctx, epoch); err != nil {
@@ -204,6 +205,13 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 			}
 		}
 		bar := progress.NewBar(job.Progress, fmt.Sprintf("epoch %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Train.Rows()))
+		if compiling != "" { // the first step compiles the graph: say so while it waits
+			bar.SetNote("%s", compiling)
+			if job.Log != nil {
+				fmt.Fprintln(job.Log, compiling)
+			}
+			compiling = ""
+		}
 		start := time.Now()
 		loss, acc, rows, err := trainPass(Order{Shuffle: true, Seed: opts.Seed, Epoch: epoch}, bar)
 		bar.Finish()
@@ -250,6 +258,28 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		}
 	}
 	return hist, gctx, nil
+}
+
+// compileNote is what the first training step does besides training: build and compile the
+// graph (on ONNX Runtime: create the session, which optimises the graph), unrolled over the
+// sequence for the GRU classifiers.
+func compileNote(cfg models.Config, opts Options, backend compute.Backend) string {
+	what := "building and compiling the training step"
+	if cfg.UsesSequence() {
+		steps := models.MaxParticles
+		if opts.MaxParticles > 0 {
+			steps = opts.MaxParticles
+		}
+		what += fmt.Sprintf(" (the GRU unrolled over up to %d particles)", steps)
+	}
+	if backend == nil {
+		return what + "..."
+	}
+	family := KernelFamily(backend)
+	if strings.HasPrefix(family, "ORT") {
+		return fmt.Sprintf("%s on %s: ONNX Runtime optimises the graph first, tens of seconds at 801 particles...", what, family)
+	}
+	return fmt.Sprintf("%s on %s...", what, family)
 }
 
 // epochRecord is what an epoch adds to the history.

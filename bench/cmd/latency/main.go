@@ -1,14 +1,16 @@
-// Command latency measures the inference speed of the three classifiers with GoMLX (our
-// Predictor, pure-Go backend, and XLA too when train.NewBackend picks it) and with ONNX
-// Runtime (onnxruntime-node) running the same models exported by package onnx, on the same
-// CPU with the same thread count, in one run:
+// Command latency measures the inference speed of the three classifiers with our Predictor
+// (on the backend train.NewBackend picks, and on the Go backend too when that is another one;
+// on ONNX Runtime the Predictor runs the model's ONNX graph) and with ONNX Runtime
+// (onnxruntime-node) running the same models exported by package onnx, on the same CPU with
+// the same thread count, in one run:
 //
 //	latency [--models hlf,particle,inclusive] [--particles 801] [--batches 128,1024]
 //	        [--latency-runs 200] [--min-time 3s] [--threads N] [--ort=false]
 //
 // For each classifier it prints the p50 and p99 latency of single events (batch 1) and the
-// throughput (events/s) at each batch size. Run it with GOMLX_BACKEND=go:parallelism=-1;
-// ONNX Runtime comes from .tools/node (scripts/install-deps.sh).
+// throughput (events/s) at each batch size, and the ratios to ONNX Runtime. Build it with
+// GOEXPERIMENT=simd and set ONNXRUNTIME_SHARED_LIBRARY_PATH (scripts/install-ort.sh) for
+// the ONNX Runtime backend; node's ONNX Runtime comes from .tools/node (scripts/install-deps.sh).
 package main
 
 import (
@@ -48,9 +50,9 @@ func main() {
 
 const usage = `usage: latency [flags]
 
-Times inference of the HLF, particle and inclusive classifiers: our Predictor on GoMLX (the
-pure-Go backend; XLA as well when it is the default backend) and ONNX Runtime (node,
-onnxruntime-node) on the same models exported to ONNX, one after the other on the same CPU
+Times inference of the HLF, particle and inclusive classifiers: our Predictor on the default
+backend (XLA, ONNX Runtime or Go; on ONNX Runtime it runs the model's ONNX graph) and on the Go
+backend, and ONNX Runtime (node, onnxruntime-node) on the same models exported to ONNX, one after the other on the same CPU
 with the same number of threads (GOMAXPROCS for Go, intra-op threads for ONNX Runtime).
 Single events (batch 1) give the p50 and p99 latency; each --batches size gives the
 throughput in events/s. Sequences have --particles rows, none of them zero padding (the
@@ -58,7 +60,8 @@ specification's standardization leaves none), so every engine runs every step. T
 come from one short training epoch: speed does not depend on their values.
 
 Example:
-  GOMLX_BACKEND=go:parallelism=-1 go run ./bench/cmd/latency --particles 801
+  export ONNXRUNTIME_SHARED_LIBRARY_PATH="$(scripts/install-ort.sh)"
+  GOEXPERIMENT=simd go run ./bench/cmd/latency --particles 801
 
 Flags:
 `
