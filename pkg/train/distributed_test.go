@@ -212,12 +212,29 @@ func TestMPIWorker(t *testing.T) {
 // weights and histories, that these equal a single-process run on the union of the ranks'
 // batches (up to the order of float32 sums), and that a distributed run resumed after a
 // checkpoint ends exactly as an uninterrupted one.
+//
+// The ranks run on the single-threaded Go backend, and on ONNX Runtime when its library is
+// installed (ONNXRUNTIME_SHARED_LIBRARY_PATH); the single-process run is on the Go backend, so
+// on ONNX Runtime the comparison allows float32 rounding differences between the backends.
 func TestMPITraining(t *testing.T) {
 	bin := clustertest.BuildMPITest(t, ".")
+	t.Run("go", func(t *testing.T) { testMPITraining(t, bin, singleThreadedConfig, 1e-5, 1e-4) })
+	t.Run("onnx", func(t *testing.T) {
+		if os.Getenv("ONNXRUNTIME_SHARED_LIBRARY_PATH") == "" {
+			t.Skip("ONNXRUNTIME_SHARED_LIBRARY_PATH unset: run scripts/install-ort.sh")
+		}
+		testMPITraining(t, bin, "onnx", 1e-4, 1e-3)
+	})
+}
+
+// testMPITraining runs TestMPIWorker as 2 ranks of the test binary bin on the backend config
+// and checks the results; histRel and weightRel bound the relative differences from one
+// process on the Go backend.
+func testMPITraining(t *testing.T, bin, config string, histRel, weightRel float64) {
 	dir := t.TempDir()
 	ctx, cancel := stdcontext.WithTimeout(stdcontext.Background(), 3*time.Minute)
 	defer cancel()
-	cmd, err := cluster.LocalRun(ctx, 2, []string{mpiWorkerEnv + "=" + dir, "GOMLX_BACKEND=" + singleThreadedConfig},
+	cmd, err := cluster.LocalRun(ctx, 2, []string{mpiWorkerEnv + "=" + dir, "GOMLX_BACKEND=" + config},
 		bin, "-test.run", "^TestMPIWorker$")
 	if err != nil {
 		t.Fatal(err)
@@ -269,10 +286,10 @@ func TestMPITraining(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := compareHistories(r0.History, single.History, 1e-5); err != nil {
+			if err := compareHistories(r0.History, single.History, histRel); err != nil {
 				t.Errorf("2 ranks and one process differ: %v", err)
 			}
-			if d, i := maxRelDiff(r0.Weights, single.Weights); d > 1e-4 {
+			if d, i := maxRelDiff(r0.Weights, single.Weights); d > weightRel {
 				t.Errorf("weights of 2 ranks and of one process differ by %.3g (relative) at %d", d, i)
 			} else {
 				t.Logf("loss %v; weights within %.2g of one process's", r0.History.Loss, d)
