@@ -64,13 +64,13 @@ func parseArgs(fs *flag.FlagSet, args []string, what string, min, max int) ([]st
 	pos = append(pos, fs.Args()...) // none: every word given to Parse was a flag or its value
 	switch {
 	case max == 0 && len(pos) > 0:
-		return nil, usageErrorf(fs, "takes no arguments, got %s", quoteAll(pos))
+		return nil, usageErrorf(fs, "takes no arguments, got %s", strings.Join(quoteAll(pos), " "))
 	case len(pos) < min && min == 1:
 		return nil, usageErrorf(fs, "a %s argument is required", what)
 	case len(pos) < min:
 		return nil, usageErrorf(fs, "at least %d %s arguments are required, got %d", min, what, len(pos))
 	case max > 0 && len(pos) > max:
-		return nil, usageErrorf(fs, "takes %s, got %d: %s", countArgs(max, what), len(pos), quoteAll(pos))
+		return nil, usageErrorf(fs, "takes %s, got %d: %s", countArgs(max, what), len(pos), strings.Join(quoteAll(pos), " "))
 	}
 	return pos, nil
 }
@@ -97,12 +97,13 @@ func countArgs(n int, what string) string {
 	return fmt.Sprintf("at most %d %s arguments", n, what)
 }
 
-func quoteAll(words []string) string {
+// quoteAll returns the words quoted as Go strings.
+func quoteAll(words []string) []string {
 	q := make([]string, len(words))
 	for i, w := range words {
 		q[i] = fmt.Sprintf("%q", w)
 	}
-	return strings.Join(q, " ")
+	return q
 }
 
 // usageErrorf prints "dltrigger NAME: message" and the usage of fs on its output and
@@ -133,15 +134,15 @@ func requireFlags(fs *flag.FlagSet, names ...string) error {
 	if len(all) > 1 {
 		verb = "are"
 	}
-	return usageErrorf(fs, "%s %s required; missing %s", joinAnd(all), verb, strings.Join(missing, ", "))
+	return usageErrorf(fs, "%s %s required; missing %s", joinWords(all, "and"), verb, strings.Join(missing, ", "))
 }
 
-// joinAnd joins words as "a, b and c".
-func joinAnd(words []string) string {
+// joinWords joins words as "a, b and c" (conj "and").
+func joinWords(words []string, conj string) string {
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+	return strings.Join(words[:len(words)-1], ", ") + " " + conj + " " + words[len(words)-1]
 }
 
 // aliasValue is the value of a flag that is another name of a documented flag; the usage

@@ -134,7 +134,7 @@ func unknown(args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "dltrigger: unknown command %q", typed)
 	if s := suggest(args); len(s) > 0 {
-		fmt.Fprintf(stderr, "; did you mean %s?", joinOr(s))
+		fmt.Fprintf(stderr, "; did you mean %s?", joinWords(quoteAll(s), "or"))
 	}
 	fmt.Fprintf(stderr, "\n\n")
 	usage(stderr)
@@ -212,18 +212,6 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-// joinOr joins names as "a", "b" or "c".
-func joinOr(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	if len(q) == 1 {
-		return q[0]
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // run runs the command line args and returns the exit status: 0 success (and help), 1 the
