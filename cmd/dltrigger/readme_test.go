@@ -15,7 +15,8 @@ import (
 
 // The documents whose dltrigger command lines are checked against the code, relative to the
 // repository root, in the order their commands run (later ones use earlier outputs).
-var docFiles = []string{"README.md", "data/README.md", "deploy/README.md", "bench/README.md"}
+var docFiles = []string{"README.md", "data/README.md", "deploy/README.md", "deploy/slurm/README.md",
+	"deploy/kubernetes/README.md", "bench/README.md"}
 
 // docLine is one dltrigger command line of a document.
 type docLine struct {
@@ -32,9 +33,12 @@ var staticOnly = map[string]string{
 	"download trainUndersampled_HLF_features.parquet testUndersampled_HLF_features.parquet --dir data": "needs the network (CERN's web server)",
 }
 
-// Code spans in the text are mentions, often partial ("dltrigger prepare --parts N",
-// "mpirun -np N dltrigger train --distributed mpi ..."): their command must exist and every
-// flag they name must be in the command's --help. These complete ones run as well.
+// Code spans in the text are mentions, often partial ("dltrigger prepare --parts N"), and so
+// are lines with "...", among them those that need EOS ("ingest --sample
+// ttbar='root://eospublic.cern.ch//eos/...' ...") or MPI ("mpirun -np N dltrigger train
+// --distributed mpi ..."): their command must exist and every flag they name must be in the
+// command's --help. "dltrigger <cmd> --help" runs --help of every command. These complete
+// code spans run as well.
 var inlineRuns = map[string]bool{
 	"export --model models/inclusive --onnx inclusive.onnx": true,
 	"tune --train prepared --workers 2 --out tuning":        true,
