@@ -216,6 +216,11 @@ var helpFlagLine = regexp.MustCompile(`(?m)^  -([A-Za-z][\w-]*)`)
 // is documented in the command's --help.
 func checkMention(t *testing.T, args []string) {
 	t.Helper()
+	if args[0] == "check" { // "dltrigger check CMD ..." checks CMD ...
+		if args = args[1:]; len(args) == 0 {
+			return
+		}
+	}
 	c, rest := lookup(args)
 	if c == nil {
 		if len(args) == 1 && len(commandsUnder(args[0])) > 0 {
