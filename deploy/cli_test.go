@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/godltrigger/godltrigger/pkg/shellwords"
 )
 
 // invocation is one dltrigger command line found in a deploy file.
@@ -79,53 +81,9 @@ func isLetter(s string) bool {
 	return s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z')
 }
 
-// shellWords splits a shell script into commands of words: comment lines are dropped,
-// backslash-newlines join lines, quotes group words and are removed (no expansion). It is
-// enough for the plain command lines of the deploy scripts, not a shell.
-func shellWords(script string) [][]string {
-	script = strings.ReplaceAll(script, "\\\n", " ")
-	var cmds [][]string
-	for _, line := range strings.Split(script, "\n") {
-		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		var words []string
-		var cur strings.Builder
-		inWord := false
-		var quote rune
-		for _, r := range line {
-			switch {
-			case quote != 0:
-				if r == quote {
-					quote = 0
-				} else {
-					cur.WriteRune(r)
-				}
-			case r == '"' || r == '\'':
-				quote, inWord = r, true
-			case r == ' ' || r == '\t':
-				if inWord {
-					words = append(words, cur.String())
-					cur.Reset()
-					inWord = false
-				}
-			case r == '#' && !inWord:
-				goto done // a comment to the end of the line
-			default:
-				cur.WriteRune(r)
-				inWord = true
-			}
-		}
-	done:
-		if inWord {
-			words = append(words, cur.String())
-		}
-		if len(words) > 0 {
-			cmds = append(cmds, words)
-		}
-	}
-	return cmds
-}
+// shellWords splits a shell script into commands of words (package shellwords): comments
+// dropped, backslash-newlines joined, quotes grouping words and removed, no expansion.
+func shellWords(script string) [][]string { return shellwords.Script(script) }
 
 // helpFlag is a flag line of 'dltrigger CMD --help' (flag.PrintDefaults): "  -name type" or
 // "  -name" for a boolean.

@@ -34,7 +34,10 @@ Example:
 	events := fs.Int("events", 0, "generated events per class (default 5000, or 2000 with --quick)")
 	quick := fs.Bool("quick", false, "small and fast: fewer events, short sequences, fewer epochs")
 	seed := fs.Int64("seed", 42, "seed of generation, sampling and training")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
 	d, err := pipeline.RunDemo(ctx, pipeline.DemoOptions{Out: *out, Events: *events, Quick: *quick, Seed: *seed, Progress: progress.NewTerminal(os.Stderr), Log: os.Stdout})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +33,8 @@ $DLTRIGGER_DATA_URL, or `+download.DefaultBaseURL+`.
 Example:
   dltrigger download --list
   dltrigger download trainUndersampled_HLF_features.parquet testUndersampled_HLF_features.parquet --dir data
-  dltrigger train --train data/trainUndersampled_HLF_features.parquet --test data/testUndersampled_HLF_features.parquet`)
+  dltrigger train --model hlf --train data/trainUndersampled_HLF_features.parquet \
+      --test data/testUndersampled_HLF_features.parquet --out models/hlf`)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", "data", "`DIR` to download into")
 	base := fs.String("base-url", "", "`URL` of the directory holding the datasets (a mirror)")
@@ -42,22 +42,21 @@ Example:
 	parallel := fs.Int("parallel", 4, "files downloaded at once")
 	retries := fs.Int("retries", 5, "retries of a request after a transient error (0: none)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	targets, err := parseInterleaved(fs, args)
+	targets, err := parseArgs(fs, args, "NAME|URL", 0, -1)
 	if err != nil {
+		return err
+	}
+	if !*list && len(targets) == 0 {
+		return usageErrorf(fs, "name at least one dataset (see --list)")
+	}
+	if *parallel < 1 || *retries < 0 {
+		return usageErrorf(fs, "--parallel must be at least 1 and --retries at least 0")
+	}
+	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
 	if *list {
 		return download.WriteCatalogue(stdout)
-	}
-	if len(targets) == 0 {
-		fmt.Fprintln(stderr, "download: name at least one dataset (see --list)")
-		fs.Usage()
-		return errUsage
-	}
-	if *parallel < 1 || *retries < 0 {
-		fmt.Fprintln(stderr, "download: --parallel must be at least 1 and --retries at least 0")
-		fs.Usage()
-		return errUsage
 	}
 	for _, t := range targets { // check every name before fetching anything
 		if _, _, err := download.Resolve(t, *base); err != nil {
@@ -80,20 +79,4 @@ Example:
 			res.Dir, res.Files, res.Skipped, res.Resumed, download.HumanBytes(res.Bytes))
 	}
 	return nil
-}
-
-// parseInterleaved parses flags placed before, between or after the positional arguments
-// and returns those arguments.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

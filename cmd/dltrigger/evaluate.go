@@ -30,16 +30,19 @@ Example:
   dltrigger evaluate --model models/hlf --test prepared/testUndersampled_HLF_features.parquet \
       --out reports/hlf --reference`)
 	model := fs.String("model", "", "model `DIR` (required)")
-	test := fs.String("test", "", "labelled test dataset `DIR` (required)")
+	test := fs.String("test", "", "labelled test dataset `DIR` (required; --in is accepted too)")
 	out := fs.String("out", "", "report `DIR` (required)")
 	ref := fs.Bool("reference", false, "show the published ttbar AUC in the ROC legend")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := parseFlags(fs, args); err != nil {
+	aliasFlag(fs, "in", "test")
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *model == "" || *test == "" || *out == "" {
-		fs.Usage()
-		return fmt.Errorf("--model, --test and --out are required")
+	if err := requireFlags(fs, "model", "test", "out"); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	opts := train.EvaluateOptions{Reference: *ref}
 	if !*quiet {

@@ -11,7 +11,7 @@ func init() {
 	register(&command{Name: "export", Summary: "write a trained model as an ONNX file (for ONNX Runtime)", Run: runExport})
 }
 
-func runExport(_ context.Context, args []string) error {
+func runExport(ctx context.Context, args []string) error {
 	fs := newFlags("export", "export --model MODEL_DIR --onnx FILE", `
 Writes a model trained by 'dltrigger train' as one ONNX file (IR 7, operator set 14) that
 ONNX Runtime and other ONNX engines run without Go. Inputs are float32 with any batch size:
@@ -24,12 +24,14 @@ Example:
   dltrigger export --model models/inclusive --onnx inclusive.onnx`)
 	model := fs.String("model", "", "model `DIR` written by 'dltrigger train' (required)")
 	out := fs.String("onnx", "", "output ONNX `FILE` (required)")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *model == "" || *out == "" {
-		fs.Usage()
-		return fmt.Errorf("--model and --onnx are required")
+	if err := requireFlags(fs, "model", "onnx"); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	if err := onnx.Export(*model, *out); err != nil {
 		return err

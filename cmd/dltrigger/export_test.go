@@ -45,14 +45,15 @@ func TestExportWritesONNX(t *testing.T) {
 		want string
 	}{
 		{"help", []string{"export", "--help"}, 0, ""},
-		{"missing flags", []string{"export", "--model", model}, 1, "--model and --onnx are required"},
+		{"missing flags", []string{"export", "--model", model}, 2, "--model and --onnx are required"},
 		{"not a model", []string{"export", "--model", t.TempDir(), "--onnx", out + ".2"}, 1, "dltrigger export: onnx: train: read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			code := run(context.Background(), tc.args, &stderr)
-			if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
-				t.Errorf("exit code %d, stderr:\n%s\nwant code %d and %q", code, stderr.String(), tc.code, tc.want)
+			var code int
+			usage := stderrOf(t, func() { code = run(context.Background(), tc.args, &stderr) })
+			if all := usage + stderr.String(); code != tc.code || !strings.Contains(all, tc.want) {
+				t.Errorf("exit code %d, stderr:\n%s\nwant code %d and %q", code, all, tc.code, tc.want)
 			}
 		})
 	}

@@ -31,16 +31,20 @@ Example:
 	classes := fs.String("classes", "qcd,ttbar,wjets", "comma-separated classes to generate")
 	workers := fs.Int("workers", 0, "files written at once (0: all cores)")
 	comp := fs.String("compression", "lz4", "basket compression: lz4, zlib or none")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *out == "" || *events <= 0 || fs.NArg() > 0 {
-		fmt.Fprintln(fs.Output(), "generate: --out and a positive --events are required, and no arguments")
-		fs.Usage()
-		return errUsage
+	if err := requireFlags(fs, "out"); err != nil {
+		return err
+	}
+	if *events <= 0 {
+		return usageErrorf(fs, "a positive --events is required")
 	}
 	cs, err := synth.ParseClasses(*classes)
 	if err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
 	sink := &lastState{Sink: progress.NewTerminal(os.Stderr)}

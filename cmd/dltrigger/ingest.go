@@ -67,16 +67,17 @@ Example:
 	strict := fs.Bool("strict", false, "fail on the first bad input file instead of skipping it")
 	fix := fs.Bool("fix-quirks", false, "correct the original's quirks (Δφ folding in isolation, lepton by pT, MT with a square root)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *out == "" || len(samples) == 0 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "ingest: --out and at least one --sample are required, and no arguments")
-		fs.Usage()
-		return errUsage
+	if *out == "" || len(samples) == 0 {
+		return usageErrorf(fs, "--out and at least one --sample are required")
 	}
 	i, n, err := resolveShard(shard.v, *of, getenv)
 	if err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
 	var sink progress.Sink = progress.NewTerminal(stderr)

@@ -11,7 +11,7 @@ func init() {
 	register(&command{Name: "kernel install", Summary: "register the GoNB notebook kernel with Jupyter (SWAN, JupyterHub)", Run: runKernelInstall})
 }
 
-func runKernelInstall(_ context.Context, args []string) error {
+func runKernelInstall(ctx context.Context, args []string) error {
 	fs := newFlags("kernel install", "kernel install [--user | --prefix P | --data-dir D] [--gonb PATH]", `
 Writes the kernel specification (kernels/gonb/kernel.json) that lets Jupyter, JupyterHub
 and SWAN run this project's Go notebooks (notebooks/*.ipynb) with GoNB. The kernel's
@@ -34,12 +34,14 @@ Example:
 	dataDir := fs.String("data-dir", "", "install under the Jupyter data directory `D`")
 	gonb := fs.String("gonb", "", "GoNB binary (default: gonb on PATH, else $(go env GOPATH)/bin/gonb)")
 	rawError := fs.Bool("raw-error", false, "report cell errors as plain text (headless runs)")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 || (*user && (*prefix != "" || *dataDir != "")) || (*prefix != "" && *dataDir != "") {
-		fs.Usage()
-		return errUsage
+	if (*user && (*prefix != "" || *dataDir != "")) || (*prefix != "" && *dataDir != "") {
+		return usageErrorf(fs, "--user, --prefix and --data-dir exclude each other")
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	path, err := kernelext.InstallKernel(kernelext.KernelOptions{Prefix: *prefix, DataDir: *dataDir, Gonb: *gonb, RawError: *rawError})
 	if err != nil {

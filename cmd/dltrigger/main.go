@@ -34,11 +34,8 @@ func register(c *command) {
 	commands[c.Name] = c
 }
 
-// errUsage marks an error already explained by the flag set's usage text.
-var errUsage = errors.New("usage")
-
 // newFlags returns a flag set for a sub-command whose usage text starts with usage and
-// the paragraph about.
+// the paragraph about, and lists the commands under it ("tune merge" under "tune").
 func newFlags(name, usage, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {
@@ -48,21 +45,32 @@ func newFlags(name, usage, about string) *flag.FlagSet {
 		fs.VisitAll(func(*flag.Flag) { n++ })
 		if n > 0 {
 			fmt.Fprintf(w, "\nFlags:\n")
-			fs.PrintDefaults()
+			printFlags(fs)
+		}
+		if sub := commandsUnder(name); len(sub) > 0 {
+			fmt.Fprintf(w, "\nCommands under '%s':\n", name)
+			listCommands(w, sub)
 		}
 	}
 	return fs
 }
 
-// parseFlags parses args, turning -h into a clean exit and other errors into errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return flag.ErrHelp
+// commandsUnder returns the names of the commands whose first words are group, sorted.
+func commandsUnder(group string) []string {
+	var names []string
+	for n := range commands {
+		if strings.HasPrefix(n, group+" ") {
+			names = append(names, n)
 		}
-		return errUsage
 	}
-	return nil
+	sort.Strings(names)
+	return names
+}
+
+func listCommands(w io.Writer, names []string) {
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-18s %s\n", n, commands[n].Summary)
+	}
 }
 
 func usage(w io.Writer) {
@@ -77,10 +85,17 @@ Commands:
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-18s %s\n", n, commands[n].Summary)
-	}
-	fmt.Fprintf(w, "\nRun 'dltrigger <command> -h' for the flags of a command.\n")
+	listCommands(w, names)
+	fmt.Fprintf(w, "  %-18s %s\n", "check <command>", "check a command line (command, flags, arguments) without running it")
+	fmt.Fprintf(w, "\nFlags may come before or after the arguments; \"--\" ends them.\n")
+	fmt.Fprintf(w, "Run 'dltrigger help <command>' or 'dltrigger <command> --help' for the flags of a command.\n")
+}
+
+// groupUsage lists the commands under group (e.g. "root").
+func groupUsage(w io.Writer, group string) {
+	fmt.Fprintf(w, "Usage: dltrigger %s <command> [flags] [args]\n\nCommands:\n", group)
+	listCommands(w, commandsUnder(group))
+	fmt.Fprintf(w, "\nRun 'dltrigger %s <command> --help' for the flags of a command.\n", group)
 }
 
 // lookup finds the command named by the first one or two words of args.
@@ -98,32 +113,156 @@ func lookup(args []string) (*command, []string) {
 	return nil, nil
 }
 
-func run(ctx context.Context, args []string, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return 2
+func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" || a == "help" }
+
+// unknown explains a command line that names no command: a group without its command
+// lists the group's commands (status 0 when help was asked for), anything else gets the
+// closest command names and the list of commands (status 2).
+func unknown(args []string, stderr io.Writer) int {
+	if len(commandsUnder(args[0])) > 0 {
+		if len(args) == 1 || isHelp(args[1]) {
+			groupUsage(stderr, args[0])
+			if len(args) == 1 {
+				return 2
+			}
+			return 0
 		}
-		return 0
+	}
+	typed := strings.Join(args[:min(2, len(args))], " ")
+	if len(args) >= 2 && strings.HasPrefix(args[1], "-") {
+		typed = args[0]
+	}
+	fmt.Fprintf(stderr, "dltrigger: unknown command %q", typed)
+	if s := suggest(args); len(s) > 0 {
+		fmt.Fprintf(stderr, "; did you mean %s?", joinWords(quoteAll(s), "or"))
+	}
+	fmt.Fprintf(stderr, "\n\n")
+	usage(stderr)
+	return 2
+}
+
+// suggest returns the command and group names closest to what args start with: within two
+// edits (one for names of up to 4 letters) of the first word, or of the first two words for
+// two-word names; a name that starts with the first word counts as one edit. A command is
+// preferred to its group.
+func suggest(args []string) []string {
+	names := map[string]bool{}
+	for n := range commands {
+		names[n] = true
+		if g, _, ok := strings.Cut(n, " "); ok {
+			names[g] = true
+		}
+	}
+	var best []string
+	bestD := 3
+	for name := range names {
+		typed := args[0]
+		if name == typed {
+			continue // a group named right, its command wrong: suggest the group's commands
+		}
+		if strings.Contains(name, " ") {
+			if len(args) < 2 {
+				continue
+			}
+			typed += " " + args[1]
+		}
+		d := editDistance(typed, name)
+		if !strings.Contains(name, " ") && len(args[0]) >= 3 && strings.HasPrefix(name, args[0]) {
+			d = min(d, 1)
+		}
+		limit := 2
+		if len(name) <= 4 {
+			limit = 1
+		}
+		switch {
+		case d > limit || d > bestD:
+		case d < bestD:
+			best, bestD = []string{name}, d
+		default:
+			best = append(best, name)
+		}
+	}
+	sort.Strings(best)
+	var out []string // "root ls" rather than "root" and "root ls"
+	for i, n := range best {
+		if i+1 < len(best) && strings.HasPrefix(best[i+1], n+" ") {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// run runs the command line args and returns the exit status: 0 success (and help), 1 the
+// command failed, 2 a usage error (unknown command, bad or missing flags or arguments).
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	checking := len(args) > 0 && args[0] == "check"
+	if checking {
+		ctx, args = withCheckOnly(ctx), args[1:]
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	if isHelp(args[0]) {
+		if len(args) == 1 {
+			usage(stderr)
+			return 0
+		}
+		args = append(args[1:len(args):len(args)], "--help") // 'help ingest' is 'ingest --help'
 	}
 	c, rest := lookup(args)
 	if c == nil {
-		fmt.Fprintf(stderr, "dltrigger: unknown command %q\n\n", strings.Join(args[:min(2, len(args))], " "))
-		usage(stderr)
-		return 2
+		return unknown(args, stderr)
 	}
 	err := c.Run(ctx, rest)
 	switch {
-	case err == nil:
+	case checking && errors.Is(err, errChecked):
 		return 0
-	case errors.Is(err, flag.ErrHelp):
+	case checking && err == nil:
+		fmt.Fprintf(stderr, "dltrigger check: %s ran instead of only checking its command line\n", c.Name)
+		return 1
+	}
+	return exitStatus(c, err, stderr)
+}
+
+// exitStatus reports err of command c on stderr, "dltrigger CMD: cause", and returns the
+// exit status. A cause that already starts with "CMD: " (a package of the same name) is
+// not prefixed twice.
+func exitStatus(c *command, err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
-	default:
-		fmt.Fprintf(stderr, "dltrigger %s: %v\n", c.Name, err)
-		return 1
 	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, c.Name+": ") {
+		msg = c.Name + ": " + msg
+	}
+	fmt.Fprintf(stderr, "dltrigger %s\n", msg)
+	return 1
 }
 
 func main() {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -24,7 +22,7 @@ func runParquetHead(ctx context.Context, args []string) error {
 	return parquetHead(ctx, os.Stdout, args)
 }
 
-func parquetSchema(_ context.Context, w io.Writer, args []string) error {
+func parquetSchema(ctx context.Context, w io.Writer, args []string) error {
 	fs := newFlags("parquet schema", "parquet schema FILE|DIR", `
 Schema describes a Parquet file, or a dataset directory as Spark writes it (part files under
 Hive key=value partition directories; _SUCCESS, .crc and temporary files are skipped): the
@@ -34,11 +32,14 @@ metadata.
 
 Example:
   dltrigger parquet schema data/ingested.parquet`)
-	path, err := parseWithPath(fs, args)
+	paths, err := parseArgs(fs, args, "FILE or DIR", 1, 1)
 	if err != nil {
 		return err
 	}
-	r, err := dataset.Open(path)
+	if err := onlyChecking(ctx); err != nil {
+		return err
+	}
+	r, err := dataset.Open(paths[0])
 	if err != nil {
 		return err
 	}
@@ -56,14 +57,15 @@ Example:
   dltrigger parquet head data/ingested.parquet -n 3 --columns label,hfeatures`)
 	n := fs.Int("n", 5, "number of rows")
 	cols := fs.String("columns", "", "comma-separated `columns` to show (default: all)")
-	path, err := parseWithPath(fs, args)
+	paths, err := parseArgs(fs, args, "FILE or DIR", 1, 1)
 	if err != nil {
 		return err
 	}
 	if *n < 1 {
-		fmt.Fprintln(fs.Output(), "parquet head: -n must be positive")
-		fs.Usage()
-		return errUsage
+		return usageErrorf(fs, "-n must be positive")
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	var names []string
 	if *cols != "" {
@@ -73,31 +75,9 @@ Example:
 			}
 		}
 	}
-	r, err := dataset.Open(path)
+	r, err := dataset.Open(paths[0])
 	if err != nil {
 		return err
 	}
 	return r.Head(ctx, w, *n, names)
-}
-
-// parseWithPath parses flags given before or after the one FILE|DIR argument.
-func parseWithPath(fs *flag.FlagSet, args []string) (string, error) {
-	if err := parseFlags(fs, args); err != nil {
-		return "", err
-	}
-	if fs.NArg() == 0 {
-		fmt.Fprintf(fs.Output(), "%s: a FILE or DIR argument is required\n", fs.Name())
-		fs.Usage()
-		return "", errUsage
-	}
-	path := fs.Arg(0)
-	if err := parseFlags(fs, fs.Args()[1:]); err != nil {
-		return "", err
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "%s: one FILE or DIR argument, got also %q\n", fs.Name(), fs.Args())
-		fs.Usage()
-		return "", errUsage
-	}
-	return path, nil
 }

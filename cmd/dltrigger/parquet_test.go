@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,21 +142,5 @@ func TestParquetCommandsExitCodes(t *testing.T) {
 // stderrOf returns what f writes to os.Stderr.
 func stderrOf(t *testing.T, f func()) string {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stderr
-	os.Stderr = w
-	done := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- string(b)
-	}()
-	defer func() {
-		os.Stderr = saved
-	}()
-	f()
-	w.Close()
-	return <-done
+	return fileOutput(t, &os.Stderr, f)
 }

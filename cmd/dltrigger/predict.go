@@ -24,15 +24,18 @@ Example:
   dltrigger predict --model models/hlf --in prepared/testUndersampled_HLF_features.parquet \
       --out hlf_predictions.parquet`)
 	model := fs.String("model", "", "model `DIR` (required)")
-	in := fs.String("in", "", "input dataset `DIR` (required)")
+	in := fs.String("in", "", "input dataset `DIR` (required; --test is accepted too)")
 	out := fs.String("out", "", "output Parquet `FILE` (required)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := parseFlags(fs, args); err != nil {
+	aliasFlag(fs, "test", "in")
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *model == "" || *in == "" || *out == "" {
-		fs.Usage()
-		return fmt.Errorf("--model, --in and --out are required")
+	if err := requireFlags(fs, "model", "in", "out"); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	var opts train.PredictOptions
 	if !*quiet {

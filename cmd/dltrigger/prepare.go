@@ -39,12 +39,14 @@ Example:
 	parts := fs.Int("parts", 0, "at least `N` part files per training set, one share per rank of 'train --distributed' (default: as memory needs)")
 	force := fs.Bool("force", false, "prepare again even when DIR already holds a complete output")
 	quiet := fs.Bool("quiet", false, "no progress bars")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *in == "" || *out == "" {
-		fs.Usage()
-		return fmt.Errorf("prepare: --in and --out are required")
+	if err := requireFlags(fs, "in", "out"); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	if !*force && prep.Complete(*out) {
 		fmt.Printf("prepare: %s already holds a complete output (use --force to redo it)\n", *out)

@@ -19,7 +19,7 @@ func runRootLs(ctx context.Context, args []string) error { return rootLs(ctx, os
 
 func runRootDump(ctx context.Context, args []string) error { return rootDump(ctx, os.Stdout, args) }
 
-func rootLs(_ context.Context, w io.Writer, args []string) error {
+func rootLs(ctx context.Context, w io.Writer, args []string) error {
 	fs := newFlags("root ls", "root ls FILE", `
 Lists every tree of a ROOT file (local path or root://host:port//path URL) with its
 entries and its branches (class, leaf types, title), then says whether the Delphes
@@ -29,14 +29,14 @@ Delphes, "flat" for files written by 'dltrigger generate') and the muon collecti
 
 Example:
   dltrigger root ls /data/delphes/qcd_0001.root`)
-	if err := parseFlags(fs, args); err != nil {
+	files, err := parseArgs(fs, args, "FILE", 1, 1)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
-	l, err := delphes.List(fs.Arg(0))
+	l, err := delphes.List(files[0])
 	if err != nil {
 		return err
 	}
@@ -50,17 +50,20 @@ JSON object a line with every collection the pipeline reads, named as in the fil
 {"entry":0,"EFlowTrack":{"PT":[...],"Eta":[...],...},"Electron":{...},...}.
 
 Example:
-  dltrigger root dump events/qcd/part-0000.root --json --events 3 | jq .Jet`)
+  dltrigger root dump events/qcd/qcd_0000.root --json --events 3 | jq .Jet`)
 	asJSON := fs.Bool("json", false, "print JSON lines (the only format; required)")
 	n := fs.Int64("events", -1, "print the first `N` events only (default: all)")
-	if err := parseFlags(fs, args); err != nil {
+	files, err := parseArgs(fs, args, "FILE", 1, 1)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || !*asJSON {
-		fs.Usage()
-		return errUsage
+	if !*asJSON {
+		return usageErrorf(fs, "--json is required (the only output format)")
 	}
-	f, err := delphes.Open(fs.Arg(0), delphes.WithLogf(nil))
+	if err := onlyChecking(ctx); err != nil {
+		return err
+	}
+	f, err := delphes.Open(files[0], delphes.WithLogf(nil))
 	if err != nil {
 		return err
 	}

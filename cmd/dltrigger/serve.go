@@ -60,13 +60,14 @@ Example:
 	report := fs.Duration("report", serve.DefaultReportEvery, "interval of the rate report on stderr")
 	fix := fs.Bool("fix-quirks", false, "trigger emulation and features with the original's quirks corrected (as 'ingest --fix-quirks')")
 	quiet := fs.Bool("quiet", false, "no rate report or log lines")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *model == "" || *watch == "" || *out == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "serve: --model, --watch and --out are required, and no arguments")
-		fs.Usage()
-		return errUsage
+	if err := requireFlags(fs, "model", "watch", "out"); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	if *settle == 0 {
 		*settle = -1 // serve.Options: < 0 takes files at once

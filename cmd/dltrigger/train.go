@@ -52,19 +52,27 @@ Example:
 	batch := fs.Int("batch-size", def.BatchSize, "rows per batch")
 	lr := fs.Float64("lr", def.LearningRate, "Adam learning rate")
 	seed := fs.Int64("seed", def.Seed, "seed of the initial weights, dropout and data order")
-	maxParticles := fs.Int("max-particles", models.MaxParticles, "particle rows kept per event (the first S)")
+	maxParticles := fs.Int("max-particles", models.MaxParticles, fmt.Sprintf("particle rows kept per event, the first `S` (0: all %d)", models.MaxParticles))
 	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
 	optionsFile := fs.String("options", "", "training options `FILE` (JSON)")
 	shuffle := fs.Int("shuffle-buffer", 0, "`rows` of the shuffle buffer when streaming (0: default)")
 	memMiB := fs.Int64("memory", train.DefaultMemoryLimitBytes>>20, "load datasets up to this many `MiB` into memory, stream larger ones (<0: always stream)")
 	quiet := fs.Bool("quiet", false, "no progress bars")
 	dist := fs.String("distributed", cluster.None, "data-parallel `mode`: none, or mpi (under mpirun; binary built with -tags mpi)")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *trainDir == "" || *testDir == "" || *out == "" {
-		fs.Usage()
-		return fmt.Errorf("--train, --test and --out are required")
+	if err := requireFlags(fs, "train", "test", "out"); err != nil {
+		return err
+	}
+	if *maxParticles < 0 || *maxParticles > models.MaxParticles {
+		return usageErrorf(fs, "--max-particles %d: want 0 (all) to %d, the particle rows of an event", *maxParticles, models.MaxParticles)
+	}
+	if !*resume && *optionsFile == "" && *kind == "" {
+		return usageErrorf(fs, "--model (or --options) is required")
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -90,9 +98,6 @@ Example:
 			if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
 				return err
 			}
-		case *kind == "":
-			fs.Usage()
-			return fmt.Errorf("--model (or --options) is required")
 		default:
 			cfg = train.DefaultOptionsFile(models.Kind(*kind))
 		}

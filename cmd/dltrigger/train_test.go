@@ -271,6 +271,10 @@ func TestTrainCommandErrors(t *testing.T) {
 	if err := os.WriteFile(opts, []byte(`{"model": {"kind": "hlf", "hlf_hidden": [7]}, "options": {"epochs": 1, "batch_size": 50}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	tooMany := filepath.Join(t.TempDir(), "particles.json")
+	if err := os.WriteFile(tooMany, []byte(`{"model": {"kind": "particle"}, "options": {"epochs": 1, "batch_size": 50, "max_particles": 802}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -278,19 +282,24 @@ func TestTrainCommandErrors(t *testing.T) {
 		want string
 	}{
 		{"help", []string{"train", "-h"}, 0, ""},
-		{"no datasets", []string{"train", "--model", "hlf"}, 1, "--train, --test and --out are required"},
-		{"no model", []string{"train", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "--model"},
+		{"no datasets", []string{"train", "--model", "hlf"}, 2, "--train, --test and --out are required"},
+		{"no model", []string{"train", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 2, "--model (or --options) is required"},
+		{"too many particles", []string{"train", "--model", "particle", "--max-particles", "2000", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 2, "want 0 (all) to 801"},
+		{"options with too many particles", []string{"train", "--options", tooMany, "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "max particles must be 0 (all) to 801"},
 		{"particle on HLF data", []string{"train", "--model", "particle", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "no column GRU_input"},
 		{"resume without a run", []string{"train", "--resume", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "nothing to resume"},
 		{"options for another kind", []string{"train", "--model", "particle", "--options", opts, "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "not particle"},
 		{"evaluate without a model", []string{"evaluate", "--model", t.TempDir(), "--test", hlfTest, "--out", t.TempDir()}, 1, "model.json"},
-		{"predict usage", []string{"predict", "--model", "x"}, 1, "required"},
+		{"predict usage", []string{"predict", "--model", "x"}, 2, "--model, --in and --out are required; missing --in, --out"},
+		{"evaluate usage", []string{"evaluate", "--model", "x", "--in", "y"}, 2, "--model, --test and --out are required; missing --out"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			code := run(context.Background(), tc.args, &stderr)
-			if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
-				t.Fatalf("exit code %d (want %d), stderr:\n%s\nwant it to mention %q", code, tc.code, stderr.String(), tc.want)
+			var code int
+			// Usage errors go to the flag set's output, os.Stderr; run prints the others on stderr.
+			usage := stderrOf(t, func() { code = run(context.Background(), tc.args, &stderr) })
+			if all := usage + stderr.String(); code != tc.code || !strings.Contains(all, tc.want) {
+				t.Fatalf("exit code %d (want %d), stderr:\n%s\nwant it to mention %q", code, tc.code, all, tc.want)
 			}
 		})
 	}

@@ -21,7 +21,7 @@ func runTune(ctx context.Context, args []string) error {
 }
 
 func runTuneMerge(ctx context.Context, args []string) error {
-	return tuneMergeMain(args, os.Stdout, os.Stderr)
+	return tuneMergeMain(ctx, args, os.Stdout, os.Stderr)
 }
 
 // tuneMain is 'dltrigger tune' writing its table to stdout, its usage and progress to stderr.
@@ -59,12 +59,18 @@ Example:
 	top := fs.Int("top", 20, "rows of the table printed (all are written)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	fs.SetOutput(stderr)
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
-	if *trainDir == "" || *out == "" {
-		fs.Usage()
-		return fmt.Errorf("tune: --train and --out are required")
+	if err := requireFlags(fs, "train", "out"); err != nil {
+		return err
+	}
+	i, n, err := resolveShard(*shard, *of, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
+		return err
 	}
 	grid, err := tune.ReadGrid(*gridFile)
 	if err != nil {
@@ -73,10 +79,6 @@ Example:
 	points := grid.Points()
 	if *random > 0 {
 		points = grid.Random(*random, *seed)
-	}
-	i, n, err := resolveShard(*shard, *of, os.Getenv)
-	if err != nil {
-		return err
 	}
 	data, dir, err := tune.LoadData(*trainDir)
 	if err != nil {
@@ -100,7 +102,7 @@ Example:
 }
 
 // tuneMergeMain is 'dltrigger tune merge'.
-func tuneMergeMain(args []string, stdout, stderr io.Writer) error {
+func tuneMergeMain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("tune merge", "tune merge --out DIR RESULT_DIR...", `
 Joins the results of 'dltrigger tune' shards (their output directories or results.jsonl
 files) into DIR: results.jsonl, the table (results.csv, results.md) and
@@ -113,14 +115,17 @@ Example:
 	out := fs.String("out", "", "output `DIR` (required)")
 	top := fs.Int("top", 20, "rows of the table printed (all are written)")
 	fs.SetOutput(stderr)
-	if err := parseFlags(fs, args); err != nil {
+	dirs, err := parseArgs(fs, args, "RESULT_DIR", 1, -1)
+	if err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() == 0 {
-		fs.Usage()
-		return fmt.Errorf("tune merge: --out and at least one result directory are required")
+	if err := requireFlags(fs, "out"); err != nil {
+		return err
 	}
-	sum, err := tune.Merge(*out, fs.Args())
+	if err := onlyChecking(ctx); err != nil {
+		return err
+	}
+	sum, err := tune.Merge(*out, dirs)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func TestTuneCommandUsage(t *testing.T) {
 		{[]string{"--help"}, false, flag.ErrHelp, "SLURM_ARRAY_TASK_ID"},
 		{[]string{"--help"}, true, flag.ErrHelp, "Example:"},
 		{[]string{"--out", "x"}, false, nil, "--train and --out are required"},
-		{[]string{"--out", "x"}, true, nil, "at least one result directory"},
+		{[]string{"--out", "x"}, true, nil, "a RESULT_DIR argument is required"},
 		{[]string{"--train", "x", "--out", "y", "--grid", "/nonexistent.json"}, false, nil, "tune: read grid"},
 		{[]string{"--train", "x", "--out", "y", "--shard", "2", "--of", "2"}, false, nil, "not below --of 2"},
 	} {
@@ -60,7 +60,7 @@ func TestTuneCommandUsage(t *testing.T) {
 			var stderr bytes.Buffer
 			var err error
 			if tc.merge {
-				err = tuneMergeMain(tc.args, &bytes.Buffer{}, &stderr)
+				err = tuneMergeMain(context.Background(), tc.args, &bytes.Buffer{}, &stderr)
 			} else {
 				err = tuneMain(context.Background(), tc.args, &bytes.Buffer{}, &stderr)
 			}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -170,7 +171,7 @@ func PredictDataset(ctx context.Context, modelDir, inDir, outFile string, opts P
 				err = w.Append(row)
 			}
 			if err != nil {
-				return fmt.Errorf("train: %w", err)
+				return fmt.Errorf("write %s: %w", outFile, err)
 			}
 		}
 		bar.Add(int64(len(p) / models.NumClasses))
@@ -215,7 +216,7 @@ func predictPlan(ctx context.Context, pred *Predictor, plan *dataPlan, fn func(p
 		}
 		for _, v := range p {
 			if math.IsNaN(float64(v)) {
-				return fmt.Errorf("train: predict %s: NaN probability", plan.dir)
+				return errors.New("NaN probability")
 			}
 		}
 		var l []int

@@ -152,7 +152,8 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 }
 
 // convertRow writes row i of b (read with p.schema) into hlf and seq (float32, particle rows
-// truncated to p.keep) and returns its label (-1 when the dataset has none).
+// truncated to p.keep) and returns its label (-1 when the dataset has none). Its errors name
+// the file and row; callers add the package prefix.
 func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int, error) {
 	if p.hlf >= 0 {
 		src := b.Floats[p.hlf][i*models.NumHLF : (i+1)*models.NumHLF]
@@ -179,13 +180,13 @@ func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int,
 			}
 		}
 		if row[best] <= 0 {
-			return 0, fmt.Errorf("train: %s: row %d: %s %v is not a one-hot label", b.File, b.Row+int64(i), ColumnEncodedLabel, row)
+			return 0, fmt.Errorf("%s: row %d: %s %v is not a one-hot label", b.File, b.Row+int64(i), ColumnEncodedLabel, row)
 		}
 		return best, nil
 	default:
 		l := b.Ints[p.label][i]
 		if l < 0 || l >= models.NumClasses {
-			return 0, fmt.Errorf("train: %s: row %d: %s %d outside [0, %d)", b.File, b.Row+int64(i), ColumnLabel, l, models.NumClasses)
+			return 0, fmt.Errorf("%s: row %d: %s %d outside [0, %d)", b.File, b.Row+int64(i), ColumnLabel, l, models.NumClasses)
 		}
 		return int(l), nil
 	}

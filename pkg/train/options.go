@@ -1,6 +1,10 @@
 package train
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
+)
 
 // Options are the training settings saved in model.json.
 type Options struct {
@@ -33,8 +37,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("train: Adam betas must be in [0, 1), got %v, %v", o.Beta1, o.Beta2)
 	case o.Epsilon <= 0:
 		return fmt.Errorf("train: Adam epsilon must be > 0, got %v", o.Epsilon)
-	case o.MaxParticles < 0:
-		return fmt.Errorf("train: max particles must be >= 0, got %d", o.MaxParticles)
+	case o.MaxParticles < 0 || o.MaxParticles > models.MaxParticles:
+		return fmt.Errorf("train: max particles must be 0 (all) to %d, the particle rows of an event; got %d", models.MaxParticles, o.MaxParticles)
 	}
 	return nil
 }
