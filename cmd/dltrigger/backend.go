@@ -12,7 +12,7 @@ func init() {
 	register(&command{Name: "backend", Summary: "say which GoMLX backend training and inference use here, and how to get a faster one", Run: runBackend})
 }
 
-func runBackend(_ context.Context, args []string) error {
+func runBackend(ctx context.Context, args []string) error {
 	fs := newFlags("backend", "backend [--install-xla PLUGIN]", `
 Prints the GoMLX backend that train, evaluate, predict, serve and tune choose on this machine,
 with its kernel family, and how to get each faster backend that is missing. The choice,
@@ -29,7 +29,10 @@ Examples:
   GOMLX_BACKEND=onnx dltrigger backend
   dltrigger backend --install-xla cpu`)
 	install := fs.String("install-xla", "", "install XLA's PJRT `PLUGIN` (cpu or cuda) first; needs internet")
-	if err := parseFlags(fs, args); err != nil {
+	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
+		return err
+	}
+	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
 	if *install != "" {
