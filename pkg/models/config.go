@@ -43,12 +43,12 @@ type Config struct {
 	// Dropout is the rate applied to both branches of the inclusive classifier while training.
 	Dropout float64 `json:"dropout,omitempty"`
 	// FlushGradBelow zeroes, in the backward pass only, GRU state gradients whose magnitude is
-	// below it (0 disables). Long backpropagation chains otherwise decay into float32 denormals,
-	// which halve the training speed at 801 steps: Go cannot switch the CPU to flush-to-zero,
-	// while TensorFlow (the reference) runs with flush-to-zero on CPU. The default 1e-30 changes
-	// no gradient that matters (float32 denormals start below 1.2e-38). Measured on the pure-Go
-	// backend: 1.7x faster training at 801 particles, but 0.74x at 50 (the extra backward ops
-	// cost more than the few denormals there): set 0 for short sequences.
+	// below it (0, the default, disables). Long backpropagation chains decay into float32
+	// denormals, which GoMLX v0.26's scalar Go backend ran at half speed (1.7x faster training at
+	// 801 particles with 1e-30). With GoMLX v0.28 it no longer pays: at 801 particles, batch
+	// 128, training measured 0.77x as fast with 1e-30 as without on the Go backend (SIMD) and
+	// 0.51-0.84x on ONNX Runtime, whose first step (session creation) it also slows
+	// (BenchmarkTrainStep in pkg/train reports x_flush). Kept for models that set it.
 	FlushGradBelow float64 `json:"flush_grad_below,omitempty"`
 }
 
@@ -60,12 +60,10 @@ func DefaultConfig(kind Kind) Config {
 		c.HLFHidden = []int{50, 20, 10}
 	case KindParticle:
 		c.GRUUnits = 50
-		c.FlushGradBelow = 1e-30
 	case KindInclusive:
 		c.GRUUnits = 50
 		c.InclusiveHidden = 25
 		c.Dropout = 0.2
-		c.FlushGradBelow = 1e-30
 	}
 	return c
 }

@@ -38,7 +38,9 @@ func TestReadOptionsFile(t *testing.T) {
 			func(f *OptionsFile) bool {
 				d := DefaultOptions()
 				d.Epochs = 3
-				return f.Model.GRUUnits == 20 && f.Model.FlushGradBelow == 1e-30 && f.Options == d
+				want := models.DefaultConfig(models.KindParticle)
+				want.GRUUnits = 20
+				return reflect.DeepEqual(f.Model, want) && f.Options == d
 			}, ""},
 		{"kind from the caller", `{"options": {"batch_size": 64}}`, models.KindInclusive,
 			func(f *OptionsFile) bool {
