@@ -120,7 +120,7 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 	if rep.Ours.AUC, rep.Ours.Accuracy, err = scoreProbs(probs, job.Test.Labels); err != nil {
 		return nil, err
 	}
-	rep.Ours.Detail = "pure-Go GoMLX, " + backend.Name()
+	rep.Ours.Detail = "GoMLX on " + train.KernelFamily(backend)
 	rep.LoadAfterOurs = LoadAverage()
 
 	fmt.Fprintf(job.Log, "bench: training the PyTorch twin\n")

@@ -1,5 +1,5 @@
 // Package bench compares the classifiers of package models, trained by package train on the
-// pure-Go GoMLX backend, with PyTorch twins of the same networks (torch_twin.py, embedded):
+// GoMLX backends, with PyTorch twins of the same networks (torch_twin.py, embedded):
 // training speed on the same CPU in the same run, and the test-set AUC after training both on
 // the same prepared data.
 //

@@ -98,7 +98,7 @@ var fixtures = []struct {
 // scratch directory; staticOnly lines and code spans are checked without running.
 func TestDocumentedCommands(t *testing.T) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		t.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		t.Setenv("GOMLX_BACKEND", "go")
 	}
 	root, err := filepath.Abs("../..")
 	if err != nil {

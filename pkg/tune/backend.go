@@ -22,12 +22,16 @@ const SingleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequent
 // training starts.
 type BackendFunc func() (compute.Backend, error)
 
-// DefaultBackends chooses the workers' backends: one single-threaded pure-Go backend each
-// (SingleThreadedConfig), unless $GOMLX_BACKEND names another backend than "go" (XLA), which
-// then serves every worker. Even a lone worker runs single-threaded: on the HLF network the
-// pure-Go backend's parallel executor is slower than one thread (BenchmarkTuneScaling), and in
-// GoMLX v0.26.0 it races on its buffer ownership counts (go test -race: exec.go reads
-// numUsed unlocked while another op's goroutine updates it), which ops_sequential avoids.
+// DefaultBackends chooses the workers' backends: one single-threaded Go backend each
+// (SingleThreadedConfig), unless $GOMLX_BACKEND names another backend than "go" (XLA or ONNX
+// Runtime), which then serves every worker. Even a lone worker runs single-threaded: on the
+// small HLF network the Go backend's parallel executor gains little over one thread
+// (BenchmarkTuneScaling).
+//
+// ONNX Runtime has no one-thread setting through GoMLX (compute-onnx v0.1.5 exposes no
+// intra-op thread count): each worker's session spreads over every core, so with
+// GOMLX_BACKEND=onnx run one worker (--workers 1), which on the HLF network is still faster
+// than one single-threaded Go worker per core (bench/README.md).
 func DefaultBackends() BackendFunc {
 	env := os.Getenv(compute.ConfigEnvVar)
 	if name, _, _ := strings.Cut(env, ":"); env != "" && name != gobackend.BackendName {

@@ -13,7 +13,7 @@ import (
 // Runtime is installed (only ours otherwise), and checks the table.
 func TestLatencySmoke(t *testing.T) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		t.Setenv("GOMLX_BACKEND", "go:parallelism=-1")
+		t.Setenv("GOMLX_BACKEND", "go")
 	}
 	args := []string{"--particles", "6", "--batches", "2,5", "--latency-runs", "4", "--min-time", "1ms", "--min-runs", "1"}
 	engines := 1
