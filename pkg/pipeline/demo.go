@@ -165,7 +165,7 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	defer backend.Finalize()
-	d.Backend = strings.TrimPrefix(line, "backend: ")
+	d.Backend = strings.TrimPrefix(strings.SplitN(line, "\n", 2)[0], "backend: ") // the hint line stays in the log
 	scaler, _ := os.ReadFile(filepath.Join(prepared, prep.ScalerFile))
 
 	for _, p := range o.Plans() {

@@ -105,6 +105,15 @@ func BackendFromConfig(config string) (b compute.Backend, err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
+	// compute-onnx v0.1.5, given no configuration ("onnx"), reads $GOMLX_BACKEND instead (and
+	// fails when it names another backend): hide it for the call. Backends are made at
+	// start-up, before other goroutines read the environment.
+	if name, rest, _ := strings.Cut(config, ":"); (name == "onnx" || name == "onnxruntime") && rest == "" {
+		if env, ok := os.LookupEnv(compute.ConfigEnvVar); ok && env != config {
+			os.Unsetenv(compute.ConfigEnvVar)
+			defer os.Setenv(compute.ConfigEnvVar, env)
+		}
+	}
 	err = withoutStdout(func() error {
 		var err error
 		b, err = compute.NewWithConfig(config)

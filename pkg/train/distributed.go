@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
@@ -43,32 +44,62 @@ func distributed(comm cluster.Comm) bool { return comm != nil && comm.Size() > 1
 // tune.SingleThreadedConfig): the choice of ranks that share their cores with other ranks.
 const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequential"
 
-// replicaBackend is NewBackend, except for a rank of a distributed run with fewer than two
-// cores of its own ($OMPI_COMM_WORLD_LOCAL_SIZE ranks on this machine, else all ranks) and no
-// $GOMLX_BACKEND: it gets the single-threaded pure-Go backend, so that the ranks do not
-// compete for the cores.
+// replicaBackend is NewBackend, with two exceptions for a rank of a distributed run:
+//
+//   - ONNX Runtime is replaced by the Go backend: through compute-onnx v0.1.5 the rank's
+//     separate apply step (Adam from the summed gradients) does not see its own variable
+//     updates from one call to the next (its moments and step counters stay at their first
+//     values), which single-process training, one fused graph, does not suffer;
+//   - a rank with fewer than two cores of its own ($OMPI_COMM_WORLD_LOCAL_SIZE ranks on this
+//     machine, else all ranks) and no $GOMLX_BACKEND gets the single-threaded Go backend, so
+//     that the ranks do not compete for the cores.
 func replicaBackend(comm cluster.Comm, log io.Writer) (compute.Backend, error) {
-	if !distributed(comm) || os.Getenv(compute.ConfigEnvVar) != "" {
+	if !distributed(comm) {
 		b, _, err := NewBackend(log)
 		return b, err
 	}
+	b, line, err := NewBackend(nil)
+	if err != nil {
+		return nil, err
+	}
+	ort := isORT(b)
 	local := comm.Size()
 	if n, err := strconv.Atoi(os.Getenv("OMPI_COMM_WORLD_LOCAL_SIZE")); err == nil && n > 0 {
 		local = n
 	}
-	if runtime.NumCPU()/local >= 2 {
-		b, _, err := NewBackend(log)
-		return b, err
+	config := gobackend.BackendName
+	if os.Getenv(compute.ConfigEnvVar) == "" && runtime.NumCPU()/local < 2 {
+		config = singleThreadedConfig
 	}
-	b, err := BackendFromConfig(singleThreadedConfig)
+	switch {
+	case !ort && config == gobackend.BackendName:
+		if log != nil {
+			fmt.Fprintln(log, line)
+		}
+		return b, nil
+	case !ort && strings.HasPrefix(KernelFamily(b), "XLA"):
+		if log != nil {
+			fmt.Fprintln(log, line)
+		}
+		return b, nil
+	}
+	b.Finalize()
+	g, err := BackendFromConfig(config)
 	if err != nil {
-		return nil, fmt.Errorf("train: backend %q: %w", singleThreadedConfig, err)
+		return nil, fmt.Errorf("train: backend %q: %w", config, err)
 	}
 	if log != nil {
-		fmt.Fprintf(log, "backend: %s with %q (%d ranks on this machine, %d CPUs usable by this one)\n", b.Name(), singleThreadedConfig, local, runtime.NumCPU())
+		why := fmt.Sprintf("%d ranks on this machine, %d CPUs usable by this one", local, runtime.NumCPU())
+		if ort {
+			why = "ONNX Runtime does not serve distributed training (through compute-onnx v0.1.5 its apply step loses its variable updates)"
+		}
+		fmt.Fprintf(log, "backend: %s with %q (%s)\n", KernelFamily(g), config, why)
 	}
-	return b, nil
+	return g, nil
 }
+
+// isORT reports whether b is the ONNX Runtime backend.
+func isORT(b compute.Backend) bool { return strings.HasPrefix(KernelFamily(b), "ORT") }
 
 // reseed gives the ranks other than 0 a random state of their own for the epoch, a function of
 // the seed, the epoch and the rank (rank 0 keeps its checkpointed state): dropout masks then

@@ -150,6 +150,9 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		}
 	}()
 	backend := job.Backend
+	if dist && backend != nil && isORT(backend) {
+		backend = nil // replicaBackend says why ranks do not train on ONNX Runtime
+	}
 	if backend == nil && err == nil {
 		backend, err = replicaBackend(job.Comm, job.Log)
 	}
@@ -266,11 +269,11 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 func compileNote(cfg models.Config, opts Options, backend compute.Backend) string {
 	what := "building and compiling the training step"
 	if cfg.UsesSequence() {
-		steps := models.MaxParticles
 		if opts.MaxParticles > 0 {
-			steps = opts.MaxParticles
+			what += fmt.Sprintf(" (the GRU unrolled over %d particle rows)", opts.MaxParticles)
+		} else {
+			what += " (the GRU unrolled over every particle row)"
 		}
-		what += fmt.Sprintf(" (the GRU unrolled over up to %d particles)", steps)
 	}
 	if backend == nil {
 		return what + "..."

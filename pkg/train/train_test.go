@@ -116,7 +116,9 @@ func TestTrainLearnsSeparableData(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("%s", log.String())
-			if hist.Epochs() != tc.epochs || strings.Count(log.String(), "\n") != tc.epochs {
+			lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+			if hist.Epochs() != tc.epochs || len(lines) != tc.epochs+1 || !strings.HasPrefix(lines[0], "building and compiling the training step") ||
+				strings.Count(log.String(), "\nepoch ") != tc.epochs {
 				t.Fatalf("%d epochs in history, log:\n%s", hist.Epochs(), log.String())
 			}
 			last := hist.ValAccuracy[tc.epochs-1]
