@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 )
 
@@ -65,16 +66,19 @@ func TestCancelledRunResumes(t *testing.T) {
 		t.Fatalf("no temporary output existed when the run was cancelled")
 	}
 	complete, tmp := checkPartial(t, dir, want)
-	if complete == 0 || complete >= len(want) || tmp != 0 {
-		t.Fatalf("cancelled run left %d of %d outputs and %d temporary files; want some, not all, and no temporaries", complete, len(want), tmp)
+	if complete == 0 || complete >= ingesttest.Parts(want) || tmp != 0 {
+		t.Fatalf("cancelled run left %d of %d outputs and %d temporary files; want some, not all, and no temporaries", complete, ingesttest.Parts(want), tmp)
+	}
+	if dataset.IsComplete(dir) {
+		t.Errorf("a cancelled run marked %s complete", dir)
 	}
 	if len(sum.Bad) != 0 {
 		t.Errorf("cancellation reported as bad inputs: %v", sum.Bad)
 	}
 
 	sum = run(t, Options{Out: dir, Samples: samples, Workers: 2, Chunk: 4})
-	if sum.FilesSkipped != complete || sum.FilesDone != len(want)-complete {
-		t.Errorf("rerun: %d done, %d skipped; want %d done, %d skipped", sum.FilesDone, sum.FilesSkipped, len(want)-complete, complete)
+	if sum.FilesSkipped != complete || sum.FilesDone != ingesttest.Parts(want)-complete {
+		t.Errorf("rerun: %d done, %d skipped; want %d done, %d skipped", sum.FilesDone, sum.FilesSkipped, ingesttest.Parts(want)-complete, complete)
 	}
 	ingesttest.SameTree(t, ingesttest.Tree(t, dir), want)
 }
@@ -116,7 +120,10 @@ func TestKilledRunResumes(t *testing.T) {
 	if complete == 0 || tmp == 0 {
 		t.Fatalf("killed run left %d complete outputs and %d temporary files; want both", complete, tmp)
 	}
-	t.Logf("killed with %d of %d outputs complete and %d temporary files", complete, len(want), tmp)
+	t.Logf("killed with %d of %d outputs complete and %d temporary files", complete, ingesttest.Parts(want), tmp)
+	if dataset.IsComplete(dir) {
+		t.Errorf("a killed run left %s marked complete", dir)
+	}
 
 	sum := run(t, Options{Out: dir, Samples: samples})
 	if sum.FilesSkipped != complete {

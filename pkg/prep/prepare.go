@@ -110,6 +110,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if len(in.Files()) == 0 {
 		return nil, fmt.Errorf("prep: %s holds no Parquet files", opts.In)
 	}
+	if err := dataset.CheckComplete(opts.In); err != nil {
+		return nil, fmt.Errorf("prep: the input is not a complete ingest output: %w. Rerun the 'dltrigger ingest' command that wrote it (every shard of a sharded ingest) with the same arguments: it skips the files already done and marks the output complete", err)
+	}
 	if err := in.Check(dataset.Ingested()); err != nil {
 		return nil, fmt.Errorf("prep: %s is not an ingested dataset: %w", opts.In, err)
 	}
