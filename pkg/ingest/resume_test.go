@@ -1,19 +1,15 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
+	"github.com/godltrigger/godltrigger/pkg/killtest"
 )
 
 // checkPartial fails when dir holds a complete-looking output that differs from the
@@ -84,37 +80,13 @@ func TestCancelledRunResumes(t *testing.T) {
 }
 
 func TestKilledRunResumes(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("SIGKILL is a Unix signal")
-	}
 	samples := synthSamples(t)
 	ref := t.TempDir()
 	run(t, Options{Out: ref, Samples: samples, Workers: 1})
 	want := ingesttest.Tree(t, ref)
 
 	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+dir+"|"+generated.dir)
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if line != "ready\n" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("ingest process said %q (%v), want ready", line, err)
-	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup of any kind
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	killtest.RunUntilReady(t, childEnv+"="+dir+"|"+generated.dir)
 
 	complete, tmp := checkPartial(t, dir, want)
 	if complete == 0 || tmp == 0 {

@@ -81,8 +81,10 @@ const rowMemBytes = (dataset.NumHLF+dataset.ParticleRows*dataset.ParticleCols)*8
 // writeBatchRows is the number of rows transformed and written at a time.
 const writeBatchRows = 128
 
-// Run prepares the datasets. Outputs are built under a temporary directory inside Out and
-// renamed into place when complete.
+// Run prepares the datasets. Outputs are built under a staging directory inside Out and
+// renamed into place when complete. A run holds a lock on Out (a second prepare into it fails)
+// and removes the staging directories that killed runs left there. The input must be a
+// complete ingest output (dataset.CheckComplete) whose values are all finite.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
 	if opts.TestFraction == 0 {
@@ -142,7 +144,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("prep: %w", err)
 	}
-	work, err := os.MkdirTemp(opts.Out, ".prepare-")
+	lock, err := lockOut(opts.Out, opts.Logf)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	work, err := os.MkdirTemp(opts.Out, stagingPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("prep: %w", err)
 	}

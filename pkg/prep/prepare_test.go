@@ -56,6 +56,9 @@ func samplesIn(events string) []ingest.Sample {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(childMain())
+	}
 	code := m.Run()
 	if ingestedDir != "" {
 		os.RemoveAll(filepath.Dir(ingestedDir))

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/runlock"
 )
 
 // JournalFile, in the output directory, records what the server did with each input file, one
@@ -67,7 +69,7 @@ func openJournal(out string) (*journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: open journal: %w", err)
 	}
-	if err := lockFile(f); err != nil {
+	if err := runlock.TryLock(f); err != nil { // released when the journal is closed
 		f.Close()
 		return nil, fmt.Errorf("serve: %s is in use by another server: %w", out, err)
 	}
