@@ -112,6 +112,9 @@ func (o *optionalInt) Set(s string) error {
 
 // resolveShard applies the environment's defaults to --shard and --of.
 func resolveShard(shard, of int, getenv func(string) string) (int, int, error) {
+	if of < 0 {
+		return 0, 0, fmt.Errorf("--of %d: want a positive number of shards", of)
+	}
 	ei, en, src, ok, err := ingest.ShardFromEnv(getenv)
 	if err != nil {
 		return 0, 0, err

@@ -70,7 +70,10 @@ Example:
 		fs.Usage()
 		return errUsage
 	}
-	if *settle == 0 {
+	switch {
+	case *settle < 0:
+		return fmt.Errorf("--settle %v: want 0 (take files at once) or more", *settle)
+	case *settle == 0:
 		*settle = -1 // serve.Options: < 0 takes files at once
 	}
 	opts := serve.Options{Model: *model, Watch: *watch, Out: *out, Class: *class, Threshold: *threshold,

@@ -81,7 +81,10 @@ func (o *Options) normalize() error {
 			return fmt.Errorf("synth: invalid class %d", int(c))
 		}
 	}
-	if o.Workers <= 0 {
+	if o.Workers < 0 {
+		return fmt.Errorf("synth: %d workers, want 0 (all cores) or more", o.Workers)
+	}
+	if o.Workers == 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	if _, err := compression(o.Compression); err != nil {
