@@ -96,8 +96,8 @@ func (s *Summary) Print(w io.Writer) {
 			fmt.Fprintf(w, "bad input, skipped: %s: %s\n", b.Path, msg)
 		}
 	}
-	if s.Out == "" {
-		return
+	if s.Out == "" || s.FilesDone+s.FilesSkipped == 0 {
+		return // nothing written
 	}
 	out := strings.TrimSuffix(s.Out, "/")
 	fmt.Fprintf(w, "output: %s/label=K/part-*.parquet\n", out)
