@@ -44,8 +44,11 @@ the 801x19 particle features (lfeatures) and the 14 high-level features (hfeatur
 snappy Parquet, partitioned by label as Spark wrote them: DIR/label=K/part-*.parquet.
 
 One output file per input file, renamed into place only when complete: rerun a killed
-or failed run with the same flags and it skips what is done. An unreadable input is
-reported and skipped (--strict: the run fails on it). At the end a summary lists the
+or failed run with the same flags and it skips what is done (outputs made with other
+settings, e.g. without --fix-quirks, are an error). A run that covered all its inputs
+writes DIR/_SUCCESS, which prepare requires (with --of, the last shard to finish writes
+it). An unreadable input is reported and skipped (--strict: the run fails on it); an
+error of the output, such as a full disk, or a run with no good input fails. At the end a summary lists the
 files, the events read and selected per class, why the others were dropped, and the
 bad inputs. --shard/--of split the inputs over jobs writing into the same DIR; the
 shard defaults from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or OMPI_COMM_WORLD_RANK.
@@ -110,6 +113,9 @@ func (o *optionalInt) Set(s string) error {
 
 // resolveShard applies the environment's defaults to --shard and --of.
 func resolveShard(shard, of int, getenv func(string) string) (int, int, error) {
+	if of < 0 {
+		return 0, 0, fmt.Errorf("--of %d: want a positive number of shards", of)
+	}
 	ei, en, src, ok, err := ingest.ShardFromEnv(getenv)
 	if err != nil {
 		return 0, 0, err

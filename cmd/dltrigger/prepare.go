@@ -37,7 +37,7 @@ Example:
 	memMiB := fs.Int64("memory", prep.DefaultMemoryBytes>>20, "memory bound in `MiB`")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores)")
 	parts := fs.Int("parts", 0, "at least `N` part files per training set, one share per rank of 'train --distributed' (default: as memory needs)")
-	force := fs.Bool("force", false, "prepare again even when DIR already holds a complete output")
+	force := fs.Bool("force", false, "prepare again even when DIR already holds a complete output (without it, one of other settings is an error)")
 	quiet := fs.Bool("quiet", false, "no progress bars")
 	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
@@ -48,15 +48,19 @@ Example:
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	if !*force && prep.Complete(*out) {
-		fmt.Printf("prepare: %s already holds a complete output (use --force to redo it)\n", *out)
-		return nil
+	opts := prep.Options{In: *in, Out: *out, Seed: *seed, TestFraction: *testFrac, MemoryBytes: *memMiB << 20, Workers: *workers, Parts: *parts}
+	if !*force {
+		if reuse, err := prep.Reuse(opts); err != nil || reuse {
+			if reuse {
+				fmt.Printf("prepare: %s already holds a complete output of these settings (use --force to redo it)\n", *out)
+			}
+			return err
+		}
 	}
-	var sink progress.Sink = progress.NewTerminal(os.Stderr)
-	if *quiet {
-		sink = nil
+	if !*quiet {
+		opts.Progress = progress.NewTerminal(os.Stderr)
 	}
-	sum, err := prep.Run(ctx, prep.Options{In: *in, Out: *out, Seed: *seed, TestFraction: *testFrac, MemoryBytes: *memMiB << 20, Workers: *workers, Parts: *parts, Progress: sink})
+	sum, err := prep.Run(ctx, opts)
 	if err != nil {
 		return err
 	}

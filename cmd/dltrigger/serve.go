@@ -37,7 +37,9 @@ complete. A file is taken once its modification time is --settle old; names that
 hidden, start with "_", contain ".tmp-" or end in .tmp or .part are never taken, so
 writers may also write such a name and rename it into place. The journal
 OUT/_serve_journal.jsonl makes restarts exactly-once: decided files are skipped, a file
-interrupted by Ctrl-C or a crash is decided again, a bad file is reported and skipped.
+interrupted by Ctrl-C or a crash is decided again, a bad file is reported and skipped,
+and a decided file later replaced (new size or modification time) is decided again into
+OUT/<path>.gen2.decisions.parquet (.gen3, ...), keeping the earlier decisions.
 A rate report goes to stderr every --report and at the end. Without --once the server
 runs until interrupted (Ctrl-C abandons the file at hand cleanly).
 
@@ -69,7 +71,10 @@ Example:
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	if *settle == 0 {
+	switch {
+	case *settle < 0:
+		return fmt.Errorf("--settle %v: want 0 (take files at once) or more", *settle)
+	case *settle == 0:
 		*settle = -1 // serve.Options: < 0 takes files at once
 	}
 	opts := serve.Options{Model: *model, Watch: *watch, Out: *out, Class: *class, Threshold: *threshold,

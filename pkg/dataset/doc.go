@@ -55,7 +55,9 @@
 // hidden files, .crc side files and temporary files (*.tmp-*), and sorts the rest
 // by path. Writer writes PATH.tmp-XXXX and renames it to PATH on Close: a crashed
 // writer leaves only a temporary name, which readers ignore and RemoveStaleTemps
-// deletes. MarkSuccess and IsComplete handle Spark's _SUCCESS marker.
+// deletes. MarkSuccess and IsComplete handle Spark's _SUCCESS marker; a job split into
+// shards marks each shard done with MarkShardSuccess (_SUCCESS.shard-K-of-N), the last
+// shard to finish writes _SUCCESS, and CheckComplete says which shards are missing.
 //
 // # Checks
 //

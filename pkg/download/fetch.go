@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
@@ -42,6 +44,7 @@ type fetcher struct {
 	client *http.Client
 	bar    *progress.Bar
 	total  atomic.Int64 // bytes expected, for the bar
+	whole  atomic.Int64 // files whole, for the bar
 }
 
 // Fetch downloads the dataset target, a catalogue name or an http(s) URL, into
@@ -52,7 +55,9 @@ type fetcher struct {
 // Fetch can be run again after an interruption: complete files (present with the size
 // the server reports) are skipped, and partial ones, kept as FILE.part, continue with an
 // HTTP Range request where the server supports it and restart from zero otherwise. A file
-// gets its final name only when complete.
+// gets its final name only when complete: its size matches every size the server stated (the
+// HEAD answer, the GET's Content-Length and Content-Range). The dataset's _SUCCESS markers
+// are fetched last, once every other file is complete.
 func Fetch(ctx context.Context, target, dir string, opts Options) (Result, error) {
 	start, name, err := Resolve(target, opts.BaseURL)
 	if err != nil {
@@ -82,6 +87,45 @@ func Fetch(ctx context.Context, target, dir string, opts Options) (Result, error
 	f.bar.SetTotal(remaining)
 	f.bar.SetNote("files 0/%d", len(files))
 
+	// The markers of completion (Spark's _SUCCESS) come last, and only when every other file
+	// is whole: a run that fails or is killed on the way never leaves one beside a partial
+	// set. Markers left by an earlier run go first, whenever a file is still missing.
+	var data, markers []int
+	whole := true
+	for i, rf := range files {
+		if path.Base(rf.Rel) == dataset.SuccessFile {
+			markers = append(markers, i)
+			continue
+		}
+		data = append(data, i)
+		whole = whole && complete(rf, local[i])
+	}
+	if !whole {
+		for _, i := range markers {
+			if err := os.Remove(local[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return res, fmt.Errorf("download: %w", err)
+			}
+		}
+	}
+	done, errs := f.fetchAll(ctx, files, local, data, &res)
+	if len(errs) == 0 && ctx.Err() == nil {
+		var n int
+		n, errs = f.fetchAll(ctx, files, local, markers, &res)
+		done += n
+	}
+	f.bar.Finish()
+	if len(errs) == 0 && ctx.Err() != nil {
+		errs = append(errs, fmt.Errorf("download: %s: %w", start, context.Cause(ctx)))
+	}
+	if len(errs) > 0 {
+		return res, fmt.Errorf("download: %d of %d files of %s not downloaded (the dataset is not marked complete): %w", len(files)-done, len(files), start, errors.Join(errs...))
+	}
+	return res, nil
+}
+
+// fetchAll downloads the files of index idx, opts.Parallel at a time, adding to res; it
+// returns how many are whole and the errors of the others.
+func (f *fetcher) fetchAll(ctx context.Context, files []remoteFile, local []string, idx []int, res *Result) (int, []error) {
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -100,6 +144,7 @@ func Fetch(ctx context.Context, target, dir string, opts Options) (Result, error
 					errs = append(errs, err)
 				} else {
 					done++
+					f.whole.Add(1)
 				}
 				if out.skipped {
 					res.Skipped++
@@ -108,13 +153,13 @@ func Fetch(ctx context.Context, target, dir string, opts Options) (Result, error
 					res.Resumed++
 				}
 				res.Bytes += out.bytes
-				f.bar.SetNote("files %d/%d", done, len(files))
+				f.bar.SetNote("files %d/%d", f.whole.Load(), len(files))
 				mu.Unlock()
 			}
 		}()
 	}
 feed:
-	for i := range files {
+	for _, i := range idx {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -123,14 +168,7 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	f.bar.Finish()
-	if len(errs) == 0 && ctx.Err() != nil {
-		errs = append(errs, fmt.Errorf("download: %s: %w", start, context.Cause(ctx)))
-	}
-	if len(errs) > 0 {
-		return res, fmt.Errorf("download: %d of %d files of %s not downloaded: %w", len(files)-done, len(files), start, errors.Join(errs...))
-	}
-	return res, nil
+	return done, errs
 }
 
 func newFetcher(opts Options) *fetcher {

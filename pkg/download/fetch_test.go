@@ -217,16 +217,17 @@ func TestFetchSkipsCompleteFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTree(t, s, filepath.Join(dir, "ds.parquet"))
+	// The marker of completion was taken away while a file was missing, and fetched again last.
 	for _, r := range s.requests(http.MethodGet, dsPath) {
-		if !strings.HasSuffix(r.Path, "/") && r.Path != dsPath+damaged {
+		if !strings.HasSuffix(r.Path, "/") && r.Path != dsPath+damaged && r.Path != dsPath+"_SUCCESS" {
 			t.Errorf("complete file downloaded again: %+v", r)
 		}
 	}
 	if got := s.requests(http.MethodGet, dsPath+damaged); len(got) != 1 {
 		t.Errorf("damaged file: GETs %+v, want 1", got)
 	}
-	if res.Skipped != len(datasetFiles)-1 || res.Bytes != int64(datasetFiles[damaged]) {
-		t.Errorf("result %+v, want %d skipped and %d bytes", res, len(datasetFiles)-1, datasetFiles[damaged])
+	if res.Skipped != len(datasetFiles)-2 || res.Bytes != int64(datasetFiles[damaged]) {
+		t.Errorf("result %+v, want %d skipped and %d bytes", res, len(datasetFiles)-2, datasetFiles[damaged])
 	}
 }
 

@@ -52,11 +52,23 @@ func (f *fetcher) fetchFile(ctx context.Context, rf remoteFile, final string) (o
 		return out, fmt.Errorf("download: %w", err)
 	}
 	part := final + partSuffix
+	stated := int64(-1) // the size the last GET stated
 	err := retry(ctx, f.opts.Retries, f.opts.Backoff, func() error {
-		return f.attempt(ctx, rf, part, &out)
+		var err error
+		stated, err = f.attempt(ctx, rf, part, &out)
+		return err
 	})
 	if err != nil {
 		return out, err
+	}
+	fi, err := os.Stat(part)
+	if err != nil {
+		return out, fmt.Errorf("download: %w", err)
+	}
+	for _, want := range []int64{rf.Size, stated} {
+		if want >= 0 && fi.Size() != want {
+			return out, fmt.Errorf("download: %s: %s holds %d bytes, the server stated %d; not renamed into place", rf.URL, part, fi.Size(), want)
+		}
 	}
 	if err := os.Rename(part, final); err != nil {
 		return out, fmt.Errorf("download: %w", err)
@@ -64,23 +76,24 @@ func (f *fetcher) fetchFile(ctx context.Context, rf remoteFile, final string) (o
 	return out, nil
 }
 
-// attempt makes one GET for the rest of rf and appends it to part.
-func (f *fetcher) attempt(ctx context.Context, rf remoteFile, part string, out *outcome) error {
+// attempt makes one GET for the rest of rf and appends it to part. It returns the size of the
+// whole file as the GET stated it (-1: not stated), after checking that it agrees with rf.Size.
+func (f *fetcher) attempt(ctx context.Context, rf remoteFile, part string, out *outcome) (int64, error) {
 	off, err := partSize(part)
 	if err != nil {
-		return permanent(err)
+		return -1, permanent(err)
 	}
 	if rf.Size >= 0 && off > rf.Size {
 		off = 0 // longer than the remote file: not ours to continue
 	}
 	if rf.Size >= 0 && off == rf.Size && off > 0 {
-		return nil // the previous run stopped between the last byte and the rename
+		return -1, nil // the previous run stopped between the last byte and the rename
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	resp, err := f.get(ctx, rf, off)
 	if err != nil {
-		return err
+		return -1, err
 	}
 	defer resp.Body.Close()
 
@@ -90,6 +103,11 @@ func (f *fetcher) attempt(ctx context.Context, rf remoteFile, part string, out *
 		start, total, ok := contentRange(resp.Header.Get("Content-Range"))
 		if ok && start == off && (rf.Size < 0 || total < 0 || total == rf.Size) {
 			expect = total
+			if resp.ContentLength >= 0 && (expect < 0 || off+resp.ContentLength == expect) {
+				expect = off + resp.ContentLength
+			} else if resp.ContentLength >= 0 {
+				return -1, permanent(fmt.Errorf("download: GET %s: Content-Length %d from byte %d disagrees with the Content-Range total %d", rf.URL, resp.ContentLength, off, total))
+			}
 			out.resumed = true
 			break
 		}
@@ -97,14 +115,14 @@ func (f *fetcher) attempt(ctx context.Context, rf remoteFile, part string, out *
 		resp.Body.Close()
 		f.restarted(off)
 		if off, err = 0, truncate(part); err != nil {
-			return permanent(err)
+			return -1, permanent(err)
 		}
 		if resp, err = f.get(ctx, rf, 0); err != nil {
-			return err
+			return -1, err
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return statusError(resp)
+			return -1, statusError(resp)
 		}
 		expect = resp.ContentLength
 	case http.StatusOK:
@@ -114,44 +132,48 @@ func (f *fetcher) attempt(ctx context.Context, rf remoteFile, part string, out *
 		}
 		expect = resp.ContentLength
 	case http.StatusRequestedRangeNotSatisfiable:
-		if _, total, _ := contentRange(resp.Header.Get("Content-Range")); off > 0 && total == off {
-			return nil // already whole
+		if _, total, _ := contentRange(resp.Header.Get("Content-Range")); off > 0 && total == off && (rf.Size < 0 || total == rf.Size) {
+			return total, nil // already whole
 		}
 		f.restarted(off)
 		if err := truncate(part); err != nil {
-			return permanent(err)
+			return -1, permanent(err)
 		}
-		return fmt.Errorf("download: GET %s: range bytes=%d- refused, starting again", rf.URL, off)
+		return -1, fmt.Errorf("download: GET %s: range bytes=%d- refused, starting again", rf.URL, off)
 	default:
-		return statusError(resp)
+		return -1, statusError(resp)
 	}
+	if expect >= 0 && rf.Size >= 0 && expect != rf.Size {
+		return -1, permanent(fmt.Errorf("download: GET %s: the server states %d bytes, its HEAD answer or listing stated %d", rf.URL, expect, rf.Size))
+	}
+	stated := expect
 	if expect < 0 && rf.Size >= 0 {
 		expect = rf.Size
 	}
 
 	file, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE, 0o644)
 	if err != nil {
-		return permanent(fmt.Errorf("download: %w", err))
+		return -1, permanent(fmt.Errorf("download: %w", err))
 	}
 	if err := file.Truncate(off); err != nil {
 		file.Close()
-		return permanent(fmt.Errorf("download: %w", err))
+		return -1, permanent(fmt.Errorf("download: %w", err))
 	}
 	if _, err := file.Seek(off, io.SeekStart); err != nil {
 		file.Close()
-		return permanent(fmt.Errorf("download: %w", err))
+		return -1, permanent(fmt.Errorf("download: %w", err))
 	}
 	n, copyErr := f.copy(ctx, cancel, file, resp.Body, out)
 	if err := file.Close(); err != nil {
-		return permanent(fmt.Errorf("download: %w", err))
+		return -1, permanent(fmt.Errorf("download: %w", err))
 	}
 	if copyErr != nil {
-		return fmt.Errorf("download: GET %s to %s: %w", rf.URL, part, copyErr)
+		return -1, fmt.Errorf("download: GET %s to %s: %w", rf.URL, part, copyErr)
 	}
 	if expect >= 0 && off+n != expect {
-		return fmt.Errorf("download: GET %s: got %d of %d bytes", rf.URL, off+n, expect)
+		return -1, fmt.Errorf("download: GET %s: got %d of %d bytes", rf.URL, off+n, expect)
 	}
-	return nil
+	return stated, nil
 }
 
 // get requests rf from byte off on.

@@ -30,6 +30,7 @@ type testServer struct {
 	wrongRange  bool           // answer Range requests with a 206 for bytes from 0
 	dropAfter   map[string]int // path -> bytes sent before dropping the connection, once
 	status      map[string]int // path -> status to answer with
+	shortGet    map[string]int // path -> bytes a GET sends, with a Content-Length that says so
 }
 
 // dataset is the layout served under /sparkdltrigger/ds.parquet/.
@@ -48,7 +49,7 @@ const dsPath = "/sparkdltrigger/ds.parquet/"
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
-	s := &testServer{files: map[string][]byte{}, dropAfter: map[string]int{}, status: map[string]int{}}
+	s := &testServer{files: map[string][]byte{}, dropAfter: map[string]int{}, status: map[string]int{}, shortGet: map[string]int{}}
 	for name, n := range datasetFiles {
 		b := make([]byte, n)
 		for i := range b {
@@ -95,6 +96,7 @@ func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
 		delete(s.dropAfter, p)
 	}
 	ignore, wrong := s.ignoreRange, s.wrongRange
+	short, shortening := s.shortGet[p]
 	s.mu.Unlock()
 	if code != 0 {
 		http.Error(w, http.StatusText(code), code)
@@ -103,6 +105,9 @@ func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
 	if body, ok := s.files[p]; ok {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		switch {
+		case shortening && r.Method == http.MethodGet:
+			w.Header().Set("Content-Length", fmt.Sprint(short))
+			w.Write(body[:short])
 		case dropping && r.Method == http.MethodGet:
 			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 			w.WriteHeader(http.StatusOK)

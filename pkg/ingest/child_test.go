@@ -6,7 +6,8 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/killtest"
 )
 
 // childEnv, when set, makes the test binary an ingest process that TestKilledRunResumes kills:
@@ -33,8 +34,7 @@ func childMain() int {
 		ready := len(done) > 0 && !done[in.Path]
 		mu.Unlock()
 		if ready {
-			fmt.Println("ready")
-			time.Sleep(time.Hour) // killed here, in the middle of writing in's output
+			killtest.Ready() // killed here, in the middle of writing in's output
 		}
 	}
 	if _, err := Run(context.Background(), opts); err != nil {

@@ -45,9 +45,10 @@ func ExampleSummary_Print() {
 		Outcomes: map[features.Outcome]int64{features.Selected: 64, features.DroppedNoIsolatedLepton: 26},
 		Names:    map[int64]string{0: "qcd", 1: "ttbar", 2: "wjets"},
 		Bad:      []ingest.BadFile{{Path: "events/wjets/x.root", Err: errors.New("delphes: open events/wjets/x.root: not a readable ROOT file")}},
+		Complete: true,
 	}
 	s.Print(os.Stdout)
-	s.Shard, s.Of, s.Bad = 2, 4, []ingest.BadFile{{Path: "y.root", Err: errors.New("truncated")}}
+	s.Shard, s.Of, s.Complete, s.Bad = 2, 4, false, []ingest.BadFile{{Path: "y.root", Err: errors.New("truncated")}}
 	s.Print(os.Stdout)
 	// Output:
 	// ingest: 7 input files: 6 ingested now, 0 complete before, 1 bad
@@ -56,6 +57,7 @@ func ExampleSummary_Print() {
 	// dropped: no isolated lepton 26
 	// bad input, skipped: delphes: open events/wjets/x.root: not a readable ROOT file
 	// output: ingested/label=K/part-*.parquet
+	// complete: ingested/_SUCCESS
 	// ingest: 7 input files (--shard 2 --of 4): 6 ingested now, 0 complete before, 1 bad
 	// events: 90 read in 230ms (391 events/s, 2 workers)
 	// selected: 64 of 90 (71.1%): qcd (label 0) 6, ttbar (label 1) 30, wjets (label 2) 28

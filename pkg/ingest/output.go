@@ -1,8 +1,9 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
@@ -29,24 +30,27 @@ type output struct {
 // partSchema is what a part file holds: the label lives in the partition directory.
 func partSchema() dataset.Schema { return dataset.Ingested().Drop("label") }
 
-func createOutput(path string, in Input, opts Options) (*output, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	quirks := "reproduced"
-	if opts.Features.FixQuirks {
-		quirks = "fixed"
-	}
+// createOutput starts the output of in at path. Its errors are those of the output.
+func (r *runner) createOutput(path string, in Input) (*output, error) {
+	meta := r.opts.settings()
+	meta[dataset.MetaInput] = in.Path
+	meta["dltrigger.sample"] = in.Sample
+	meta["dltrigger.label"] = fmt.Sprint(in.Label)
 	s := partSchema()
-	w, err := dataset.NewWriter(path, s, dataset.WithMetadata(map[string]string{
-		dataset.MetaFeatureSpec: FeatureSpec,
-		dataset.MetaQuirks:      quirks,
-		dataset.MetaInput:       in.Path,
-		"dltrigger.sample":      in.Sample,
-		"dltrigger.label":       fmt.Sprint(in.Label),
-	}))
-	if err != nil {
-		return nil, fmt.Errorf("ingest: %s: %w", in.Path, err)
+	var w *dataset.Writer
+	for attempt := 0; ; attempt++ {
+		if err := r.dirs.mkdir(filepath.Dir(path)); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+		var err error
+		w, err = dataset.NewWriter(path, s, dataset.WithMetadata(meta))
+		if errors.Is(err, fs.ErrNotExist) && attempt < 3 {
+			continue // another shard removed the partition folder it had made: make it again
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
 	}
 	const nl, nh = features.NumParticles * features.NumColumns, features.NumHLF
 	return &output{w: w, schema: s, h: make([]float64, writeRows*nh), l: make([]float64, writeRows*nl)}, nil

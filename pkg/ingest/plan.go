@@ -60,6 +60,26 @@ func Plan(samples []Sample, shard, n int) ([]Input, error) {
 	if n < 1 || shard < 0 || shard >= n {
 		return nil, fmt.Errorf("ingest: shard %d of %d: want 0 <= shard < n", shard, n)
 	}
+	all, err := planAll(samples)
+	if err != nil {
+		return nil, err
+	}
+	return shareOf(all, shard, n), nil
+}
+
+// shareOf keeps the inputs of shard of n: those at positions i with i % n == shard.
+func shareOf(all []Input, shard, n int) []Input {
+	var mine []Input
+	for i, in := range all {
+		if i%n == shard {
+			mine = append(mine, in)
+		}
+	}
+	return mine
+}
+
+// planAll expands the samples into the inputs of all shards, sorted by label then path.
+func planAll(samples []Sample) ([]Input, error) {
 	var all []Input
 	seen := map[string]bool{}
 	for _, s := range samples {
@@ -84,13 +104,7 @@ func Plan(samples []Sample, shard, n int) ([]Input, error) {
 		}
 		return all[i].Path < all[j].Path
 	})
-	var mine []Input
-	for i, in := range all {
-		if i%n == shard {
-			mine = append(mine, in)
-		}
-	}
-	return mine, nil
+	return all, nil
 }
 
 // OutputPath is where the features of in are written under out: a Hive partition by label and

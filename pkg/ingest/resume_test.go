@@ -1,18 +1,15 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
+	"github.com/godltrigger/godltrigger/pkg/killtest"
 )
 
 // checkPartial fails when dir holds a complete-looking output that differs from the
@@ -65,58 +62,40 @@ func TestCancelledRunResumes(t *testing.T) {
 		t.Fatalf("no temporary output existed when the run was cancelled")
 	}
 	complete, tmp := checkPartial(t, dir, want)
-	if complete == 0 || complete >= len(want) || tmp != 0 {
-		t.Fatalf("cancelled run left %d of %d outputs and %d temporary files; want some, not all, and no temporaries", complete, len(want), tmp)
+	if complete == 0 || complete >= ingesttest.Parts(want) || tmp != 0 {
+		t.Fatalf("cancelled run left %d of %d outputs and %d temporary files; want some, not all, and no temporaries", complete, ingesttest.Parts(want), tmp)
+	}
+	if dataset.IsComplete(dir) {
+		t.Errorf("a cancelled run marked %s complete", dir)
 	}
 	if len(sum.Bad) != 0 {
 		t.Errorf("cancellation reported as bad inputs: %v", sum.Bad)
 	}
 
 	sum = run(t, Options{Out: dir, Samples: samples, Workers: 2, Chunk: 4})
-	if sum.FilesSkipped != complete || sum.FilesDone != len(want)-complete {
-		t.Errorf("rerun: %d done, %d skipped; want %d done, %d skipped", sum.FilesDone, sum.FilesSkipped, len(want)-complete, complete)
+	if sum.FilesSkipped != complete || sum.FilesDone != ingesttest.Parts(want)-complete {
+		t.Errorf("rerun: %d done, %d skipped; want %d done, %d skipped", sum.FilesDone, sum.FilesSkipped, ingesttest.Parts(want)-complete, complete)
 	}
 	ingesttest.SameTree(t, ingesttest.Tree(t, dir), want)
 }
 
 func TestKilledRunResumes(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("SIGKILL is a Unix signal")
-	}
 	samples := synthSamples(t)
 	ref := t.TempDir()
 	run(t, Options{Out: ref, Samples: samples, Workers: 1})
 	want := ingesttest.Tree(t, ref)
 
 	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+dir+"|"+generated.dir)
-	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if line != "ready\n" {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("ingest process said %q (%v), want ready", line, err)
-	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup of any kind
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	killtest.RunUntilReady(t, childEnv+"="+dir+"|"+generated.dir)
 
 	complete, tmp := checkPartial(t, dir, want)
 	if complete == 0 || tmp == 0 {
 		t.Fatalf("killed run left %d complete outputs and %d temporary files; want both", complete, tmp)
 	}
-	t.Logf("killed with %d of %d outputs complete and %d temporary files", complete, len(want), tmp)
+	t.Logf("killed with %d of %d outputs complete and %d temporary files", complete, ingesttest.Parts(want), tmp)
+	if dataset.IsComplete(dir) {
+		t.Errorf("a killed run left %s marked complete", dir)
+	}
 
 	sum := run(t, Options{Out: dir, Samples: samples})
 	if sum.FilesSkipped != complete {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
@@ -33,24 +34,34 @@ type Options struct {
 }
 
 // Run ingests the inputs of opts.Shard and returns what it did. Inputs whose output already
-// exists are skipped. A bad input is listed in the summary and skipped, or with Strict ends
-// the run with an error naming it.
+// exists are skipped, once their footers show the settings of this run (other settings are an
+// error naming the setting). A bad input is listed in the summary and skipped, or with Strict
+// ends the run with an error naming it; a run whose inputs are all bad is an error. An error
+// of the output (a full disk, an unwritable destination) ends the run at once.
+//
+// A run that covered all its inputs marks the output complete: dataset.SuccessFile, or with
+// Of > 1 its shard's marker, merged into dataset.SuccessFile by the last shard to finish
+// (dataset.MarkShardSuccess). A run with inputs left to do removes the marker first.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
-	if opts.Out == "" {
-		return nil, errors.New("ingest: no output directory")
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
 	of := max(opts.Of, 1)
-	inputs, err := Plan(opts.Samples, opts.Shard, of)
+	if opts.Shard < 0 || opts.Shard >= of {
+		return nil, fmt.Errorf("ingest: shard %d of %d: want 0 <= shard < n", opts.Shard, of)
+	}
+	all, err := planAll(opts.Samples)
 	if err != nil {
 		return nil, err
 	}
+	inputs := shareOf(all, opts.Shard, of)
 	workers := opts.Workers
-	if workers <= 0 {
+	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	chunk := opts.Chunk
-	if chunk <= 0 {
+	if chunk == 0 {
 		chunk = 64
 	}
 	logf := opts.Logf
@@ -63,19 +74,32 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		sum.Names[smp.Label] = smp.Name
 	}
 
+	settings := opts.settings()
 	var todo []Input
 	for _, in := range inputs {
-		if exists(OutputPath(opts.Out, in)) {
+		if p := OutputPath(opts.Out, in); exists(p) {
+			if err := checkSettings(p, settings); err != nil {
+				return nil, err
+			}
 			sum.FilesSkipped++
 			continue
 		}
 		todo = append(todo, in)
 	}
+	r := &runner{opts: opts, chunk: chunk, logf: onceLogger(logf), sum: sum}
+	if err := r.dirs.mkdir(opts.Out); err != nil {
+		return nil, fmt.Errorf("ingest: output directory: %w", err)
+	}
+	defer r.dirs.removeEmpty()
+	if len(todo) > 0 {
+		if err := dataset.UnmarkSuccess(opts.Out, opts.Shard, of); err != nil {
+			return nil, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	if err := cleanStale(opts.Out, todo); err != nil {
 		return nil, err
 	}
 
-	r := &runner{opts: opts, chunk: chunk, logf: onceLogger(logf), sum: sum}
 	r.bar = progress.NewBar(opts.Progress, "ingest", "events", 0)
 	r.countEntries(todo)
 	r.bar.SetNote("files 0/%d", len(todo))
@@ -100,18 +124,22 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	var fwg sync.WaitGroup
 	var failed error
 	var failOnce sync.Once
+	fail := func(err error) { failOnce.Do(func() { failed = err; cancel() }) }
 	for i := 0; i < min(workers, max(len(todo), 1)); i++ {
 		fwg.Add(1)
 		go func() {
 			defer fwg.Done()
 			for in := range files {
-				if err := r.file(ctx, in); err != nil {
-					if ctx.Err() != nil {
-						continue
-					}
+				err := r.file(ctx, in)
+				var oerr *outputError
+				switch {
+				case err == nil, ctx.Err() != nil:
+				case errors.As(err, &oerr):
+					fail(fmt.Errorf("ingest: writing the output failed, run stopped (the input %s is not at fault): %w", in.Path, err))
+				default:
 					r.addBad(in.Path, err)
 					if opts.Strict {
-						failOnce.Do(func() { failed = err; cancel() })
+						fail(err)
 					}
 				}
 			}
@@ -137,8 +165,28 @@ feed:
 		return sum, failed
 	case ctx.Err() != nil:
 		return sum, fmt.Errorf("ingest: interrupted after %d of %d files: %w", sum.FilesDone, len(todo), ctx.Err())
+	case sum.Files > 0 && sum.FilesDone+sum.FilesSkipped == 0:
+		return sum, fmt.Errorf("ingest: nothing ingested: all %d input files are bad (listed in the summary)", sum.Files)
+	}
+	if err := markDone(opts.Out, sum, stamp(all, settings), len(todo) > 0); err != nil {
+		return sum, err
 	}
 	return sum, nil
+}
+
+// check rejects options that mean nothing.
+func (o Options) check() error {
+	switch {
+	case o.Out == "":
+		return errors.New("ingest: no output directory")
+	case o.Workers < 0:
+		return fmt.Errorf("ingest: %d workers: want 0 (all cores) or more", o.Workers)
+	case o.Of < 0:
+		return fmt.Errorf("ingest: %d shards: want 0 (one) or more", o.Of)
+	case o.Chunk < 0:
+		return fmt.Errorf("ingest: chunk of %d events: want 0 (the default) or more", o.Chunk)
+	}
+	return nil
 }
 
 // cleanStale removes temporary outputs that a killed run left for the inputs about to run.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
@@ -21,10 +22,19 @@ type runner struct {
 
 	muonOnce sync.Once
 
+	dirs dirs // folders this run made
+
 	mu   sync.Mutex
 	sum  *Summary
 	done int
 }
+
+// outputError is an error of the output (the disk, the destination), never of an input: it
+// stops the run.
+type outputError struct{ err error }
+
+func (e *outputError) Error() string { return e.err.Error() }
+func (e *outputError) Unwrap() error { return e.err }
 
 // chunkJob is a run of consecutive events of one file and, once worked, their features.
 type chunkJob struct {
@@ -34,6 +44,7 @@ type chunkJob struct {
 	outcomes []features.Outcome
 	l, h     []float64 // features of the selected events, in order
 	selected int
+	bad      error // the first selected event with a value that is not finite
 	results  chan<- *chunkJob
 }
 
@@ -51,14 +62,19 @@ func (r *runner) work(opts features.Options) {
 	x := features.NewExtractor(opts)
 	const nl, nh = features.NumParticles * features.NumColumns, features.NumHLF
 	for j := range r.jobs {
-		j.selected = 0
+		j.selected, j.bad = 0, nil
 		for i := 0; i < j.n; i++ {
 			k := j.selected
-			o := x.Extract(&j.events[i], j.l[k*nl:(k+1)*nl], j.h[k*nh:(k+1)*nh])
+			l, h := j.l[k*nl:(k+1)*nl], j.h[k*nh:(k+1)*nh]
+			o := x.Extract(&j.events[i], l, h)
 			j.outcomes[i] = o
-			if o == features.Selected {
-				j.selected++
+			if o != features.Selected {
+				continue
 			}
+			if err := features.CheckFinite(h, l); err != nil && j.bad == nil {
+				j.bad = fmt.Errorf("event %d: %w", j.events[i].Entry, err)
+			}
+			j.selected++
 		}
 		j.results <- j
 	}
@@ -102,9 +118,9 @@ func (r *runner) file(ctx context.Context, in Input) (err error) {
 			r.logf("ingest: %s has no MuonTight collection: muons are read from %s (said once for the run)", in.Path, f.MuonBranch())
 		})
 	}
-	out, err := createOutput(OutputPath(r.opts.Out, in), in, r.opts)
+	out, err := r.createOutput(OutputPath(r.opts.Out, in), in)
 	if err != nil {
-		return err
+		return &outputError{err}
 	}
 
 	results := make(chan *chunkJob, cap(r.free))
@@ -146,6 +162,7 @@ func (r *runner) file(ctx context.Context, in Input) (err error) {
 		next     = 0
 		total    = -1
 		readErr  error
+		badErr   error // non-finite features: the input's fault
 		writeErr error
 		events   int64
 		selected int64
@@ -164,7 +181,13 @@ func (r *runner) file(ctx context.Context, in Input) (err error) {
 				}
 				delete(pending, next)
 				next++
-				if writeErr == nil {
+				if badErr == nil && p.bad != nil {
+					badErr = fmt.Errorf("ingest: %s: %w", in.Path, p.bad)
+				}
+				if writeErr == nil && badErr == nil && r.opts.hooks.writeErr != nil {
+					writeErr = r.opts.hooks.writeErr(in)
+				}
+				if writeErr == nil && badErr == nil {
 					writeErr = out.writeChunk(p)
 					if writeErr == nil && r.opts.hooks.chunkWritten != nil {
 						r.opts.hooks.chunkWritten(in, p.seq)
@@ -180,12 +203,16 @@ func (r *runner) file(ctx context.Context, in Input) (err error) {
 			}
 		}
 	}
-	if err := errors.Join(readErr, writeErr); err != nil {
+	if writeErr != nil {
+		out.abort()
+		return &outputError{writeErr}
+	}
+	if err := errors.Join(readErr, badErr); err != nil {
 		out.abort()
 		return err
 	}
 	if err := out.close(); err != nil {
-		return err
+		return &outputError{err}
 	}
 	if r.opts.hooks.fileDone != nil {
 		r.opts.hooks.fileDone(in)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/features"
 )
 
@@ -30,6 +31,10 @@ type Summary struct {
 	Workers      int
 	Shard, Of    int              // the shard this run ingested
 	Names        map[int64]string // sample name of each label
+	// Complete is true when the output is marked complete (dataset.SuccessFile): the run, or
+	// with several shards the last of them, covered every input.
+	Complete  bool
+	shardDone bool // this shard's marker was written
 }
 
 // Rate is the number of events read per second.
@@ -48,6 +53,7 @@ func (s *Summary) Rate() float64 {
 //	dropped: no isolated lepton 26
 //	bad input, skipped: delphes: open data/x.root: not a readable ROOT file: ...
 //	output: out/label=K/part-*.parquet
+//	complete: out/_SUCCESS
 func (s *Summary) Print(w io.Writer) {
 	shard := ""
 	if s.Of > 1 {
@@ -90,7 +96,15 @@ func (s *Summary) Print(w io.Writer) {
 			fmt.Fprintf(w, "bad input, skipped: %s: %s\n", b.Path, msg)
 		}
 	}
-	if s.Out != "" {
-		fmt.Fprintf(w, "output: %s/label=K/part-*.parquet\n", strings.TrimSuffix(s.Out, "/"))
+	if s.Out == "" || s.FilesDone+s.FilesSkipped == 0 {
+		return // nothing written
+	}
+	out := strings.TrimSuffix(s.Out, "/")
+	fmt.Fprintf(w, "output: %s/label=K/part-*.parquet\n", out)
+	switch {
+	case s.Complete:
+		fmt.Fprintf(w, "complete: %s/%s\n", out, dataset.SuccessFile)
+	case s.shardDone:
+		fmt.Fprintf(w, "shard %d of %d done: the last shard to finish marks the output complete (%s)\n", s.Shard, s.Of, dataset.SuccessFile)
 	}
 }

@@ -143,10 +143,11 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 	}
 
 	if err := step("prepare", func() (string, bool, error) {
-		if prep.Complete(prepared) {
-			return "datasets already prepared", true, nil
+		popts := prep.Options{In: ingested, Out: prepared, Seed: o.Seed, Progress: o.Progress, Logf: func(f string, a ...any) { fmt.Fprintf(o.Log, "   "+f+"\n", a...) }}
+		if reuse, err := prep.Reuse(popts); err != nil || reuse {
+			return "datasets already prepared", reuse, err
 		}
-		sum, err := prep.Run(ctx, prep.Options{In: ingested, Out: prepared, Seed: o.Seed, Progress: o.Progress, Logf: func(f string, a ...any) { fmt.Fprintf(o.Log, "   "+f+"\n", a...) }})
+		sum, err := prep.Run(ctx, popts)
 		if err != nil {
 			return "", false, err
 		}

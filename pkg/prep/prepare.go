@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
@@ -81,23 +82,30 @@ const rowMemBytes = (dataset.NumHLF+dataset.ParticleRows*dataset.ParticleCols)*8
 // writeBatchRows is the number of rows transformed and written at a time.
 const writeBatchRows = 128
 
-// Run prepares the datasets. Outputs are built under a temporary directory inside Out and
-// renamed into place when complete.
+// Run prepares the datasets. Outputs are built under a staging directory inside Out and
+// renamed into place when complete. A run holds a lock on Out (a second prepare into it fails)
+// and removes the staging directories that killed runs left there. The input must be a
+// complete ingest output (dataset.CheckComplete) whose values are all finite.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
 	if opts.TestFraction == 0 {
 		opts.TestFraction = 0.2
 	}
-	if opts.TestFraction <= 0 || opts.TestFraction >= 1 {
+	if !(opts.TestFraction > 0 && opts.TestFraction < 1) { // NaN included
 		return nil, fmt.Errorf("prep: test fraction %v, want in (0, 1)", opts.TestFraction)
 	}
 	if opts.MemoryBytes == 0 {
 		opts.MemoryBytes = DefaultMemoryBytes
 	}
-	if opts.Parts < 0 {
+	switch {
+	case opts.MemoryBytes < 0:
+		return nil, fmt.Errorf("prep: memory bound of %d bytes, want > 0", opts.MemoryBytes)
+	case opts.Parts < 0:
 		return nil, fmt.Errorf("prep: %d part files asked for, want >= 0", opts.Parts)
+	case opts.Workers < 0:
+		return nil, fmt.Errorf("prep: %d workers, want 0 (all cores) or more", opts.Workers)
 	}
-	if opts.Workers <= 0 {
+	if opts.Workers == 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opts.Logf == nil {
@@ -109,6 +117,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	if len(in.Files()) == 0 {
 		return nil, fmt.Errorf("prep: %s holds no Parquet files", opts.In)
+	}
+	if err := dataset.CheckComplete(opts.In); err != nil {
+		return nil, fmt.Errorf("prep: the input is not a complete ingest output: %w. Rerun the 'dltrigger ingest' command that wrote it (every shard of a sharded ingest) with the same arguments: it skips the files already done and marks the output complete", err)
 	}
 	if err := in.Check(dataset.Ingested()); err != nil {
 		return nil, fmt.Errorf("prep: %s is not an ingested dataset: %w", opts.In, err)
@@ -139,7 +150,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("prep: %w", err)
 	}
-	work, err := os.MkdirTemp(opts.Out, ".prepare-")
+	lock, err := lockOut(opts.Out, opts.Logf)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	work, err := os.MkdirTemp(opts.Out, stagingPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("prep: %w", err)
 	}
@@ -241,7 +257,11 @@ func fit(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary) er
 		err := in.ScanFile(ctx, f, want, 0, func(b *dataset.Batch) error {
 			h, labels := b.Float64s("hfeatures"), b.Int64s("label")
 			for i := 0; i < b.Rows; i++ {
-				local.Observe(h[i*dataset.NumHLF : (i+1)*dataset.NumHLF])
+				hi := h[i*dataset.NumHLF : (i+1)*dataset.NumHLF]
+				if err := features.CheckFinite(hi, nil); err != nil {
+					return fmt.Errorf("prep: %s: row %d: %w", f.Path, b.Row+int64(i), err)
+				}
+				local.Observe(hi)
 				counts[labels[i]]++
 			}
 			bar.Add(int64(b.Rows))
@@ -339,6 +359,9 @@ func scatter(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary
 			const nl = dataset.ParticleRows * dataset.ParticleCols
 			for i := 0; i < b.Rows; i++ {
 				ri := int(b.Row) + i
+				if err := features.CheckFinite(nil, l[i*nl:(i+1)*nl]); err != nil {
+					return fmt.Errorf("row %d: %w", ri, err)
+				}
 				label := labels[i]
 				if rowUniform(opts.Seed, fi, ri, streamKeep) >= sum.Fraction[label] {
 					continue

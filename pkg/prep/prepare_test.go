@@ -38,11 +38,7 @@ func ingested(t *testing.T) string {
 			ingestedErr = err
 			return
 		}
-		var samples []ingest.Sample
-		for _, c := range synth.AllClasses() {
-			samples = append(samples, ingest.Sample{Name: c.String(), Label: int64(c), Patterns: []string{filepath.Join(dir, "events", c.String())}})
-		}
-		_, ingestedErr = ingest.Run(ctx, ingest.Options{Out: ingestedDir, Samples: samples, Logf: t.Logf})
+		_, ingestedErr = ingest.Run(ctx, ingest.Options{Out: ingestedDir, Samples: samplesIn(filepath.Join(dir, "events")), Logf: t.Logf})
 	})
 	if ingestedErr != nil {
 		t.Fatal(ingestedErr)
@@ -50,7 +46,19 @@ func ingested(t *testing.T) string {
 	return ingestedDir
 }
 
+// samplesIn lists events/<class> for each class as a sample.
+func samplesIn(events string) []ingest.Sample {
+	var samples []ingest.Sample
+	for _, c := range synth.AllClasses() {
+		samples = append(samples, ingest.Sample{Name: c.String(), Label: int64(c), Patterns: []string{filepath.Join(events, c.String())}})
+	}
+	return samples
+}
+
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(childMain())
+	}
 	code := m.Run()
 	if ingestedDir != "" {
 		os.RemoveAll(filepath.Dir(ingestedDir))

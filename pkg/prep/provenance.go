@@ -25,10 +25,7 @@ func provenance(in *dataset.Reader, opts Options, scaler *MinMax) (map[string]st
 	if err != nil {
 		input = opts.In
 	}
-	settings, err := json.Marshal(struct {
-		Seed         int64   `json:"seed"`
-		TestFraction float64 `json:"test_fraction"`
-	}{opts.Seed, opts.TestFraction})
+	recorded, err := json.Marshal(settings{opts.Seed, opts.TestFraction})
 	if err != nil {
 		return nil, fmt.Errorf("prep: provenance: %w", err)
 	}
@@ -41,7 +38,7 @@ func provenance(in *dataset.Reader, opts Options, scaler *MinMax) (map[string]st
 		dataset.MetaInput:       input,
 		dataset.MetaFeatureSpec: inputValues(in, dataset.MetaFeatureSpec),
 		dataset.MetaQuirks:      inputValues(in, dataset.MetaQuirks),
-		MetaPrepare:             string(settings),
+		MetaPrepare:             string(recorded),
 		MetaScaler:              string(sc),
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/delphes"
@@ -17,9 +18,9 @@ type fileStats struct {
 	batches                   int
 }
 
-// decideFile writes the decisions of in to out. Errors wrapped by fatal concern the output
+// decideFile writes the decisions of in, generation gen, to out. Errors wrapped by fatal concern the output
 // or the model; others, the input.
-func (s *Server) decideFile(ctx context.Context, in input, out string) (fileStats, error) {
+func (s *Server) decideFile(ctx context.Context, in input, out string, gen int) (fileStats, error) {
 	source, err := filepath.Abs(in.path)
 	if err != nil {
 		source = in.path
@@ -27,6 +28,7 @@ func (s *Server) decideFile(ctx context.Context, in input, out string) (fileStat
 	meta := map[string]string{
 		MetaSpec: DecisionSpec, MetaInput: source, MetaModel: s.opts.Model,
 		MetaClass: ClassNames[s.class], MetaThreshold: formatThreshold(s.opts.Threshold),
+		MetaInputVersion: fmt.Sprintf("size=%d mtime=%s generation=%d", in.size, in.mtime.UTC().Format(time.RFC3339Nano), gen),
 	}
 	var fs fileStats
 	switch in.kind {

@@ -28,6 +28,9 @@ const (
 	MetaModel     = "dltrigger.model"
 	MetaClass     = "dltrigger.class"
 	MetaThreshold = "dltrigger.threshold"
+	// MetaInputVersion identifies the version of the source decided: its size in bytes, its
+	// modification time (RFC 3339) and its generation (see GenerationPath).
+	MetaInputVersion = "dltrigger.input_version"
 )
 
 // Schema is the layout of a decision file: one row per event of the input, in entry order.
@@ -62,6 +65,18 @@ type Decision struct {
 // OutputPath is where the decisions of the input rel (relative to the watched directory) go.
 func OutputPath(out, rel string) string {
 	return filepath.Join(out, filepath.FromSlash(rel)+OutputSuffix)
+}
+
+// GenerationPath is where the decisions of generation gen of the input rel go. An input
+// replaced after it was decided (another size or modification time under the same name) is a
+// new generation, decided again into a file of its own, so that earlier decisions are never
+// overwritten: generation 1 (or less) at OutputPath, generation g > 1 beside it, at
+// OUT/<rel>.gen<g>.decisions.parquet.
+func GenerationPath(out, rel string, gen int) string {
+	if gen <= 1 {
+		return OutputPath(out, rel)
+	}
+	return filepath.Join(out, filepath.FromSlash(rel)+".gen"+strconv.Itoa(gen)+OutputSuffix)
 }
 
 // groupRows is the number of decisions per row group: it bounds what a writer buffers.

@@ -44,9 +44,11 @@
 // renamed decision file is the commit. A restarted server skips decided files, removes the
 // temporary outputs a stopped run left, and decides interrupted files from the start. An
 // unreadable file is reported by name, journaled as bad and skipped (again only once it
-// changes); it does not stop the stream. Inputs are identified by their path: a file
-// replaced after it was decided is not decided again (use a new name). A lock on the journal keeps a second server off the
-// same output directory.
+// changes); it does not stop the stream. Inputs are identified by their path, size and
+// modification time: a file replaced after it was decided is decided again, also after a
+// restart, into a decision file of its own (GenerationPath: OUT/<path>.gen2.decisions.parquet,
+// .gen3, ...), so earlier decisions are never overwritten; the log and a "replaced" journal
+// record say so. A lock on the journal keeps a second server off the same output directory.
 //
 // # Memory and speed
 //

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/godltrigger/godltrigger/pkg/runlock"
 )
 
 // JournalFile, in the output directory, records what the server did with each input file, one
@@ -18,6 +20,13 @@ import (
 //	{"op":"start","file":"a/b.root","size":123,"mtime_ns":...}      decisions being written
 //	{"op":"done","file":"a/b.root",...,"events":500,"passed":31}     output renamed into place
 //	{"op":"bad","file":"c.root",...,"error":"..."}                   unreadable: skipped
+//	{"op":"replaced","file":"a/b.root",...,"generation":2}          replaced since decided
+//
+// An input is identified by its path, size and modification time. A decided file found with
+// another size or modification time was replaced: a "replaced" line announces its next
+// generation, which is decided into a file of its own (GenerationPath); the records of that
+// generation carry its number. Records without one (journals of earlier versions) are of
+// generation 1.
 //
 // The decision file under its final name is the commit: a file is decided when its output
 // exists (the journal's "done" follows the rename, and a restart that finds an output without
@@ -29,9 +38,10 @@ const JournalFile = "_serve_journal.jsonl"
 
 // Journal operations.
 const (
-	opStart = "start"
-	opDone  = "done"
-	opBad   = "bad"
+	opStart    = "start"
+	opDone     = "done"
+	opBad      = "bad"
+	opReplaced = "replaced"
 )
 
 // record is one line of the journal.
@@ -44,8 +54,14 @@ type record struct {
 	Triggered int64  `json:"triggered,omitempty"`
 	Passed    int64  `json:"passed,omitempty"`
 	Error     string `json:"error,omitempty"`
-	Time      string `json:"time"`
+	// Generation numbers the versions of a file decided under one name; 0 (omitted) is the
+	// first, as in journals written before generations existed.
+	Generation int    `json:"generation,omitempty"`
+	Time       string `json:"time"`
 }
+
+// generation is the generation of the file the record is about, from 1.
+func (r record) generation() int { return max(r.Generation, 1) }
 
 // journal is the open journal of an output directory, and the state it describes.
 type journal struct {
@@ -54,6 +70,8 @@ type journal struct {
 	done    map[string]record
 	bad     map[string]record
 	started map[string]bool // started, neither done nor bad since
+	// replaced holds the generation announced by the last "replaced" record of a file.
+	replaced map[string]int
 }
 
 // openJournal opens (creating) the journal of out, locks it against a second server and
@@ -67,11 +85,11 @@ func openJournal(out string) (*journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: open journal: %w", err)
 	}
-	if err := lockFile(f); err != nil {
+	if err := runlock.TryLock(f); err != nil { // released when the journal is closed
 		f.Close()
 		return nil, fmt.Errorf("serve: %s is in use by another server: %w", out, err)
 	}
-	j := &journal{path: path, f: f, done: map[string]record{}, bad: map[string]record{}, started: map[string]bool{}}
+	j := &journal{path: path, f: f, done: map[string]record{}, bad: map[string]record{}, started: map[string]bool{}, replaced: map[string]int{}}
 	good, err := j.replay()
 	if err == nil {
 		err = f.Truncate(good)
@@ -118,6 +136,8 @@ func (j *journal) apply(rec record) {
 	case opBad:
 		j.bad[rec.File] = rec
 		delete(j.started, rec.File)
+	case opReplaced:
+		j.replaced[rec.File] = rec.generation()
 	}
 }
 

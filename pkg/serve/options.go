@@ -98,7 +98,17 @@ func (o *Options) normalize() error {
 	if !(o.Threshold >= 0 && o.Threshold <= 1) {
 		return fmt.Errorf("serve: threshold %v outside [0, 1]", o.Threshold)
 	}
-	if o.Poll <= 0 {
+	switch {
+	case o.Poll < 0:
+		return fmt.Errorf("serve: poll interval %v, want 0 (the default) or more", o.Poll)
+	case o.BatchEvents < 0:
+		return fmt.Errorf("serve: batch of %d events, want 0 (the default) or more", o.BatchEvents)
+	case o.Workers < 0:
+		return fmt.Errorf("serve: %d workers, want 0 (all cores) or more", o.Workers)
+	case o.ReportEvery < 0:
+		return fmt.Errorf("serve: report interval %v, want 0 (the default) or more", o.ReportEvery)
+	}
+	if o.Poll == 0 {
 		o.Poll = DefaultPoll
 	}
 	switch {
@@ -107,13 +117,13 @@ func (o *Options) normalize() error {
 	case o.Settle < 0:
 		o.Settle = 0
 	}
-	if o.BatchEvents <= 0 {
+	if o.BatchEvents == 0 {
 		o.BatchEvents = DefaultBatchEvents
 	}
-	if o.Workers <= 0 {
+	if o.Workers == 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
-	if o.ReportEvery <= 0 {
+	if o.ReportEvery == 0 {
 		o.ReportEvery = DefaultReportEvery
 	}
 	if o.Logf == nil {

@@ -104,17 +104,22 @@ func (s *Server) Run(ctx context.Context) (Stats, error) {
 			if ctx.Err() != nil {
 				break
 			}
-			if _, ok := j.done[in.rel]; ok {
+			if r, ok := j.bad[in.rel]; ok && in.sameAs(r) {
+				continue
+			}
+			prev, decided := j.done[in.rel]
+			if decided && in.sameAs(prev) {
 				if !counted[in.rel] {
 					counted[in.rel] = true
 					s.stats.skipped.Add(1)
 				}
 				continue
 			}
-			if r, ok := j.bad[in.rel]; ok && in.sameAs(r) {
-				continue
+			gen := 1
+			if decided { // replaced since it was decided: its next generation
+				gen = prev.generation() + 1
 			}
-			if ok, err := s.adoptOutput(j, in); err != nil {
+			if ok, err := s.adoptOutput(j, in, gen); err != nil {
 				return s.stats.snapshot(), err
 			} else if ok {
 				counted[in.rel] = true
@@ -125,7 +130,16 @@ func (s *Server) Run(ctx context.Context) (Stats, error) {
 				waiting++
 				continue
 			}
-			done, err := s.decide(ctx, j, in)
+			if decided && j.replaced[in.rel] != gen {
+				s.opts.Logf("serve: %s was replaced since it was decided (%d bytes modified %s, now %d bytes modified %s); its decisions stay in %s, the new file is decided into %s",
+					in.path, prev.Size, time.Unix(0, prev.MTimeNs).UTC().Format(time.RFC3339Nano), in.size, in.mtime.UTC().Format(time.RFC3339Nano),
+					GenerationPath(s.opts.Out, in.rel, prev.generation()), GenerationPath(s.opts.Out, in.rel, gen))
+				rec := record{Op: opReplaced, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano(), Generation: gen}
+				if err := j.append(rec); err != nil {
+					return s.stats.snapshot(), err
+				}
+			}
+			done, err := s.decide(ctx, j, in, gen)
 			if err != nil {
 				if ctx.Err() != nil {
 					break
@@ -154,11 +168,11 @@ func (s *Server) Run(ctx context.Context) (Stats, error) {
 	}
 }
 
-// adoptOutput handles an input whose decision file exists but whose "done" line is missing (a
-// run stopped between the rename and the journal): the output is the commit, so the journal
-// is completed from it.
-func (s *Server) adoptOutput(j *journal, in input) (bool, error) {
-	out := OutputPath(s.opts.Out, in.rel)
+// adoptOutput handles an input whose decision file of generation gen exists but whose "done"
+// line is missing (a run stopped between the rename and the journal): the output is the
+// commit, so the journal is completed from it.
+func (s *Server) adoptOutput(j *journal, in input, gen int) (bool, error) {
+	out := GenerationPath(s.opts.Out, in.rel, gen)
 	if _, err := os.Stat(out); err != nil {
 		return false, nil
 	}
@@ -167,20 +181,28 @@ func (s *Server) adoptOutput(j *journal, in input) (bool, error) {
 		return false, fmt.Errorf("serve: decision file %s exists but cannot be read (remove it to decide %s again): %w", out, in.rel, err)
 	}
 	s.opts.Logf("serve: %s was decided by an interrupted run; journal completed from %s", in.rel, out)
-	return true, j.append(record{Op: opDone, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano(), Events: r.NumRows()})
+	return true, j.append(record{Op: opDone, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano(), Events: r.NumRows(), Generation: generationField(gen)})
 }
 
-// decide writes the decisions of one input. It reports false when the input changed while
+// generationField is the journal's Generation of generation gen: omitted for the first.
+func generationField(gen int) int {
+	if gen <= 1 {
+		return 0
+	}
+	return gen
+}
+
+// decide writes the decisions of generation gen of one input. It reports false when the input changed while
 // being read (it is then decided again later). Errors are those of the output, the model or
 // ctx; a bad input is journaled and skipped.
-func (s *Server) decide(ctx context.Context, j *journal, in input) (bool, error) {
-	rec := record{Op: opStart, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano()}
+func (s *Server) decide(ctx context.Context, j *journal, in input, gen int) (bool, error) {
+	rec := record{Op: opStart, File: in.rel, Size: in.size, MTimeNs: in.mtime.UnixNano(), Generation: generationField(gen)}
 	if err := j.append(rec); err != nil {
 		return false, err
 	}
-	out := OutputPath(s.opts.Out, in.rel)
+	out := GenerationPath(s.opts.Out, in.rel, gen)
 	endBusy := s.stats.busyFrom()
-	fs, err := s.decideFile(ctx, in, out)
+	fs, err := s.decideFile(ctx, in, out, gen)
 	endBusy()
 	if err != nil {
 		var fatal *fatalError

@@ -15,6 +15,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
 	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/runlock"
 )
 
 // ModelVersion numbers the physics model; it is stamped in every file so that files of
@@ -80,7 +81,10 @@ func (o *Options) normalize() error {
 			return fmt.Errorf("synth: invalid class %d", int(c))
 		}
 	}
-	if o.Workers <= 0 {
+	if o.Workers < 0 {
+		return fmt.Errorf("synth: %d workers, want 0 (all cores) or more", o.Workers)
+	}
+	if o.Workers == 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	if _, err := compression(o.Compression); err != nil {
@@ -108,18 +112,33 @@ func compression(name string) (rtree.WriteOption, error) {
 // The output depends only on the seed, the events per file and the model version, not on
 // the number of workers. A file that already exists with the expected content stamp (in the
 // tree title) and number of entries is kept, so an interrupted run resumes where it stopped.
-// Files are written under a temporary name and renamed when complete.
+// Files are written under a temporary name and renamed when complete. A run holds a lock on
+// dir (a second generate into it fails) and removes the temporary files of killed runs.
 func Generate(ctx context.Context, dir string, opts Options) ([]string, error) {
 	if err := opts.normalize(); err != nil {
 		return nil, err
 	}
 	comp, _ := compression(opts.Compression)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("synth: %w", err)
+	}
+	lock, err := runlock.Acquire(filepath.Join(dir, lockName))
+	if errors.Is(err, runlock.ErrBusy) {
+		return nil, fmt.Errorf("synth: another generate is writing into %s: %w", dir, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("synth: %w", err)
+	}
+	defer lock.Release()
 	var files []string
 	var todo []job
 	var todoEvents int64
 	for _, c := range opts.Classes {
 		if err := os.MkdirAll(filepath.Join(dir, c.String()), 0o755); err != nil {
 			return nil, fmt.Errorf("synth: %w", err)
+		}
+		if err := removeStaleTemps(dir, c); err != nil {
+			return nil, err
 		}
 		for i := 0; i*opts.EventsPerFile < opts.Events; i++ {
 			j := job{class: c, index: i, events: min(opts.EventsPerFile, opts.Events-i*opts.EventsPerFile),
@@ -182,6 +201,26 @@ feed:
 		return nil, fmt.Errorf("synth: generate %s: %w", dir, firstErr)
 	}
 	return files, nil
+}
+
+// lockName is the lock file a run holds in its output directory (package runlock): a run that
+// holds it knows that no other generate is live there, so the temporary files there are those
+// of killed runs.
+const lockName = ".generate.lock"
+
+// removeStaleTemps removes the temporary files (delphes.FlatWriter's .NAME.tmpNNN) that killed
+// runs left in the folder of class c. Call it only while holding the lock.
+func removeStaleTemps(dir string, c Class) error {
+	stale, err := filepath.Glob(filepath.Join(dir, c.String(), "."+c.String()+"_*.root.tmp*"))
+	if err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("synth: remove the temporary file %s of a killed run: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // complete reports whether j's file exists with j's stamp and entry count.

@@ -1,5 +1,6 @@
-// Package ingesttest holds what tests of ingestion outputs share: reading an output tree and
-// comparing two trees byte for byte (outputs do not depend on sharding, workers or restarts).
+// Package ingesttest holds what tests of ingestion outputs share: reading an output tree,
+// counting its part files and comparing two trees byte for byte (outputs, the marker of
+// completion included, do not depend on sharding, workers or restarts).
 package ingesttest
 
 import (
@@ -7,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +29,18 @@ func Tree(t testing.TB, dir string) map[string][]byte {
 		t.Fatalf("read %s: %v", dir, err)
 	}
 	return files
+}
+
+// Parts counts the part files (*.parquet) of a tree read by Tree: the outputs an ingestion
+// writes beside its marker of completion.
+func Parts(tree map[string][]byte) int {
+	n := 0
+	for name := range tree {
+		if strings.HasSuffix(name, ".parquet") {
+			n++
+		}
+	}
+	return n
 }
 
 // SameTree fails the test unless got and want hold the same files with the same bytes, and
