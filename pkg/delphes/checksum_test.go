@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -96,7 +97,11 @@ func TestLZ4ChecksumVerified(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	checkNamed(t, openAndRead(path), path, seek, "lz4: checksum mismatch")
+	err = openAndRead(path)
+	checkNamed(t, err, path, seek, "corrupt: lz4: checksum mismatch")
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("error %q is not ErrCorrupt", err)
+	}
 }
 
 // TestZlibChecksumVerified flips a bit of a zlib block's deflate data that still inflates to
@@ -132,7 +137,7 @@ func TestZlibChecksumVerified(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	checkNamed(t, openAndRead(path), path, seek, "zlib: zlib: invalid checksum")
+	checkNamed(t, openAndRead(path), path, seek, "corrupt: zlib: zlib: invalid checksum")
 }
 
 // TestLZ4ChecksumIsROOTs checks the reader against the definition in ROOT's R__unzipLZ4: the
