@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"go-hep.org/x/hep/groot/rbase"
 	"go-hep.org/x/hep/groot/rbytes"
 	"go-hep.org/x/hep/groot/rdict"
 	"go-hep.org/x/hep/groot/rmeta"
@@ -28,7 +29,7 @@ type streamerGuard struct {
 	f        rbytes.StreamerInfoContext
 	walk     map[rbytes.StreamerInfo]*walkNode
 	built    map[rbytes.StreamerInfo]error
-	vectors  map[string]rbytes.StreamerInfo // std::vector classes described from their element type
+	synth    map[string]rbytes.StreamerInfo // std::vector and std::string classes the file does not describe
 	replaced map[string]string              // class name -> why it was replaced by a stand-in
 }
 
@@ -43,7 +44,7 @@ func newStreamerGuard(f rbytes.StreamerInfoContext) *streamerGuard {
 		f:        f,
 		walk:     map[rbytes.StreamerInfo]*walkNode{},
 		built:    map[rbytes.StreamerInfo]error{},
-		vectors:  map[string]rbytes.StreamerInfo{},
+		synth:    map[string]rbytes.StreamerInfo{},
 		replaced: map[string]string{},
 	}
 }
@@ -73,14 +74,23 @@ func (g *streamerGuard) standIn(name string, version int, why string) rbytes.Str
 }
 
 // lookup resolves a class name as go-hep does while decoding a key: the file's StreamerInfos
-// (then go-hep's registry), and for a std::vector<T> without a StreamerInfo of its own, one
-// built from T's.
+// (then go-hep's registry); for a std::vector<T> without a StreamerInfo of its own, one built
+// from T's, and for std::string, go-hep's own description.
 func (g *streamerGuard) lookup(name string, version int) (rbytes.StreamerInfo, error) {
 	si, err := g.f.StreamerInfo(name, version)
 	if err == nil {
 		return si, nil
 	}
-	if si, ok := g.vectors[name]; ok {
+	if si, ok := g.synth[name]; ok {
+		return si, nil
+	}
+	if name == "string" {
+		si = rdict.NewStreamerInfo(name, version, []rbytes.StreamerElement{&rdict.StreamerSTLstring{
+			StreamerSTL: *rdict.NewCxxStreamerSTL(rdict.Element{
+				Name: *rbase.NewNamed(name, ""), Type: rmeta.STLstring, EName: "string",
+			}.New(), 0, rmeta.STLstring),
+		}})
+		g.synth[name] = si
 		return si, nil
 	}
 	tmpl, ok := templateOf(name)
@@ -104,7 +114,7 @@ func (g *streamerGuard) lookup(name string, version int) (rbytes.StreamerInfo, e
 		}
 	}
 	si = rdict.StreamerOf(g, reflect.SliceOf(etyp))
-	g.vectors[name] = si
+	g.synth[name] = si
 	return si, nil
 }
 
@@ -224,15 +234,23 @@ func (g *streamerGuard) visit(si rbytes.StreamerInfo, path []string) string {
 }
 
 // referencedClasses lists the classes go-hep looks up to build si's type: base classes, and the
-// classes named in its members' types (the arguments of std containers, not the containers).
+// classes named in its members' types (the arguments of containers, not the containers).
 func referencedClasses(si rbytes.StreamerInfo) []string {
 	var names []string
 	for _, se := range si.Elements() {
-		if b, ok := se.(*rdict.StreamerBase); ok {
-			names = appendClassNames(names, b.Name())
-			continue
+		switch se := se.(type) {
+		case *rdict.StreamerBase:
+			names = appendClassNames(names, se.Name())
+		case *rdict.StreamerSTLstring:
+		case *rdict.StreamerSTL: // go-hep builds the container from its arguments, whatever its name
+			if tmpl, ok := templateOf(se.TypeName()); ok {
+				for _, a := range tmpl.Args {
+					names = appendClassNames(names, a)
+				}
+			}
+		default:
+			names = appendClassNames(names, se.TypeName())
 		}
-		names = appendClassNames(names, se.TypeName())
 	}
 	return names
 }
