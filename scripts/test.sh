@@ -14,4 +14,6 @@ trap 'rm -rf "$image_dir"' EXIT
 scripts/install-image.sh --bin "$image_dir/bin" --jupyter-data "$image_dir/jupyter" --work "$image_dir/work"
 export GOMLX_BACKEND="${GOMLX_BACKEND:-go:parallelism=-1}"
 go vet ./...
+# A short fuzzing run of the ROOT reader on damaged files (its corpus also runs in go test).
+go test -run '^$' -fuzz '^FuzzOpenRead$' -fuzztime 20s -parallel 1 ./pkg/delphes/
 go test -count=1 -timeout 60m ./...

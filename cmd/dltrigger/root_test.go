@@ -71,7 +71,9 @@ func TestRootLs(t *testing.T) {
 }
 
 // handBuilt is the path of a hand-built ROOT file of the delphes package's tests.
-func handBuilt(name string) string { return filepath.Join("..", "..", "pkg", "delphes", "testdata", name) }
+func handBuilt(name string) string {
+	return filepath.Join("..", "..", "pkg", "delphes", "testdata", name)
+}
 
 // TestRootLsPartlyReadable lists files that go-hep cannot decode entirely: a class that points
 // to itself, a class go-hep cannot build, a tree whose record is damaged, a truncated file.

@@ -110,7 +110,7 @@ func (b *basket) loadDisk(rd *basketSource, ref basketRef, entryOffsetLen int) e
 	if int64(h.nevbuf) != ref.end-ref.first {
 		return fmt.Errorf("basket at byte %d holds %d entries, branch table says %d", ref.seek, h.nevbuf, ref.end-ref.first)
 	}
-	if b.buf, err = rd.inflate(&b.inflated, raw[h.keylen:], h.objlen); err != nil {
+	if b.buf, err = rd.dec.inflate(&b.inflated, raw[h.keylen:], h.objlen); err != nil {
 		return fmt.Errorf("basket at byte %d: %w", ref.seek, err)
 	}
 	b.first, b.end = ref.first, ref.end
@@ -178,22 +178,6 @@ func (s *basketSource) readRecord(buf *[]byte, seek, nbytes int64) ([]byte, erro
 		return nil, fmt.Errorf("reading %d bytes: %w", nbytes, err)
 	}
 	return raw, nil
-}
-
-// inflate returns the objlen-byte object stored in payload: payload itself when it is stored
-// as is, else payload decompressed into *buf.
-func (s *basketSource) inflate(buf *[]byte, payload []byte, objlen int) ([]byte, error) {
-	if objlen < 0 || objlen > maxInflation*len(payload)+1<<16 || objlen > maxBasketBytes {
-		return nil, withKind(ErrCorrupt, fmt.Errorf("%d compressed bytes claim to inflate to %d", len(payload), objlen))
-	}
-	if len(payload) == objlen {
-		return payload, nil
-	}
-	out := grow(buf, objlen)
-	if err := s.dec.decompress(out, payload); err != nil {
-		return nil, withKind(ErrCorrupt, err)
-	}
-	return out, nil
 }
 
 // grow resizes *p to n bytes, reusing its storage.

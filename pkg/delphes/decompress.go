@@ -28,6 +28,22 @@ type decompressor struct {
 	src  bytes.Reader
 }
 
+// inflate returns the objlen-byte object stored in payload: payload itself when it is stored
+// as is, else payload decompressed into *buf.
+func (d *decompressor) inflate(buf *[]byte, payload []byte, objlen int) ([]byte, error) {
+	if objlen < 0 || objlen > maxInflation*len(payload)+1<<16 || objlen > maxBasketBytes {
+		return nil, withKind(ErrCorrupt, fmt.Errorf("%d compressed bytes claim to inflate to %d", len(payload), objlen))
+	}
+	if len(payload) == objlen {
+		return payload, nil
+	}
+	out := grow(buf, objlen)
+	if err := d.decompress(out, payload); err != nil {
+		return nil, withKind(ErrCorrupt, err)
+	}
+	return out, nil
+}
+
 // decompress fills dst (the uncompressed object, of known length) from the blocks in src.
 func (d *decompressor) decompress(dst, src []byte) error {
 	out := 0

@@ -2,10 +2,12 @@ package delphes
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,6 +110,39 @@ func TestTruncatedFile(t *testing.T) {
 			if !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), path+": truncated: ") {
 				t.Errorf("cut at %d bytes: %v", n, err)
 			}
+		}
+	}
+}
+
+// TestDamagedOpenRecords damages the records go-hep reads when it opens a file: they are
+// reported corrupt before go-hep sizes buffers from damaged lengths (it would allocate over a
+// gigabyte for each of these) or decodes a damaged StreamerInfo list.
+func TestDamagedOpenRecords(t *testing.T) {
+	good, err := os.ReadFile(fixtureSelfRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seekInfo := int(binary.BigEndian.Uint32(good[37:]))
+	nbytesInfo := int(binary.BigEndian.Uint32(good[41:]))
+	for name, damage := range map[string]func(b []byte){
+		"StreamerInfo pointer":  func(b []byte) { b[40] ^= 0x06 },
+		"StreamerInfo contents": func(b []byte) { b[seekInfo+nbytesInfo-193] ^= 0xff; b[seekInfo+nbytesInfo-234] ^= 0x60 },
+	} {
+		b := append([]byte(nil), good...)
+		damage(b)
+		path := filepath.Join(t.TempDir(), "damaged.root")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := List(path)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path+": corrupt: ") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			t.Errorf("%s: %d MiB allocated", name, alloc>>20)
 		}
 	}
 }

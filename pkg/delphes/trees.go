@@ -91,7 +91,7 @@ func (r *rootFile) load(k *riofs.Key) (t rtree.Tree, err error) {
 	if keylen <= 0 || keylen > len(rec) {
 		return nil, located(where, withKind(ErrCorrupt, fmt.Errorf("key of %d bytes in a record of %d", keylen, len(rec))))
 	}
-	buf, err := r.src.inflate(&inflated, rec[keylen:], int(k.ObjLen()))
+	buf, err := r.src.dec.inflate(&inflated, rec[keylen:], int(k.ObjLen()))
 	if err != nil {
 		return nil, located(where, err)
 	}
