@@ -71,9 +71,9 @@ const (
 
 // fileHeader holds the fields of a ROOT file header that locate its records.
 type fileHeader struct {
-	version                          int32
-	begin, end, seekFree, seekInfo   int64
-	nbytesFree, nbytesName, nbytesIn int32
+	version                            int32
+	begin, end, seekFree, seekInfo     int64
+	nbytesFree, nbytesName, nbytesInfo int32
 }
 
 // checkHeader reads the ROOT file header of r (size bytes long) and checks the records go-hep
@@ -102,11 +102,11 @@ func checkHeader(r io.ReaderAt, size int64) error {
 	if h.version >= 1000000 {
 		h.end, h.seekFree = int64(be.Uint64(b[12:])), int64(be.Uint64(b[20:]))
 		h.nbytesFree, h.nbytesName = int32(be.Uint32(b[28:])), int32(be.Uint32(b[36:]))
-		h.seekInfo, h.nbytesIn = int64(be.Uint64(b[45:])), int32(be.Uint32(b[53:]))
+		h.seekInfo, h.nbytesInfo = int64(be.Uint64(b[45:])), int32(be.Uint32(b[53:]))
 	} else {
 		h.end, h.seekFree = int64(int32(be.Uint32(b[12:]))), int64(int32(be.Uint32(b[16:])))
 		h.nbytesFree, h.nbytesName = int32(be.Uint32(b[20:])), int32(be.Uint32(b[28:]))
-		h.seekInfo, h.nbytesIn = int64(int32(be.Uint32(b[37:]))), int32(be.Uint32(b[41:]))
+		h.seekInfo, h.nbytesInfo = int64(int32(be.Uint32(b[37:]))), int32(be.Uint32(b[41:]))
 	}
 	if h.end > size {
 		return withKind(ErrTruncated, fmt.Errorf("%d bytes, its header says %d", size, h.end))
@@ -121,7 +121,7 @@ func checkHeader(r io.ReaderAt, size int64) error {
 		c.keyRecord("free-segments record", h.seekFree, h.nbytesFree)
 	}
 	if h.seekInfo > 0 {
-		c.keyRecord("StreamerInfo record", h.seekInfo, h.nbytesIn)
+		c.keyRecord("StreamerInfo record", h.seekInfo, h.nbytesInfo)
 	}
 	c.directory(h)
 	c.dec.close()
