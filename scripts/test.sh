@@ -22,4 +22,6 @@ scripts/install-image.sh --bin "$image_dir/bin" --jupyter-data "$image_dir/jupyt
 # backend choice, of training on ONNX Runtime and the MPI tests run on ONNX Runtime as well.
 export GOMLX_BACKEND="${GOMLX_BACKEND:-go}"
 go vet ./...
+# A short fuzzing run of the ROOT reader on damaged files (its corpus also runs in go test).
+go test -run '^$' -fuzz '^FuzzOpenRead$' -fuzztime 20s -parallel 1 ./pkg/delphes/
 go test -count=1 -timeout 60m ./...

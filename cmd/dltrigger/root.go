@@ -27,6 +27,11 @@ collections the pipeline needs can be read: the layout ("split" for files writte
 Delphes, "flat" for files written by 'dltrigger generate') and the muon collection used
 (MuonTight, else Muon), or why not.
 
+A branch or tree whose classes the reader cannot decode (a class that refers to itself,
+one go-hep cannot build) is marked "unsupported by the reader" and the rest is still
+listed. A tree whose bytes are damaged is listed as "corrupt" and the command then exits
+with status 1, as it does for a file that is truncated, unreadable or not a ROOT file.
+
 Example:
   dltrigger root ls /data/delphes/qcd_0001.root`)
 	files, err := parseArgs(fs, args, "FILE", 1, 1)
@@ -40,7 +45,10 @@ Example:
 	if err != nil {
 		return err
 	}
-	return l.Write(w)
+	if err := l.Write(w); err != nil {
+		return err
+	}
+	return l.Damaged()
 }
 
 func rootDump(ctx context.Context, w io.Writer, args []string) error {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
+	"go-hep.org/x/hep/groot/riofs"
 )
 
 // writeRootFixture writes a 3-event flat Delphes file.
@@ -66,6 +67,76 @@ func TestRootLs(t *testing.T) {
 		if !strings.Contains(out.String(), "not readable: missing collection EFlowTrack") {
 			t.Errorf("file without EFlow: output does not say why:\n%s", out.String())
 		}
+	}
+}
+
+// handBuilt is the path of a hand-built ROOT file of the delphes package's tests.
+func handBuilt(name string) string {
+	return filepath.Join("..", "..", "pkg", "delphes", "testdata", name)
+}
+
+// TestRootLsPartlyReadable lists files that go-hep cannot decode entirely: a class that points
+// to itself, a class go-hep cannot build, a tree whose record is damaged, a truncated file.
+func TestRootLsPartlyReadable(t *testing.T) {
+	ctx := context.Background()
+	var out bytes.Buffer
+	for name, wants := range map[string][]string{
+		"selfref.root":     {"tree data;1  entries=4  branches=2", "run", "int32", "[unsupported by the reader: class ND::TDatum: recursive class ND::TDatum -> ND::TDatum]"},
+		"unsupported.root": {"tree events;1  entries=5", "[unsupported by the reader: class ev::HitList:", "tree plain;1  entries=3  branches=1", "float32"},
+	} {
+		out.Reset()
+		path := handBuilt(name)
+		if err := rootLs(ctx, &out, []string{path}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.HasPrefix(out.String(), "file "+path+"\n") || strings.Contains(out.String(), "corrupt") {
+			t.Errorf("%s:\n%s", name, out.String())
+		}
+		for _, want := range wants {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: output lacks %q:\n%s", name, want, out.String())
+			}
+		}
+	}
+
+	b, err := os.ReadFile(handBuilt("unsupported.root"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf, err := riofs.Open(handBuilt("unsupported.root"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range rf.Keys() {
+		if k.Name() == "plain" {
+			b[k.SeekKey()+int64(k.Nbytes())-20] ^= 0x10
+		}
+	}
+	rf.Close()
+	damaged := filepath.Join(t.TempDir(), "damaged.root")
+	if err := os.WriteFile(damaged, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = rootLs(ctx, &out, []string{damaged})
+	if err == nil || !strings.Contains(err.Error(), damaged) || !strings.Contains(err.Error(), "tree plain;1: corrupt") {
+		t.Errorf("damaged tree: error %v", err)
+	}
+	if !strings.Contains(out.String(), "tree events;1  entries=5") || !strings.Contains(out.String(), "tree plain;1  corrupt: ") {
+		t.Errorf("damaged tree: output\n%s", out.String())
+	}
+
+	good, err := os.ReadFile(writeRootFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.root")
+	if err := os.WriteFile(cut, good[:len(good)*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(ctx, []string{"root", "ls", cut}, &out); code != 1 || !strings.Contains(out.String(), cut+": truncated: ") {
+		t.Errorf("truncated file: exit %d, output %s", code, out.String())
 	}
 }
 

@@ -96,15 +96,9 @@ func (b *basket) span(i int64) ([]byte, error) {
 
 // loadDisk reads and decodes the on-disk basket ref into b, reusing b's buffers.
 func (b *basket) loadDisk(rd *basketSource, ref basketRef, entryOffsetLen int) error {
-	if rd.size > 0 && ref.seek+int64(ref.nbytes) > rd.size {
-		return fmt.Errorf("basket at byte %d (%d bytes) lies beyond the end of the file (%d bytes): truncated file?", ref.seek, ref.nbytes, rd.size)
-	}
-	if ref.nbytes > maxBasketBytes {
-		return fmt.Errorf("basket at byte %d claims %d bytes", ref.seek, ref.nbytes)
-	}
-	raw := grow(&b.raw, int(ref.nbytes))
-	if _, err := rd.f.ReadAt(raw, ref.seek); err != nil {
-		return fmt.Errorf("reading basket at byte %d (%d bytes): %w", ref.seek, ref.nbytes, err)
+	raw, err := rd.readRecord(&b.raw, ref.seek, int64(ref.nbytes))
+	if err != nil {
+		return fmt.Errorf("basket at byte %d: %w", ref.seek, err)
 	}
 	h, err := readBasketHeader(rbytes.NewRBuffer(raw, nil, 0, nil))
 	if err != nil {
@@ -116,17 +110,8 @@ func (b *basket) loadDisk(rd *basketSource, ref basketRef, entryOffsetLen int) e
 	if int64(h.nevbuf) != ref.end-ref.first {
 		return fmt.Errorf("basket at byte %d holds %d entries, branch table says %d", ref.seek, h.nevbuf, ref.end-ref.first)
 	}
-	payload := raw[h.keylen:]
-	if h.objlen > maxInflation*len(payload)+1<<16 || h.objlen > maxBasketBytes {
-		return fmt.Errorf("basket at byte %d: %d compressed bytes claim to inflate to %d", ref.seek, len(payload), h.objlen)
-	}
-	if len(payload) == h.objlen {
-		b.buf = payload
-	} else {
-		b.buf = grow(&b.inflated, h.objlen)
-		if err := rd.dec.decompress(b.buf, payload); err != nil {
-			return fmt.Errorf("basket at byte %d: %w", ref.seek, err)
-		}
+	if b.buf, err = rd.dec.inflate(&b.inflated, raw[h.keylen:], h.objlen); err != nil {
+		return fmt.Errorf("basket at byte %d: %w", ref.seek, err)
 	}
 	b.first, b.end = ref.first, ref.end
 	b.base, b.keylen, b.last, b.nevsize = h.keylen, h.keylen, h.last, h.nevsize
@@ -177,6 +162,22 @@ func readOffsets(dst []int32, raw []byte, n int, mask bool) []int32 {
 		dst[i] = int32(v)
 	}
 	return dst
+}
+
+// readRecord reads the nbytes-long record (a key and its payload) at byte seek of the file into
+// *buf, checking first that it lies inside the file and has a plausible size.
+func (s *basketSource) readRecord(buf *[]byte, seek, nbytes int64) ([]byte, error) {
+	if nbytes <= 0 || nbytes > maxBasketBytes {
+		return nil, withKind(ErrCorrupt, fmt.Errorf("record claims %d bytes", nbytes))
+	}
+	if seek <= 0 || s.size > 0 && seek+nbytes > s.size {
+		return nil, withKind(ErrCorrupt, fmt.Errorf("record of %d bytes lies outside the file (%d bytes)", nbytes, s.size))
+	}
+	raw := grow(buf, int(nbytes))
+	if _, err := s.f.ReadAt(raw, seek); err != nil {
+		return nil, fmt.Errorf("reading %d bytes: %w", nbytes, err)
+	}
+	return raw, nil
 }
 
 // grow resizes *p to n bytes, reusing its storage.

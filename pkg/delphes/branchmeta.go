@@ -49,15 +49,9 @@ func readBranchMeta(br rtree.Branch) (meta branchMeta, err error) {
 		}
 	}()
 	meta.name = br.Name()
-	v := reflect.ValueOf(br)
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return meta, fmt.Errorf("branch %s: nil branch", br.Name())
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return meta, fmt.Errorf("branch %s: unsupported branch type %T", br.Name(), br)
+	v, err := branchValue(br)
+	if err != nil {
+		return meta, err
 	}
 	field := func(name string) reflect.Value {
 		f := v.FieldByName(name)
@@ -106,6 +100,38 @@ func readBranchMeta(br rtree.Branch) (meta branchMeta, err error) {
 		return meta, fmt.Errorf("branch %s: baskets hold %d entries, branch has %d", br.Name(), next, meta.entries)
 	}
 	return meta, nil
+}
+
+// branchValue is the decoded go-hep struct behind br.
+func branchValue(br rtree.Branch) (reflect.Value, error) {
+	v := reflect.ValueOf(br)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return v, fmt.Errorf("branch %s: nil branch", br.Name())
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return v, fmt.Errorf("branch %s: unsupported branch type %T", br.Name(), br)
+	}
+	return v, nil
+}
+
+// branchClasses returns the classes an object branch (TBranchElement) holds: its class and,
+// for a TClonesArray, the class of the elements. Other branches hold none. Like the basket
+// table, these decoded fields are not exported by rtree and are read through reflection.
+func branchClasses(br rtree.Branch) []string {
+	v, err := branchValue(br)
+	if err != nil {
+		return nil
+	}
+	var classes []string
+	for _, name := range []string{"class", "clones"} {
+		if f := v.FieldByName(name); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
+			classes = append(classes, f.String())
+		}
+	}
+	return classes
 }
 
 // describeHeld reads the decoded fields of an rtree.Basket held in the tree object.

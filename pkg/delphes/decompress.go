@@ -2,11 +2,13 @@ package delphes
 
 import (
 	"bytes"
-	"compress/flate"
+	"compress/zlib"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
@@ -17,11 +19,29 @@ import (
 // sizes as 3-byte little-endian integers.
 const blockHeaderSize = 9
 
-// decompressor inflates ROOT compressed key payloads, reusing its state between calls.
+// decompressor inflates ROOT compressed key payloads, reusing its state between calls. Every
+// block's checksum is verified: zlib's Adler-32, the XXH64 that ROOT puts before LZ4 data, xz's
+// CRC, and zstd's frame checksum when the frame has one.
 type decompressor struct {
-	flate io.ReadCloser
-	zstd  *zstd.Decoder
-	src   bytes.Reader
+	zlib io.ReadCloser
+	zstd *zstd.Decoder
+	src  bytes.Reader
+}
+
+// inflate returns the objlen-byte object stored in payload: payload itself when it is stored
+// as is, else payload decompressed into *buf.
+func (d *decompressor) inflate(buf *[]byte, payload []byte, objlen int) ([]byte, error) {
+	if objlen < 0 || objlen > maxInflation*len(payload)+1<<16 || objlen > maxBasketBytes {
+		return nil, withKind(ErrCorrupt, fmt.Errorf("%d compressed bytes claim to inflate to %d", len(payload), objlen))
+	}
+	if len(payload) == objlen {
+		return payload, nil
+	}
+	out := grow(buf, objlen)
+	if err := d.decompress(out, payload); err != nil {
+		return nil, withKind(ErrCorrupt, err)
+	}
+	return out, nil
 }
 
 // decompress fills dst (the uncompressed object, of known length) from the blocks in src.
@@ -57,24 +77,31 @@ func (d *decompressor) block(alg string, dst, src []byte) error {
 	}
 	switch alg {
 	case "ZL":
-		if len(src) < 2 {
-			return errors.New("zlib block too short")
-		}
-		d.src.Reset(src[2:]) // skip the 2-byte zlib header; the deflate stream follows
-		if d.flate == nil {
-			d.flate = flate.NewReader(&d.src)
-		} else if err := d.flate.(flate.Resetter).Reset(&d.src, nil); err != nil {
+		d.src.Reset(src)
+		if d.zlib == nil {
+			r, err := zlib.NewReader(&d.src)
+			if err != nil {
+				return fmt.Errorf("zlib: %w", err)
+			}
+			d.zlib = r
+		} else if err := d.zlib.(zlib.Resetter).Reset(&d.src, nil); err != nil {
 			return fmt.Errorf("zlib: %w", err)
 		}
-		if _, err := io.ReadFull(d.flate, dst); err != nil {
+		if err := inflateAll(d.zlib, dst); err != nil {
 			return fmt.Errorf("zlib: %w", err)
 		}
 	case "L4":
+		// ROOT's R__unzipLZ4: an 8-byte XXH64 (seed 0, big-endian) of the LZ4 data follows
+		// the block header.
 		const checksum = 8
 		if len(src) < checksum {
 			return errors.New("lz4 block too short")
 		}
-		n, err := lz4.UncompressBlock(src[checksum:], dst)
+		stored, data := binary.BigEndian.Uint64(src), src[checksum:]
+		if sum := xxhash.Sum64(data); sum != stored {
+			return fmt.Errorf("lz4: checksum mismatch: block says %016x, its data hashes to %016x", stored, sum)
+		}
+		n, err := lz4.UncompressBlock(data, dst)
 		if err != nil {
 			return fmt.Errorf("lz4: %w", err)
 		}
@@ -101,13 +128,30 @@ func (d *decompressor) block(alg string, dst, src []byte) error {
 		if err != nil {
 			return fmt.Errorf("xz: %w", err)
 		}
-		if _, err := io.ReadFull(r, dst); err != nil {
+		if err := inflateAll(r, dst); err != nil {
 			return fmt.Errorf("xz: %w", err)
 		}
 	default:
 		return fmt.Errorf("unsupported compression algorithm %q", alg)
 	}
 	return nil
+}
+
+// inflateAll fills dst from r and reads on to the end of the stream, where the decompressors
+// verify their checksums; a stream longer than dst is an error.
+func inflateAll(r io.Reader, dst []byte) error {
+	if _, err := io.ReadFull(r, dst); err != nil {
+		return err
+	}
+	var extra [1]byte
+	switch n, err := io.ReadFull(r, extra[:]); {
+	case n > 0:
+		return fmt.Errorf("block inflates to more than %d bytes", len(dst))
+	case errors.Is(err, io.EOF):
+		return nil
+	default:
+		return err
+	}
 }
 
 // close releases the decoders.

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+
+	"go-hep.org/x/hep/groot/rtree"
 )
 
 // multiplicity is the mean number of objects per event in generated events.
@@ -65,11 +67,12 @@ func genEvents(n int, seed uint64, m multiplicity) []Event {
 	return evs
 }
 
-// writeFlat writes evs to a new flat file in a test directory and returns its path.
-func writeFlat(tb testing.TB, evs []Event) string {
+// writeFlat writes evs to a new flat file in a test directory, with go-hep write options
+// (default: zlib compression), and returns its path.
+func writeFlat(tb testing.TB, evs []Event, opts ...rtree.WriteOption) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "flat.root")
-	w, err := NewFlatWriter(path)
+	w, err := NewFlatWriter(path, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}

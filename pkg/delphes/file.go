@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
 	"strings"
 
-	"go-hep.org/x/hep/groot/riofs"
 	_ "go-hep.org/x/hep/groot/riofs/plugin/xrootd" // root:// URLs
 	"go-hep.org/x/hep/groot/rtree"
 )
@@ -38,7 +36,7 @@ func WithLogf(logf func(format string, args ...any)) Option {
 // A File is not safe for concurrent use.
 type File struct {
 	name    string
-	rf      *riofs.File
+	root    *rootFile
 	tree    rtree.Tree
 	layout  string
 	muon    string
@@ -56,54 +54,35 @@ type collReader struct {
 }
 
 // Open opens a Delphes file: a local path or a root://host:port//abs/path URL. It fails,
-// naming the file, when the file cannot be read, is not a ROOT file, has no Delphes tree or
-// lacks one of the needed collections.
+// naming the file, when the file cannot be read (permission denied, truncated, corrupt, not a
+// ROOT file), has no Delphes tree or lacks one of the needed collections.
 func Open(path string, opts ...Option) (f *File, err error) {
 	cfg := config{logf: log.Printf}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	defer func() {
-		if e := recover(); e != nil {
-			err = fmt.Errorf("delphes: open %s: corrupt file: %v", path, e)
-			f = nil
-		}
-	}()
-	remote := strings.Contains(path, "://")
-	if !remote {
-		st, err := os.Stat(path)
-		if err != nil {
-			return nil, fmt.Errorf("delphes: open %s: %w", path, err)
-		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("delphes: open %s: is a directory", path)
-		}
-	}
-	rf, err := riofs.Open(path)
+	r, err := openTrees(path)
 	if err != nil {
-		if remote {
-			return nil, fmt.Errorf("delphes: open %s: cannot reach or read the remote file: %w", path, err)
-		}
-		return nil, fmt.Errorf("delphes: open %s: not a readable ROOT file: %w", path, err)
-	}
-	f, err = newFile(path, rf, cfg)
-	if err != nil {
-		rf.Close()
 		return nil, fmt.Errorf("delphes: open %s: %w", path, err)
 	}
-	return f, nil
+	defer func() {
+		if e := recover(); e != nil {
+			err = classifyPanic(e)
+		}
+		if err != nil {
+			r.Close()
+			f, err = nil, fmt.Errorf("delphes: open %s: %w", path, err)
+		}
+	}()
+	tree, err := r.tree(TreeName)
+	if err != nil {
+		return nil, err
+	}
+	return newFile(path, r, tree, cfg)
 }
 
-func newFile(path string, rf *riofs.File, cfg config) (*File, error) {
-	tree, err := riofs.Get[rtree.Tree](rf, TreeName)
-	if err != nil {
-		return nil, fmt.Errorf("no %s tree: %w", TreeName, err)
-	}
-	f := &File{name: path, rf: rf, tree: tree, entries: tree.Entries()}
-	f.src = &basketSource{f: rf}
-	if st, err := rf.Stat(); err == nil && st.Size() > 0 {
-		f.src.size = st.Size()
-	}
+func newFile(path string, r *rootFile, tree rtree.Tree, cfg config) (*File, error) {
+	f := &File{name: path, root: r, tree: tree, entries: tree.Entries(), src: r.src}
 	if f.entries < 0 {
 		return nil, fmt.Errorf("tree %s has %d entries", TreeName, f.entries)
 	}
@@ -229,8 +208,7 @@ func (f *File) MuonBranch() string { return f.muon }
 
 // Close closes the file.
 func (f *File) Close() error {
-	f.src.dec.close()
-	if err := f.rf.Close(); err != nil {
+	if err := f.root.Close(); err != nil {
 		return fmt.Errorf("delphes: close %s: %w", f.name, err)
 	}
 	return nil

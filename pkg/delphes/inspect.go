@@ -1,19 +1,17 @@
 package delphes
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"sort"
 	"strings"
 
-	"go-hep.org/x/hep/groot/riofs"
 	"go-hep.org/x/hep/groot/rtree"
 )
 
 // Listing describes the trees of a ROOT file and how this package would read it.
 type Listing struct {
-	Name   string
+	Name   string // the path or URL given to List
 	Trees  []TreeListing
 	Layout string // LayoutSplit or LayoutFlat; empty when the events are not readable
 	Muon   string // MuonBranch; empty when the events are not readable
@@ -26,73 +24,96 @@ type TreeListing struct {
 	Cycle    int
 	Entries  int64
 	Branches []BranchListing
+	// Err says why the tree could not be decoded at all (Branches is then empty): it matches
+	// ErrUnsupported when go-hep cannot decode valid content, ErrCorrupt for damaged bytes.
+	Err error
 }
 
 // BranchListing describes one branch; Depth is 0 for top-level branches.
 type BranchListing struct {
 	Name, Class, Title, Type string
 	Depth                    int
+	// Unsupported says why the reader cannot decode the objects of this branch (a class that
+	// refers to itself, or that go-hep cannot build); empty when it can.
+	Unsupported string
 }
 
-// List describes the file at path: every TTree key with its branches, and the layout and muon
-// collection Open would use (or why Open fails).
+// List describes the file at path: every tree (TTree, TNtuple, ...) with its branches, and the
+// layout and muon collection Open would use (or why Open fails). A tree or branch that cannot
+// be decoded is listed with the reason, and the others still are; List fails only when the file
+// itself cannot be read (missing, permission denied, truncated, not a ROOT file, corrupt
+// directory).
 func List(path string) (l *Listing, err error) {
+	r, err := openTrees(path)
+	if err != nil {
+		return nil, fmt.Errorf("delphes: list %s: %w", path, err)
+	}
+	defer r.Close()
 	defer func() {
 		if e := recover(); e != nil {
-			l, err = nil, fmt.Errorf("delphes: list %s: corrupt file: %v", path, e)
+			l, err = nil, fmt.Errorf("delphes: list %s: %w", path, classifyPanic(e))
 		}
 	}()
-	if !strings.Contains(path, "://") {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("delphes: list %s: %w", path, err)
-		}
-	}
-	rf, err := riofs.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("delphes: list %s: not a readable ROOT file: %w", path, err)
-	}
-	defer rf.Close()
 	l = &Listing{Name: path}
-	keys := rf.Keys()
-	sort.SliceStable(keys, func(i, j int) bool {
-		if keys[i].Name() != keys[j].Name() {
-			return keys[i].Name() < keys[j].Name()
-		}
-		return keys[i].Cycle() < keys[j].Cycle()
-	})
-	for i := range keys {
-		k := &keys[i]
-		if k.ClassName() != "TTree" {
-			continue
-		}
-		obj, err := k.Object()
-		if err != nil {
-			return nil, fmt.Errorf("delphes: list %s: tree %s;%d: %w", path, k.Name(), k.Cycle(), err)
-		}
-		t, ok := obj.(rtree.Tree)
-		if !ok {
-			continue
-		}
-		tl := TreeListing{Name: k.Name(), Cycle: k.Cycle(), Entries: t.Entries()}
-		var walk func(bs []rtree.Branch, depth int)
-		walk = func(bs []rtree.Branch, depth int) {
-			for _, b := range bs {
-				tl.Branches = append(tl.Branches, BranchListing{
-					Name: b.Name(), Class: b.Class(), Title: b.Title(), Type: leafTypes(b), Depth: depth,
-				})
-				walk(b.Branches(), depth+1)
+	var events rtree.Tree
+	var eventsErr error
+	for _, k := range r.treeKeys() {
+		tl := TreeListing{Name: k.Name(), Cycle: k.Cycle()}
+		t, err := r.load(k)
+		if k.Name() == TreeName {
+			events, eventsErr = t, err
+			if err != nil {
+				eventsErr = fmt.Errorf("tree %s;%d: %w", k.Name(), k.Cycle(), err)
 			}
 		}
-		walk(t.Branches(), 0)
+		if err != nil {
+			tl.Err = err
+			l.Trees = append(l.Trees, tl)
+			continue
+		}
+		tl.Entries = t.Entries()
+		var walk func(bs []rtree.Branch, depth int, unsupported string)
+		walk = func(bs []rtree.Branch, depth int, unsupported string) {
+			for _, b := range bs {
+				bl := BranchListing{Name: b.Name(), Class: b.Class(), Title: b.Title(), Depth: depth, Unsupported: unsupported}
+				if bl.Unsupported == "" {
+					bl.Unsupported = r.unsupportedBranch(b)
+				}
+				if bl.Unsupported == "" {
+					bl.Type = leafTypes(b)
+				}
+				tl.Branches = append(tl.Branches, bl)
+				walk(b.Branches(), depth+1, bl.Unsupported)
+			}
+		}
+		walk(t.Branches(), 0, "")
 		l.Trees = append(l.Trees, tl)
 	}
-	f, err := newFile(path, rf, config{})
-	if err != nil {
-		l.Err = err
-	} else {
-		l.Layout, l.Muon = f.Layout(), f.MuonBranch()
+	switch {
+	case eventsErr != nil:
+		l.Err = eventsErr
+	case events == nil:
+		l.Err = fmt.Errorf("no %s tree in the file", TreeName)
+	default:
+		f, err := newFile(path, r, events, config{})
+		if err != nil {
+			l.Err = err
+		} else {
+			l.Layout, l.Muon = f.Layout(), f.MuonBranch()
+		}
 	}
 	return l, nil
+}
+
+// Damaged returns an error naming the file and the first tree whose bytes are corrupt, nil
+// when no tree is. Trees that are merely unsupported by the reader are not damage.
+func (l *Listing) Damaged() error {
+	for _, t := range l.Trees {
+		if t.Err != nil && errors.Is(t.Err, ErrCorrupt) {
+			return fmt.Errorf("delphes: list %s: tree %s;%d: %w", l.Name, t.Name, t.Cycle, t.Err)
+		}
+	}
+	return nil
 }
 
 // leafTypes names the types of a branch's leaves.
@@ -109,9 +130,17 @@ func (l *Listing) Write(w io.Writer) error {
 	ew := &errWriter{w: w}
 	ew.printf("file %s\n", l.Name)
 	for _, t := range l.Trees {
+		if t.Err != nil {
+			ew.printf("tree %s;%d  %v\n", t.Name, t.Cycle, t.Err)
+			continue
+		}
 		ew.printf("tree %s;%d  entries=%d  branches=%d\n", t.Name, t.Cycle, t.Entries, len(t.Branches))
 		for _, b := range t.Branches {
-			ew.printf("  %s%-*s %-14s %-10s %s\n", strings.Repeat("  ", b.Depth), 36-2*b.Depth, b.Name, b.Class, b.Type, b.Title)
+			typ, note := b.Type, ""
+			if b.Unsupported != "" {
+				typ, note = "-", "  ["+ErrUnsupported.Error()+": "+b.Unsupported+"]"
+			}
+			ew.printf("  %s%-*s %-14s %-10s %s%s\n", strings.Repeat("  ", b.Depth), 36-2*b.Depth, b.Name, b.Class, typ, b.Title, note)
 		}
 	}
 	if l.Err != nil {
