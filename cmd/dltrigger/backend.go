@@ -24,7 +24,7 @@ GOEXPERIMENT=simd).
 --install-xla cpu (or cuda) installs XLA's PJRT plugin under ~/.local/lib/go-xla; it needs
 internet access.
 
-Examples:
+Example:
   dltrigger backend
   GOMLX_BACKEND=onnx dltrigger backend
   dltrigger backend --install-xla cpu`)
