@@ -37,6 +37,10 @@ func ModelName(kind models.Kind) string {
 		return "Particle-sequence classifier"
 	case models.KindInclusive:
 		return "Inclusive classifier"
+	case models.KindXGBoost:
+		return "XGBoost classifier"
+	case models.KindRF:
+		return "Random forest classifier"
 	}
 	return string(kind) + " classifier"
 }

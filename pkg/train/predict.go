@@ -17,15 +17,24 @@ const predictBatch = 512
 
 // Predictor computes class probabilities with a trained model directory.
 type Predictor struct {
-	Info *ModelInfo
-	step *context.Exec
+	Info  *ModelInfo
+	step  *context.Exec
+	model ProbabilityModel // set instead of step for the tree ensembles
 }
 
-// LoadPredictor loads the last checkpoint of dir for inference on backend (nil: NewBackend).
+// LoadPredictor loads the last checkpoint of dir for inference on backend (nil: NewBackend);
+// for a tree ensemble, XGBoost's model (TreeModelFile; no backend is used).
 func LoadPredictor(dir string, backend backends.Backend) (*Predictor, error) {
 	info, err := ReadModelInfo(dir)
 	if err != nil {
 		return nil, err
+	}
+	if info.Model.Kind.Tree() {
+		m, err := loadTreeModel(dir, info)
+		if err != nil {
+			return nil, err
+		}
+		return &Predictor{Info: info, model: m}, nil
 	}
 	if backend == nil {
 		if backend, _, err = NewBackend(nil); err != nil {
@@ -53,6 +62,9 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 			probs, err = nil, fmt.Errorf("train: predict: %v", r)
 		}
 	}()
+	if p.model != nil {
+		return p.model.Predict(d)
+	}
 	cfg := p.Info.Model
 	n, err := rowCount(cfg, d)
 	if err != nil {
@@ -86,7 +98,13 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 }
 
 // Close releases the compiled graphs.
-func (p *Predictor) Close() { p.step.Finalize() }
+func (p *Predictor) Close() {
+	if p.model != nil {
+		p.model.Close()
+		return
+	}
+	p.step.Finalize()
+}
 
 // Predict loads dir and returns the class probabilities [N, 3] of d's rows; see Predictor.
 func Predict(dir string, backend backends.Backend, d Data) ([]float32, error) {

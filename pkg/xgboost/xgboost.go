@@ -13,6 +13,15 @@ var ErrNotCompiled = errors.New("xgboost: not compiled in")
 // notCompiled is the error of every constructor without the build tag.
 var notCompiled = fmt.Errorf("%w: rebuild with -tags xgboost (go build -tags xgboost ./cmd/dltrigger; the library: scripts/install-xgboost.sh)", ErrNotCompiled)
 
+// Check returns nil when the binding is compiled in, else the error that every constructor
+// returns, which says how to rebuild.
+func Check() error {
+	if Compiled {
+		return nil
+	}
+	return notCompiled
+}
+
 // Param is one booster parameter under XGBoost's name, its value as text. Parameters apply in
 // order; a name given twice, such as eval_metric, adds to the earlier value where XGBoost
 // allows several.
