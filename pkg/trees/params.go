@@ -9,11 +9,11 @@ import (
 
 // Names under which Train evaluates its data sets, and the metric of early stopping.
 const (
-	EvalTrain     = "train"
-	EvalTest      = "test"
-	StopMetric    = "mlogloss"
-	ErrorMetric   = "merror"
-	objective     = "multi:softprob"
+	EvalTrain   = "train"
+	EvalTest    = "test"
+	StopMetric  = "mlogloss"
+	ErrorMetric = "merror"
+	objective   = "multi:softprob"
 )
 
 // Params are the booster parameters of cfg, in the order Train sets them: multi:softprob over
