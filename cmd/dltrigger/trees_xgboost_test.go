@@ -32,9 +32,13 @@ func TestTreesCommands(t *testing.T) {
 		check func(*models.TreeConfig) bool
 	}{
 		{models.KindXGBoost, []string{"--rounds", "30", "--max-depth", "4", "--early-stopping", "3"},
-			func(c *models.TreeConfig) bool { return c.Rounds == 30 && c.MaxDepth == 4 && c.EarlyStopping == 3 && c.Eta == 0.3 }},
+			func(c *models.TreeConfig) bool {
+				return c.Rounds == 30 && c.MaxDepth == 4 && c.EarlyStopping == 3 && c.Eta == 0.3
+			}},
 		{models.KindRF, []string{"--trees", "20", "--subsample", "0.5"},
-			func(c *models.TreeConfig) bool { return c.NumParallelTree == 20 && c.Subsample == 0.5 && c.MaxDepth == 10 && c.Eta == 1 }},
+			func(c *models.TreeConfig) bool {
+				return c.NumParallelTree == 20 && c.Subsample == 0.5 && c.MaxDepth == 10 && c.Eta == 1
+			}},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			work := t.TempDir()
