@@ -18,3 +18,11 @@ func TestTrainTreesNeedsTheBuildTag(t *testing.T) {
 		t.Errorf("exit code %d, stderr %q: want 1 and how to rebuild", code, stderr.String())
 	}
 }
+
+func TestTuneTreesNeedsTheBuildTag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := tuneMain(context.Background(), []string{"--train", "x", "--out", t.TempDir(), "--grid", "rf"}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "rebuild with -tags xgboost") {
+		t.Errorf("error %v: want how to rebuild", err)
+	}
+}

@@ -138,3 +138,32 @@ func TestTrainTreesOptionsFile(t *testing.T) {
 		t.Errorf("options for rf with --model xgboost: exit %d, %q", code, stderr.String())
 	}
 }
+
+// 'tune' searches a tree grid and its best point trains with 'train --options'.
+func TestTuneTrees(t *testing.T) {
+	data := preparedData(t)
+	work := t.TempDir()
+	grid := filepath.Join(work, "grid.json")
+	if err := os.WriteFile(grid, []byte(`{"model": "xgboost", "max_depth": [2, 4], "eta": [0.3], "rounds": [10], "subsample": [1]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(work, "tune")
+	var stdout bytes.Buffer
+	if err := tuneMain(context.Background(), []string{"--train", data, "--grid", grid, "--folds", "3", "--fraction", "1",
+		"--workers", "2", "--out", dir, "--quiet"}, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "2 points scored now") || !strings.Contains(stdout.String(), "subsample") {
+		t.Errorf("tune output:\n%s", stdout.String())
+	}
+	model := filepath.Join(work, "model")
+	runOK(t, context.Background(), "train", "--options", filepath.Join(dir, "best_options.json"),
+		"--train", filepath.Join(data, prep.TrainHLF), "--test", filepath.Join(data, prep.TestHLF), "--out", model, "--quiet")
+	info, err := train.ReadModelInfo(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Model.Kind != models.KindXGBoost || info.Model.Trees.Rounds != 10 || info.Model.Trees.EarlyStopping != 0 {
+		t.Errorf("trained from the best options: %+v", info.Model.Trees)
+	}
+}

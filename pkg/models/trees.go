@@ -28,7 +28,7 @@ type TreeConfig struct {
 	ColsampleByNode float64 `json:"colsample_bynode"` // share of the features each split considers
 	// EarlyStopping stops boosting when the test set's mlogloss has not improved for this many
 	// rounds and keeps the rounds up to the best one; 0 boosts all Rounds.
-	EarlyStopping int    `json:"early_stopping_rounds,omitempty"`
+	EarlyStopping int    `json:"early_stopping_rounds"`
 	TreeMethod    string `json:"tree_method"` // hist, approx or exact
 }
 
