@@ -66,7 +66,8 @@ on both sets) and data.json; 'dltrigger evaluate', 'predict' and 'serve' use it 
 (as 'dltrigger tune' writes it); flags given explicitly override its values.
 
 XGBoost's C library is linked only into a binary built with -tags xgboost (the library:
-scripts/install-xgboost.sh).
+scripts/install-xgboost.sh). On a machine shared with other work, set OMP_WAIT_POLICY=PASSIVE:
+XGBoost's OpenMP threads spin-wait otherwise, which can make training ten times slower.
 
 Example:
   go build -tags xgboost -o dltrigger ./cmd/dltrigger

@@ -6,9 +6,11 @@
 //	go run ./cmd/dltrigger ingest --sample qcd=bench-data/events/qcd --sample ttbar=bench-data/events/ttbar \
 //	    --sample wjets=bench-data/events/wjets --out bench-data/ingested
 //	go run ./cmd/dltrigger prepare --in bench-data/ingested --out bench-data/prepared
-//	GOMLX_BACKEND=go:parallelism=-1 go run -tags xgboost ./bench/cmd/treecompare --prep bench-data/prepared
+//	GOMLX_BACKEND=go:parallelism=-1 OMP_WAIT_POLICY=PASSIVE go run -tags xgboost ./bench/cmd/treecompare --prep bench-data/prepared
 //
 // XGBoost is linked only with -tags xgboost (scripts/install-xgboost.sh installs the library).
+// On a shared machine OMP_WAIT_POLICY=PASSIVE keeps XGBoost's OpenMP threads from spin-waiting
+// (see bench/README.md).
 package main
 
 import (
