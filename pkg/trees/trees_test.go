@@ -180,6 +180,9 @@ func TestEvaluateAndPredictTreeModel(t *testing.T) {
 			t.Errorf("evaluation output: %v", err)
 		}
 	}
+	if svg, err := os.ReadFile(filepath.Join(out, "roc.svg")); err != nil || strings.Contains(string(svg), "ref.") {
+		t.Errorf("roc.svg (%v): a reference AUC in the legend, but the paper has none for trees", err)
+	}
 	d := testData(t)
 	probs, err := train.Predict(dir, nil, train.Data{HLF: d.HLF})
 	if err != nil {
