@@ -15,28 +15,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 
 	"github.com/godltrigger/godltrigger/bench"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/xgboost"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "treecompare:", err)
-		os.Exit(1)
-	}
-}
+func main() { bench.Main("treecompare", run) }
 
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("treecompare", flag.ContinueOnError)
