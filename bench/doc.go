@@ -11,6 +11,9 @@
 //	rep, _ := bench.CompareSpeed(ctx, bench.SpeedOptions{Torch: tw, SeqLens: []int{50, 200, 801}})
 //	rep.WriteTable(os.Stdout)                // rows/s, ours / PyTorch
 //
+// CompareTrees trains, on the same rows, XGBoost and the random forest (package trees, built
+// with -tags xgboost) and the HLF network, and reports their training times and AUCs.
+//
 // Data travels to PyTorch through ExportData: a folder with meta.json and raw little-endian
 // arrays (hlf.f32 [N, 14], seq.f32 [N, S, 19], labels.i32 [N]).
 package bench

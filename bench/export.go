@@ -92,7 +92,7 @@ func writeAtomic(path string, data []byte) error {
 // ones otherwise.
 func PreparedPaths(prepDir string, kind models.Kind) (trainDir, testDir string) {
 	suffix := "_InclusiveClassifier.parquet"
-	if kind == models.KindHLF {
+	if !models.DefaultConfig(kind).UsesSequence() { // the HLF network and the tree ensembles
 		suffix = "_HLF_features.parquet"
 	}
 	return filepath.Join(prepDir, "trainUndersampled"+suffix), filepath.Join(prepDir, "testUndersampled"+suffix)

@@ -35,8 +35,22 @@ var order = []want{
 	{name: "4a-Training-HLF", images: 1, tables: 1, texts: []string{"HLF classifier", "validation"}},
 	{name: "4b-Training-ParticleSequence", images: 1, tables: 1, texts: []string{"validation"}},
 	{name: "4c-Training-Inclusive", images: 1, tables: 1, texts: []string{"validation"}},
+	treesWant(),
 	{name: "5-Distributed-Training", images: 1, tables: 1, texts: []string{"mpirun", "2 MPI ranks", "validation"}},
 	{name: "6-Evaluate-ROC-and-ConfusionMatrix", images: 3, tables: 2, texts: []string{"ROC AUC", "accuracy"}},
+}
+
+// treesWant is what notebook 4d shows: the ensembles beside the HLF network, or, without
+// XGBoost's library, why it skipped.
+func treesWant() want {
+	w := want{name: "4d-Training-Trees-HLF"}
+	if _, err := os.Stat(kernelext.XGBoostHeader); err != nil {
+		w.texts = []string{"Skipped:", "scripts/install-xgboost.sh"}
+		return w
+	}
+	w.images, w.tables = 2, 3
+	w.texts = []string{"XGBoost classifier", "Random forest classifier", "HLF classifier", "from probabilities", "0.9205", "kept"}
+	return w
 }
 
 type notebook struct {

@@ -29,6 +29,10 @@ scripts/install-notebooks.sh
 # PyTorch (Debian python3-torch) for the smoke test of the cross-framework comparison in bench/.
 scripts/install-bench.sh
 
+# XGBoost's C library and python3-xgboost: the tree models (built with -tags xgboost) and the
+# independent check of their predictions.
+scripts/install-xgboost.sh
+
 # Open MPI (data-parallel training test) and Slurm with MUNGE (the job-array ingestion test).
 scripts/install-mpi.sh
 scripts/install-slurm.sh

@@ -6,10 +6,11 @@
 #   scripts/install-image.sh --system
 #       As root: the Debian packages of the image (classic Jupyter Notebook, nbconvert, nbclient;
 #       Open MPI and an SSH server, for data-parallel training under mpirun or a Kubeflow MPIJob;
-#       npm, which brings ONNX Runtime's library).
+#       npm, which brings ONNX Runtime's library; XGBoost's C library, for the tree ensembles).
 #   scripts/install-image.sh [--bin DIR] [--jupyter-data DIR] [--work DIR]
 #       As the notebook user: GoNB and goimports, the dltrigger command into DIR
-#       (default ~/.local/bin; built with -tags mpi when Open MPI's headers are there), the GoNB kernel registered under the Jupyter data DIR
+#       (default ~/.local/bin; built with -tags mpi when Open MPI's headers are there, and xgboost when
+#       XGBoost's are), the GoNB kernel registered under the Jupyter data DIR
 #       (default $JUPYTER_DATA_DIR or ~/.local/share/jupyter) with ONNX Runtime's library
 #       (scripts/install-ort.sh) and GOEXPERIMENT=simd in its environment, XLA's CPU plugin when
 #       the machine has internet (it says so when not), the Go modules the notebooks import,
@@ -25,7 +26,7 @@ say() { echo "install-image: $*"; }
 
 system_part() {
   if ! ensure_debs install-image jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates \
-    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client npm; then
+    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client npm libxgboost-dev; then
     say "run 'scripts/install-image.sh --system' as root" >&2
     return 1
   fi
@@ -41,7 +42,7 @@ while (($#)); do
   --bin) bin="$2"; shift ;;
   --jupyter-data) data="$2"; shift ;;
   --work) work="$2"; shift ;;
-  -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
   *) say "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,11 +71,15 @@ gobin="$(go env GOPATH)/bin"
 
 tags=()
 if pkg-config --exists ompi 2>/dev/null; then
-  tags=(-tags mpi) # 'dltrigger train --distributed mpi' under mpirun
+  tags+=(mpi) # 'dltrigger train --distributed mpi' under mpirun
 fi
-say "building dltrigger ${tags[*]} into $bin"
+if [ -f /usr/include/xgboost/c_api.h ]; then
+  tags+=(xgboost) # 'dltrigger train --model xgboost|rf'
+fi
+tagflag=$(IFS=,; echo "${tags[*]}")
+say "building dltrigger (tags: ${tagflag:-none}) into $bin"
 mkdir -p "$bin"
-go build "${tags[@]}" -o "$bin/dltrigger.tmp" ./cmd/dltrigger
+go build -tags "$tagflag" -o "$bin/dltrigger.tmp" ./cmd/dltrigger
 mv "$bin/dltrigger.tmp" "$bin/dltrigger"
 
 # The modules the notebooks import, so that the first cell of a notebook needs no network.

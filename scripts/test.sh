@@ -25,3 +25,9 @@ go vet ./...
 # A short fuzzing run of the ROOT reader on damaged files (its corpus also runs in go test).
 go test -run '^$' -fuzz '^FuzzOpenRead$' -fuzztime 20s -parallel 1 ./pkg/delphes/
 go test -count=1 -timeout 60m ./...
+# The tree ensembles link XGBoost's C library (scripts/install-xgboost.sh) with the xgboost build
+# tag: the binding, training and the agreement with python3-xgboost, then the tree tests of the
+# packages that evaluate, predict, serve, tune, demo and benchmark them.
+go vet -tags xgboost ./pkg/xgboost/ ./pkg/trees/ ./pkg/serve/ ./pkg/tune/ ./pkg/pipeline/ ./cmd/dltrigger/ ./bench/...
+go test -count=1 -timeout 30m -tags xgboost ./pkg/xgboost/ ./pkg/trees/
+go test -count=1 -timeout 30m -tags xgboost -run Tree ./pkg/serve/ ./pkg/tune/ ./pkg/pipeline/ ./cmd/dltrigger/ ./bench/

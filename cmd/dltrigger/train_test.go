@@ -15,7 +15,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/prep"
-	"github.com/godltrigger/godltrigger/pkg/synth"
+	"github.com/godltrigger/godltrigger/pkg/prep/preptest"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -38,21 +38,7 @@ func preparedData(t *testing.T) string {
 			return
 		}
 		prepared.dir = dir
-		ctx := context.Background()
-		ev, ing, out := filepath.Join(dir, "events"), filepath.Join(dir, "ingested"), filepath.Join(dir, "prepared")
-		if _, err := synth.Generate(ctx, ev, synth.Options{Events: 300, Seed: 1, EventsPerFile: 300}); err != nil {
-			prepared.err = err
-			return
-		}
-		var samples []ingest.Sample
-		for i, name := range []string{"qcd", "ttbar", "wjets"} {
-			samples = append(samples, ingest.Sample{Name: name, Label: int64(i), Patterns: []string{filepath.Join(ev, name)}})
-		}
-		if _, err := ingest.Run(ctx, ingest.Options{Out: ing, Samples: samples, Logf: func(string, ...any) {}}); err != nil {
-			prepared.err = err
-			return
-		}
-		_, prepared.err = prep.Run(ctx, prep.Options{In: ing, Out: out, Seed: 42, Logf: func(string, ...any) {}})
+		_, prepared.err = preptest.Prepare(context.Background(), dir, 300, 1)
 	})
 	if prepared.err != nil {
 		t.Fatalf("preparing the test data: %v", prepared.err)

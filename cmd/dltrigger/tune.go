@@ -9,10 +9,11 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/tune"
+	"github.com/godltrigger/godltrigger/pkg/xgboost"
 )
 
 func init() {
-	register(&command{Name: "tune", Summary: "step 3: grid or random search of the HLF classifier, k-fold CV", Run: runTune})
+	register(&command{Name: "tune", Summary: "step 3: grid or random search of the HLF classifier (or trees), k-fold CV", Run: runTune})
 	register(&command{Name: "tune merge", Summary: "join the results of tuning shards into one table", Run: runTuneMerge})
 }
 
@@ -35,6 +36,12 @@ folds (accuracy alongside). The default grid is the original's 243 points (batch
 FILE is JSON: {"batch_size": [64], "epochs": [10, 30], "nh_1": [50], "nh_2": [20],
 "nh_3": [10, 20]}. --random K scores K points drawn from the grid with --seed.
 
+The tree ensembles (binary built with -tags xgboost) search their depth, eta, rounds and
+subsample: --grid xgboost or --grid rf gives a default search around the original's setting,
+and a grid FILE naming the ensemble, {"model": "xgboost", "max_depth": [4, 6], "eta": [0.3],
+"rounds": [50, 100], "subsample": [0.8, 1]}, a search of one's own. Each fold trains the
+rounds given (no early stopping) on one thread; best_options.json then holds the ensemble.
+
 --workers models train at once, one per core by default, each on its own thread. Every
 finished point is appended to DIR/results.jsonl at once: rerunning the same command
 after a crash or Ctrl-C skips the points already there. The table, best first, is
@@ -48,7 +55,7 @@ Example:
   dltrigger train --model hlf --options tuning/best_options.json --train prepared/trainUndersampled_HLF_features.parquet ...`)
 	trainDir := fs.String("train", "", "prepared HLF training `DIR` (or the prepare output holding "+tune.HLFTrainDataset+"; required)")
 	out := fs.String("out", "", "output `DIR` (required)")
-	gridFile := fs.String("grid", "default", "grid `FILE` (JSON) or \"default\" (243 points)")
+	gridFile := fs.String("grid", "default", "grid `FILE` (JSON), \"default\" (243 points), \"xgboost\" or \"rf\"")
 	folds := fs.Int("folds", tune.DefaultSetup().Folds, "cross-validation folds")
 	fraction := fs.Float64("fraction", tune.DefaultSetup().Fraction, "share of the training rows sampled for the search")
 	seed := fs.Int64("seed", tune.DefaultSetup().Seed, "seed of the sample, the folds, the training and --random")
@@ -72,9 +79,14 @@ Example:
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	grid, err := tune.ReadGrid(*gridFile)
+	grid, err := tune.ReadSpace(*gridFile)
 	if err != nil {
 		return err
+	}
+	if _, ok := grid.(tune.TreeGrid); ok {
+		if err := xgboost.Check(); err != nil {
+			return err
+		}
 	}
 	points := grid.Points()
 	if *random > 0 {

@@ -21,9 +21,10 @@ func Logits(scope *model.Scope, cfg Config, hlf, seq *Node) *Node {
 		return HLF(scope, cfg, hlf)
 	case KindParticle:
 		return Particle(scope, cfg, seq)
-	default:
+	case KindInclusive:
 		return Inclusive(scope, cfg, hlf, seq)
 	}
+	panic(fmt.Errorf("models: the %s classifier is a tree ensemble, not a network (package trees trains it)", cfg.Kind))
 }
 
 // HLF is the high-level-feature classifier: hlf [B, 14] -> Dense relu layers of sizes

@@ -13,7 +13,8 @@ package models
 
 import "fmt"
 
-// Kind names one of the three classifiers.
+// Kind names one of the classifiers: the three networks of the study or a tree ensemble
+// (KindXGBoost, KindRF).
 type Kind string
 
 // The classifiers.
@@ -50,6 +51,8 @@ type Config struct {
 	// 0.51-0.84x on ONNX Runtime, whose first step (session creation) it also slows
 	// (BenchmarkTrainStep in pkg/train reports x_flush). Kept for models that set it.
 	FlushGradBelow float64 `json:"flush_grad_below,omitempty"`
+	// Trees configures the tree ensembles (KindXGBoost, KindRF).
+	Trees *TreeConfig `json:"trees,omitempty"`
 }
 
 // DefaultConfig returns the published architecture of a kind.
@@ -64,12 +67,14 @@ func DefaultConfig(kind Kind) Config {
 		c.GRUUnits = 50
 		c.InclusiveHidden = 25
 		c.Dropout = 0.2
+	case KindXGBoost, KindRF:
+		c.Trees = DefaultTreeConfig(kind)
 	}
 	return c
 }
 
 // UsesHLF reports whether the classifier reads the high-level features.
-func (c Config) UsesHLF() bool { return c.Kind == KindHLF || c.Kind == KindInclusive }
+func (c Config) UsesHLF() bool { return c.Kind == KindHLF || c.Kind == KindInclusive || c.Kind.Tree() }
 
 // UsesSequence reports whether the classifier reads the particle sequence.
 func (c Config) UsesSequence() bool { return c.Kind == KindParticle || c.Kind == KindInclusive }
@@ -99,8 +104,10 @@ func (c Config) Validate() error {
 		if c.FlushGradBelow < 0 {
 			return fmt.Errorf("models: flush_grad_below must be >= 0, got %v", c.FlushGradBelow)
 		}
+	case KindXGBoost, KindRF:
+		return c.Trees.Validate()
 	default:
-		return fmt.Errorf("models: unknown kind %q (want %s, %s or %s)", c.Kind, KindHLF, KindParticle, KindInclusive)
+		return fmt.Errorf("models: unknown kind %q (want %s, %s, %s, %s or %s)", c.Kind, KindHLF, KindParticle, KindInclusive, KindXGBoost, KindRF)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/atomicfile"
 	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
@@ -32,6 +33,10 @@ func Export(modelDir, path string) error {
 // its last checkpoint's weights, the graph of its classifier followed by Softmax, and the
 // metadata described in the package documentation.
 func Build(modelDir string) ([]byte, error) {
+	if info, err := train.ReadModelInfo(modelDir); err == nil && info.Model.Kind.Tree() {
+		return nil, fmt.Errorf("onnx: %s holds a tree ensemble (%s): only the networks export to ONNX; its model is %s in XGBoost's JSON format",
+			modelDir, info.Model.Kind, filepath.Join(modelDir, train.TreeModelFile))
+	}
 	info, w, err := train.ModelWeights(modelDir)
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)

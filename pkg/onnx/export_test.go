@@ -248,6 +248,9 @@ func TestBuildReportsBadModels(t *testing.T) {
 		{"another kind", func(t *testing.T) string {
 			return edit(t, func(i *train.ModelInfo) { i.Model = models.DefaultConfig(models.KindParticle) })
 		}, "no variable /gru/kernel"},
+		{"a tree ensemble", func(t *testing.T) string {
+			return edit(t, func(i *train.ModelInfo) { i.Model = models.DefaultConfig(models.KindXGBoost) })
+		}, "holds a tree ensemble (xgboost): only the networks export to ONNX"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir(t)

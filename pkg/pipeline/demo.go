@@ -43,8 +43,11 @@ type ModelPlan struct {
 	MaxParticles int // 0: all 801
 }
 
-// Plans returns the demo's training plan.
-func (o DemoOptions) Plans() []ModelPlan {
+// Plans returns the demo's training plan: the three networks, then the tree ensembles when
+// XGBoost is compiled in.
+func (o DemoOptions) Plans() []ModelPlan { return append(o.networkPlans(), treePlans()...) }
+
+func (o DemoOptions) networkPlans() []ModelPlan {
 	if o.Quick {
 		return []ModelPlan{
 			{models.KindHLF, "HLF classifier", 20, 0},
@@ -191,6 +194,9 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 	}
 	d.Notes = append(d.Notes, fmt.Sprintf("The paper's values were measured on the full dataset (3.4 M training events, 801 particles); "+
 		"this demo trains on %d generated events per class with the sequence truncated as shown, so compare the ordering, not the digits.", o.Events))
+	if len(treePlans()) > 0 {
+		d.Notes = append(d.Notes, TreesNote)
+	}
 	if err := report.Write(filepath.Join(o.Out, ReportFile), d); err != nil {
 		return nil, err
 	}
@@ -223,6 +229,9 @@ func generated(dir string, events, perFile int) bool {
 
 // trainModel trains one plan, resuming an interrupted run and reusing a finished one.
 func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o DemoOptions, prepared, dir string, scaler []byte) (string, bool, error) {
+	if p.Kind.Tree() {
+		return trainTreeModel(ctx, p, o, prepared, dir)
+	}
 	data := dataFor(p.Kind)
 	cfgData := train.DataConfig{Kind: p.Kind, MaxParticles: p.MaxParticles}
 	trainSrc, err := train.OpenDataset(filepath.Join(prepared, data.train), cfgData)
@@ -266,6 +275,9 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 
 // setupOf describes how a plan trains, for logs and the report.
 func setupOf(p ModelPlan) string {
+	if p.Kind.Tree() {
+		return treeSetup(p.Kind)
+	}
 	s := fmt.Sprintf("%d epochs, batch %d", p.Epochs, train.DefaultOptions().BatchSize)
 	if p.MaxParticles > 0 {
 		s += fmt.Sprintf(", first %d of 801 particles", p.MaxParticles)
@@ -277,7 +289,7 @@ type datasets struct{ train, test string }
 
 // dataFor picks the smallest prepared dataset holding a model's inputs.
 func dataFor(k models.Kind) datasets {
-	if k == models.KindHLF {
+	if k == models.KindHLF || k.Tree() {
 		return datasets{prep.TrainHLF, prep.TestHLF}
 	}
 	return datasets{prep.TrainInclusive, prep.TestInclusive}

@@ -21,8 +21,8 @@ func TestQuickDemoRunsAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
-	if len(d.Models) != 3 {
-		t.Fatalf("%d models in the report, want 3", len(d.Models))
+	if want := len(DemoOptions{Quick: true}.Plans()); len(d.Models) != want {
+		t.Fatalf("%d models in the report, want %d", len(d.Models), want)
 	}
 	for _, m := range d.Models {
 		if m.Metrics == nil || len(m.Metrics.AUC) != 3 {

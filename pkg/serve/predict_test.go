@@ -82,7 +82,11 @@ func referenceProbabilities(t *testing.T, f *fixture) map[[32]byte][]float64 {
 // The probabilities of the decisions equal those train.PredictDataset gives for the same
 // events prepared by prep.Run, both from Delphes files and from ingested Parquet files.
 func TestProbabilitiesEqualPredictDataset(t *testing.T) {
-	f := testFixture(t)
+	checkProbabilitiesEqualPredictDataset(t, testFixture(t))
+}
+
+// checkProbabilitiesEqualPredictDataset serves f's events with f.model and compares.
+func checkProbabilitiesEqualPredictDataset(t *testing.T, f *fixture) {
 	ref := referenceProbabilities(t, f)
 	ctx := context.Background()
 	for _, tc := range []struct {

@@ -38,6 +38,10 @@ func ModelName(kind models.Kind) string {
 		return "Particle-sequence classifier"
 	case models.KindInclusive:
 		return "Inclusive classifier"
+	case models.KindXGBoost:
+		return "XGBoost classifier"
+	case models.KindRF:
+		return "Random forest classifier"
 	}
 	return string(kind) + " classifier"
 }
@@ -104,7 +108,7 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 		return nil, fmt.Errorf("train: evaluate %s: %w", modelDir, err)
 	}
 	rocOpts := evaluate.ROCPlotOptions{Title: name + ": tt selector", Model: name}
-	if opts.Reference {
+	if opts.Reference && ReferenceAUC(kind) > 0 {
 		rocOpts.ReferenceAUC = map[string]float64{"ttbar": ReferenceAUC(kind)}
 	}
 	set := evaluate.PlotSet{ROC: curves, ROCOptions: rocOpts, Confusion: conf, Model: name}

@@ -21,13 +21,23 @@ type Predictor struct {
 	// onnx/classifier: ONNX's GRU operator), many times faster than GoMLX's unrolled graph.
 	onnx    compute.Executable
 	backend compute.Backend
+	trees   ProbabilityModel // set instead of step for the tree ensembles
 }
 
 // LoadPredictor loads the last checkpoint of dir for inference on backend (nil: NewBackend).
 // On the ONNX Runtime backend it runs the model's ONNX graph (as 'dltrigger export' writes
 // it) in ONNX Runtime; elsewhere GoMLX's graph. Both give the same probabilities to float32
-// rounding.
+// rounding. For a tree ensemble it loads XGBoost's model (TreeModelFile; no backend is used).
 func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
+	if info, err := ReadModelInfo(dir); err != nil {
+		return nil, err
+	} else if info.Model.Kind.Tree() {
+		m, err := loadTreeModel(dir, info)
+		if err != nil {
+			return nil, err
+		}
+		return &Predictor{Info: info, trees: m}, nil
+	}
 	info, store, err := loadModel(dir)
 	if err != nil {
 		return nil, err
@@ -52,6 +62,9 @@ func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
 // Engine names what runs the predictions: "ONNX Runtime (ONNX graph)" or "GoMLX graph on
 // <kernel family>".
 func (p *Predictor) Engine() string {
+	if p.trees != nil {
+		return "XGBoost"
+	}
 	if p.onnx != nil {
 		return "ONNX Runtime (ONNX graph)"
 	}
@@ -67,6 +80,9 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 			probs, err = nil, fmt.Errorf("train: predict: %v", r)
 		}
 	}()
+	if p.trees != nil {
+		return p.trees.Predict(d)
+	}
 	cfg := p.Info.Model
 	n, err := rowCount(cfg, d)
 	if err != nil {
@@ -132,6 +148,9 @@ func runExecutable(backend compute.Backend, exec compute.Executable, args []any)
 
 // Close releases the compiled graphs.
 func (p *Predictor) Close() {
+	if p.trees != nil {
+		p.trees.Close()
+	}
 	if p.step != nil {
 		p.step.Finalize()
 	}

@@ -1,4 +1,5 @@
-// Package tune is step 3 of the pipeline: the hyperparameter search of the HLF classifier.
+// Package tune is step 3 of the pipeline: the hyperparameter search of the HLF classifier (and
+// of the tree ensembles: TreeGrid, ReadSpace).
 // Each point of a grid (batch size, epochs and the three hidden layer sizes; DefaultGrid is
 // the published 243 points) is scored by k-fold cross-validation on a sample of the training
 // set: the mean ROC AUC of the ttbar selector over the held-out folds, with the accuracy

@@ -38,8 +38,12 @@ type Trainer func(ctx context.Context, job FoldJob) (FoldScore, error)
 
 // TrainFold trains job.Point with train.Train in job.Dir (the held-out fold serves as the
 // per-epoch validation set), predicts the held-out rows and scores them. Concurrent calls are
-// safe: package vjp writes GoMLX's gradient registry only once per process.
+// safe: package vjp writes GoMLX's gradient registry only once per process. A tree ensemble's
+// point trains with TrainTreeFold.
 func TrainFold(ctx context.Context, job FoldJob) (FoldScore, error) {
+	if job.Point.isTree() {
+		return TrainTreeFold(ctx, job)
+	}
 	src, err := train.NewMemorySource(job.Train)
 	if err != nil {
 		return FoldScore{}, err

@@ -120,8 +120,10 @@ func (g Grid) Points() []Point {
 
 // Random draws k distinct points of the grid (all of them when k >= Size), in an order and
 // a choice that depend only on seed: every shard of a random search draws the same list.
-func (g Grid) Random(k int, seed int64) []Point {
-	all := g.Points()
+func (g Grid) Random(k int, seed int64) []Point { return randomPoints(g.Points(), k, seed) }
+
+// randomPoints draws k of the points, in an order that depends only on seed.
+func randomPoints(all []Point, k int, seed int64) []Point {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x7475_6e65)) // "tune"
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	if k < len(all) {

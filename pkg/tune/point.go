@@ -8,20 +8,29 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
-// Point is one setting of the searched hyperparameters of the HLF classifier.
+// Point is one setting of the searched hyperparameters of the HLF classifier, or of a tree
+// ensemble (Trees).
 type Point struct {
 	BatchSize int    `json:"batch_size"`
 	Epochs    int    `json:"epochs"`
 	Hidden    [3]int `json:"hidden"` // nh_1, nh_2, nh_3
+	// Trees, when set, makes the point a tree ensemble's instead (the fields above are unused).
+	Trees TreePoint `json:"trees,omitzero"`
 }
 
 // String renders the point as "batch 64 epochs 10 hidden 50-20-10".
 func (p Point) String() string {
+	if p.isTree() {
+		return p.Trees.String()
+	}
 	return fmt.Sprintf("batch %d epochs %d hidden %d-%d-%d", p.BatchSize, p.Epochs, p.Hidden[0], p.Hidden[1], p.Hidden[2])
 }
 
-// Model is the HLF classifier of the point.
+// Model is the HLF classifier of the point (or its tree ensemble).
 func (p Point) Model() models.Config {
+	if p.isTree() {
+		return p.Trees.model()
+	}
 	c := models.DefaultConfig(models.KindHLF)
 	c.HLFHidden = []int{p.Hidden[0], p.Hidden[1], p.Hidden[2]}
 	return c
@@ -31,7 +40,10 @@ func (p Point) Model() models.Config {
 // (train.DefaultOptions) with the point's batch size and epochs and the given seed.
 func (p Point) Options(seed int64) train.Options {
 	o := train.DefaultOptions()
-	o.BatchSize, o.Epochs, o.Seed = p.BatchSize, p.Epochs, seed
+	o.Seed = seed
+	if !p.isTree() { // a tree ensemble reads the seed only
+		o.BatchSize, o.Epochs = p.BatchSize, p.Epochs
+	}
 	return o
 }
 
@@ -61,6 +73,9 @@ func (s Setup) Validate() error {
 // Key identifies the score of p under s, e.g. "b64-e10-h50.20.10-k5-f0.02-s42". It is stable
 // across runs and machines: a rerun skips the points whose key is already in the results.
 func Key(p Point, s Setup) string {
-	return fmt.Sprintf("b%d-e%d-h%d.%d.%d-k%d-f%s-s%d", p.BatchSize, p.Epochs, p.Hidden[0], p.Hidden[1], p.Hidden[2],
-		s.Folds, strconv.FormatFloat(s.Fraction, 'g', -1, 64), s.Seed)
+	setup := fmt.Sprintf("k%d-f%s-s%d", s.Folds, strconv.FormatFloat(s.Fraction, 'g', -1, 64), s.Seed)
+	if p.isTree() {
+		return p.Trees.key() + "-" + setup
+	}
+	return fmt.Sprintf("b%d-e%d-h%d.%d.%d-%s", p.BatchSize, p.Epochs, p.Hidden[0], p.Hidden[1], p.Hidden[2], setup)
 }

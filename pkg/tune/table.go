@@ -59,6 +59,11 @@ func PrintTable(w io.Writer, ranked []Result, limit int) error {
 	if limit <= 0 || limit > len(ranked) {
 		limit = len(ranked)
 	}
+	if trees, err := treeResults(ranked); err != nil {
+		return err
+	} else if trees {
+		return printTreeTable(w, ranked, limit)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "rank\tbatch\tepochs\thidden\tttbar AUC\taccuracy\ts/point\t\n")
 	for i, r := range ranked[:limit] {
@@ -75,6 +80,11 @@ func PrintTable(w io.Writer, ranked []Result, limit int) error {
 func WriteCSV(path string, ranked []Result) error {
 	return writeAtomic(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
+		if trees, err := treeResults(ranked); err != nil {
+			return err
+		} else if trees {
+			return cw.WriteAll(treeTable(ranked, func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }))
+		}
 		cw.Write(tableHeader)
 		for i, r := range ranked {
 			cw.Write(tableRow(i+1, r))
@@ -87,6 +97,11 @@ func WriteCSV(path string, ranked []Result) error {
 // WriteMarkdown writes ranked results to path (atomically) as a Markdown table.
 func WriteMarkdown(path string, ranked []Result) error {
 	return writeAtomic(path, func(w io.Writer) error {
+		if trees, err := treeResults(ranked); err != nil {
+			return err
+		} else if trees {
+			return markdownRows(w, treeTable(ranked, func(v float64) string { return fmt.Sprintf("%.4f", v) }))
+		}
 		fmt.Fprintf(w, "| rank | batch | epochs | hidden | ttbar AUC | accuracy | folds | rows | s/point |\n")
 		fmt.Fprintf(w, "|---:|---:|---:|:---:|:---:|:---:|---:|---:|---:|\n")
 		for i, r := range ranked {
@@ -100,7 +115,8 @@ func WriteMarkdown(path string, ranked []Result) error {
 }
 
 // BestOptions is the training options file of a result: the HLF classifier with the point's
-// hidden sizes, trained with its batch size and epochs and the search's seed.
+// hidden sizes, trained with its batch size and epochs and the search's seed (a tree point: its
+// ensemble, without early stopping, and the seed).
 func BestOptions(r Result) *train.OptionsFile {
 	f := train.DefaultOptionsFile(models.KindHLF)
 	f.Model = r.Point.Model()
@@ -112,6 +128,9 @@ func BestOptions(r Result) *train.OptionsFile {
 // and, for the best result, BestOptionsFile. It returns the ranked results.
 func WriteOutputs(dir string, results []Result) ([]Result, error) {
 	ranked := Rank(results)
+	if _, err := treeResults(ranked); err != nil {
+		return nil, err
+	}
 	if err := WriteCSV(filepath.Join(dir, TableCSVFile), ranked); err != nil {
 		return nil, err
 	}

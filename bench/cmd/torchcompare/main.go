@@ -11,11 +11,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -24,17 +22,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "torchcompare:", err)
-		os.Exit(1)
-	}
-}
+func main() { bench.Main("torchcompare", run) }
 
 const usage = `usage: torchcompare speed|auc [flags]
 
