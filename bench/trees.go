@@ -21,9 +21,9 @@ type TreesJob struct {
 	Train, Test train.Data // high-level features and labels
 	Epochs      int        // of the HLF network (Keras's defaults otherwise: batch 128, Adam)
 	Seed        int64
-	Threads     int              // XGBoost's threads; 0: all cores
+	Threads     int             // XGBoost's threads; 0: all cores
 	Backend     compute.Backend // the HLF network's; nil: train.NewBackend
-	WorkDir     string           // receives the three model directories (must hold none)
+	WorkDir     string          // receives the three model directories (must hold none)
 	Log         io.Writer
 }
 
