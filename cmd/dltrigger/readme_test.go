@@ -31,6 +31,7 @@ type docLine struct {
 var staticOnly = map[string]string{
 	"download testUndersampled_HLF_features.parquet trainUndersampled_HLF_features.parquet --dir data": "needs the network (CERN's web server)",
 	"download trainUndersampled_HLF_features.parquet testUndersampled_HLF_features.parquet --dir data": "needs the network (CERN's web server)",
+	"train --model xgboost --train prepared/trainUndersampled_HLF_features.parquet --test prepared/testUndersampled_HLF_features.parquet --out models/xgboost": "needs a binary built with -tags xgboost (TestTreesCommands runs it under the tag)",
 }
 
 // Code spans in the text are mentions, often partial ("dltrigger prepare --parts N"), and so
