@@ -84,7 +84,11 @@ func chooseBackend(xla, ort func() (compute.Backend, error)) (compute.Backend, s
 			}
 		}
 		why = append(why, c.name+" unavailable: "+shorten(err.Error(), 100))
-		hints = append(hints, c.hint)
+		if c.open == nil {
+			hints = append(hints, c.name+": build with cgo (CGO_ENABLED=1 and a C compiler)")
+		} else {
+			hints = append(hints, c.hint)
+		}
 	}
 	b, err := BackendFromConfig(gobackend.BackendName)
 	if err != nil {

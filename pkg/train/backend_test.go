@@ -67,7 +67,8 @@ func TestChooseBackendWithoutEnv(t *testing.T) {
 			[]string{"hint: ONNX"}},
 		{"go", fails("no plugin found"), fails("library not found"),
 			[]string{"backend: Go ", "XLA unavailable: no plugin found; ONNX Runtime unavailable: library not found", "hint: XLA:", "; ONNX Runtime: run scripts/install-ort.sh"}, nil},
-		{"no-cgo", nil, nil, []string{"backend: Go ", "XLA unavailable: not compiled in", "ONNX Runtime unavailable: not compiled in"}, nil},
+		{"no-cgo", nil, nil, []string{"backend: Go ", "XLA unavailable: not compiled in", "ONNX Runtime unavailable: not compiled in",
+			"hint: XLA: build with cgo"}, []string{"install-ort.sh"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, line, err := chooseBackend(tc.xla, tc.ort)
