@@ -19,7 +19,7 @@ func TestCompareTrees(t *testing.T) {
 	d.Seq, d.SeqLen = nil, 0
 	test := toyData(300, 0, 4)
 	test.Seq, test.SeqLen = nil, 0
-	rep, err := CompareTrees(context.Background(), TreesJob{Train: d, Test: test, Epochs: 10, Seed: 1, Threads: 1, WorkDir: t.TempDir()})
+	rep, err := CompareTrees(context.Background(), TreesJob{Train: d, Test: test, Epochs: 30, Seed: 1, Threads: 1, WorkDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
