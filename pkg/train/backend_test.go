@@ -8,6 +8,8 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 func TestNewBackend(t *testing.T) {
@@ -106,4 +108,31 @@ func TestKernelFamily(t *testing.T) {
 		t.Fatalf("KernelFamily = %q, want %q", got, "Go "+goKernels())
 	}
 	t.Log(got)
+}
+
+// TestHLFGetsSequentialGoBackend checks that a single process training the HLF network on
+// the default Go backend runs it with ops_sequential, and the GRU classifiers without.
+func TestHLFGetsSequentialGoBackend(t *testing.T) {
+	t.Setenv(backendsEnv, "")
+	t.Setenv("ONNXRUNTIME_SHARED_LIBRARY_PATH", "")
+	t.Setenv("GOMLX_NO_AUTO_INSTALL", "1")
+	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", t.TempDir())
+	for _, tc := range []struct {
+		kind models.Kind
+		want string
+	}{{models.KindHLF, `with "go:ops_sequential" for the HLF network`}, {models.KindParticle, ""}} {
+		var log bytes.Buffer
+		b, err := replicaBackend(nil, &log, tc.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Finalize()
+		line := strings.SplitN(log.String(), "\n", 2)[0]
+		if !strings.HasPrefix(line, "backend: Go ") {
+			t.Skipf("the default backend here is not the Go backend: %s", line)
+		}
+		if got := strings.Contains(line, "ops_sequential"); got != (tc.want != "") || !strings.Contains(line, tc.want) {
+			t.Errorf("%s: %q, want it to say %q", tc.kind, line, tc.want)
+		}
+	}
 }

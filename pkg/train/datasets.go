@@ -94,7 +94,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 	}
 	backend := job.Backend
 	if backend == nil {
-		backend, err = replicaBackend(job.Comm, job.Log)
+		backend, err = replicaBackend(job.Comm, job.Log, cfg.Kind)
 		if dist {
 			err = agree(job.Comm, err)
 		}

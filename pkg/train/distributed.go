@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // Distributed training (Job.Comm or DatasetJob.Comm connecting several processes, such as
@@ -53,10 +54,31 @@ const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequent
 //   - a rank with fewer than two cores of its own ($OMPI_COMM_WORLD_LOCAL_SIZE ranks on this
 //     machine, else all ranks) and no $GOMLX_BACKEND gets the single-threaded Go backend, so
 //     that the ranks do not compete for the cores.
-func replicaBackend(comm cluster.Comm, log io.Writer) (compute.Backend, error) {
+//
+// A single process training the HLF classifier on the Go backend chosen by default (no
+// $GOMLX_BACKEND) gets it with ops_sequential: the small dense graph runs faster with its ops
+// one after the other (measured 1.45x on the HLF network, while the GRU runs 0.6x as fast).
+func replicaBackend(comm cluster.Comm, log io.Writer, kind models.Kind) (compute.Backend, error) {
 	if !distributed(comm) {
-		b, _, err := NewBackend(log)
-		return b, err
+		b, line, err := NewBackend(nil)
+		if err != nil {
+			return nil, err
+		}
+		if kind == models.KindHLF && os.Getenv(compute.ConfigEnvVar) == "" && strings.HasPrefix(KernelFamily(b), "Go ") {
+			b.Finalize()
+			if b, err = BackendFromConfig(hlfGoConfig); err != nil {
+				return nil, fmt.Errorf("train: backend %q: %w", hlfGoConfig, err)
+			}
+			first, rest, _ := strings.Cut(line, "\n")
+			line = strings.Replace(first, "backend: "+KernelFamily(b), fmt.Sprintf("backend: %s with %q for the HLF network", KernelFamily(b), hlfGoConfig), 1)
+			if rest != "" {
+				line += "\n" + rest
+			}
+		}
+		if log != nil {
+			fmt.Fprintln(log, line)
+		}
+		return b, nil
 	}
 	b, line, err := NewBackend(nil)
 	if err != nil {
@@ -97,6 +119,9 @@ func replicaBackend(comm cluster.Comm, log io.Writer) (compute.Backend, error) {
 	}
 	return g, nil
 }
+
+// hlfGoConfig is the Go backend's configuration for training the HLF classifier.
+const hlfGoConfig = gobackend.BackendName + ":ops_sequential"
 
 // isORT reports whether b is the ONNX Runtime backend.
 func isORT(b compute.Backend) bool { return strings.HasPrefix(KernelFamily(b), "ORT") }

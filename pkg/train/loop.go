@@ -154,7 +154,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		backend = nil // replicaBackend says why ranks do not train on ONNX Runtime
 	}
 	if backend == nil && err == nil {
-		backend, err = replicaBackend(job.Comm, job.Log)
+		backend, err = replicaBackend(job.Comm, job.Log, cfg.Kind)
 	}
 
 	gctx = model.NewStore()
