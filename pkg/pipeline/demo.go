@@ -248,7 +248,7 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 	}
 	setup := setupOf(p)
 	switch {
-	case hist.Epochs() >= p.Epochs:
+	case hist.Complete(p.Epochs):
 		return setup + " (already trained)", true, nil
 	case hist.Epochs() > 0:
 		job.Options.Epochs = p.Epochs

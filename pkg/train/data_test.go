@@ -89,20 +89,27 @@ func TestLoadData(t *testing.T) {
 	const n = 10
 	for _, l := range testLayouts() {
 		for _, tc := range []struct {
-			kind models.Kind
-			maxP int
-		}{{models.KindHLF, 0}, {models.KindParticle, 0}, {models.KindInclusive, 2}} {
-			t.Run(fmt.Sprintf("%s/%s/max%d", l.name, tc.kind, tc.maxP), func(t *testing.T) {
+			kind  models.Kind
+			maxP  int
+			trunc models.Truncation
+			skip  int // particle rows before those kept
+		}{
+			{models.KindHLF, 0, models.TruncateLast, 0}, {models.KindParticle, 0, models.TruncateLast, 0},
+			{models.KindInclusive, 2, models.TruncateLast, testSeqLen - 2}, {models.KindParticle, 3, models.TruncateLast, testSeqLen - 3},
+			{models.KindInclusive, 2, models.TruncateFirst, 0}, {models.KindInclusive, 2, "", 0},
+			{models.KindParticle, testSeqLen + 1, models.TruncateLast, 0},
+		} {
+			t.Run(fmt.Sprintf("%s/%s/max%d%s", l.name, tc.kind, tc.maxP, tc.trunc), func(t *testing.T) {
 				dir := t.TempDir()
 				writeDataset(t, dir, l, n, 4)
-				d, err := LoadData(dir, DataConfig{Kind: tc.kind, MaxParticles: tc.maxP})
+				d, err := LoadData(dir, DataConfig{Kind: tc.kind, MaxParticles: tc.maxP, Truncate: tc.trunc})
 				if err != nil {
 					t.Fatal(err)
 				}
 				cfg := models.DefaultConfig(tc.kind)
 				keep := testSeqLen
 				if tc.maxP > 0 {
-					keep = tc.maxP
+					keep = min(tc.maxP, testSeqLen)
 				}
 				if (d.HLF != nil) != cfg.UsesHLF() || (d.Seq != nil) != cfg.UsesSequence() {
 					t.Fatalf("HLF read %v, Seq read %v for %s", d.HLF != nil, d.Seq != nil, tc.kind)
@@ -121,8 +128,8 @@ func TestLoadData(t *testing.T) {
 					}
 					for k := 0; k < keep*models.NumFeatures && d.Seq != nil; k++ {
 						got := d.Seq[id*keep*models.NumFeatures+k]
-						if want := float32(seqValue(id, k/models.NumFeatures, k%models.NumFeatures)); got != want {
-							t.Fatalf("Seq[%d][%d] = %v, want %v (first %d particles kept)", id, k, got, want, keep)
+						if want := float32(seqValue(id, tc.skip+k/models.NumFeatures, k%models.NumFeatures)); got != want {
+							t.Fatalf("Seq[%d][%d] = %v, want %v (%d particles kept after %d)", id, k, got, want, keep, tc.skip)
 						}
 					}
 				}
