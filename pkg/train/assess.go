@@ -63,7 +63,7 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 	}
 	defer pred.Close()
 	kind := pred.Info.Model.Kind
-	plan, err := planData(testDir, DataConfig{Kind: kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncate}, true)
+	plan, err := planData(testDir, DataConfig{Kind: kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncation()}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func PredictDataset(ctx context.Context, modelDir, inDir, outFile string, opts P
 		return 0, err
 	}
 	defer pred.Close()
-	plan, err := planData(inDir, DataConfig{Kind: pred.Info.Model.Kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncate}, false)
+	plan, err := planData(inDir, DataConfig{Kind: pred.Info.Model.Kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncation()}, false)
 	if err != nil {
 		return 0, err
 	}

@@ -23,7 +23,8 @@ const DefaultMemoryLimitBytes = 1 << 30
 // DataConfig says which columns of a prepared dataset a classifier reads and how to read them.
 type DataConfig struct {
 	Kind models.Kind // hlf reads HLF_input; particle GRU_input; inclusive both
-	// MaxParticles keeps S particle rows of GRU_input, those Truncate says; 0 keeps all (801).
+	// MaxParticles keeps S particle rows of GRU_input, those Truncate says (required: see
+	// Options.Truncation); 0 keeps all (801).
 	MaxParticles int
 	Truncate     models.Truncation
 	// ShuffleBuffer is the number of rows the streaming source shuffles in; 0 takes the rows
@@ -81,6 +82,10 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 	}
 	if err := cfg.Truncate.Validate(); err != nil {
 		return nil, fmt.Errorf("train: dataset %s: %w", dir, err)
+	}
+	if cfg.MaxParticles > 0 && cfg.Truncate == "" {
+		return nil, fmt.Errorf("train: dataset %s: %d particle rows to keep, but not which: set the truncation (%s or %s)",
+			dir, cfg.MaxParticles, models.TruncateLast, models.TruncateFirst)
 	}
 	r, err := dataset.Open(dir)
 	if err != nil {

@@ -113,13 +113,13 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 // datasetConfig is how to read the job's datasets: for a resumed run, the kind and the
 // particles of its model.json and the way of reading of its data.json.
 func datasetConfig(job DatasetJob) (DataConfig, error) {
-	kind, maxParticles, truncate := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncate
+	kind, maxParticles, truncate := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation()
 	if job.Resume {
 		info, err := ReadModelInfo(job.Dir)
 		if err != nil {
 			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
 		}
-		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncate
+		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation()
 		// The recorded way of reading gives the same order as before the interruption.
 		var rec DataRecord
 		if err := readJSON(filepath.Join(job.Dir, DataFile), &rec); err == nil {

@@ -48,6 +48,15 @@ func DefaultOptions() Options {
 		Truncate: models.TruncateLast, LRPlateauFactor: 0.1}
 }
 
+// Truncation is the truncation the options read: Truncate, or TruncateFirst when it is not
+// recorded (model directories written before it was).
+func (o Options) Truncation() models.Truncation {
+	if o.Truncate == "" {
+		return models.TruncateFirst
+	}
+	return o.Truncate
+}
+
 // Validate reports settings that cannot train.
 func (o Options) Validate() error {
 	switch {
