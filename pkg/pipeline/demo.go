@@ -268,10 +268,7 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 	if err != nil {
 		return "", false, err
 	}
-	served := hist.Epochs() - 1
-	if p.Patience > 0 {
-		served = hist.BestEpoch - 1
-	}
+	served := hist.ServedEpoch(job.Options) - 1
 	return fmt.Sprintf("%s: val_loss %.4f, val_accuracy %.4f", setupOf(p, hist), hist.ValLoss[served], hist.ValAccuracy[served]), false, nil
 }
 

@@ -39,10 +39,11 @@ func TestQuickDemoRunsAndResumes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		served := h.Epochs()
-		if info, err := train.ReadModelInfo(filepath.Join(out, ModelsDir, m.Kind)); err == nil && info.Options.RestoreBest {
-			served = h.BestEpoch
+		info, err := train.ReadModelInfo(filepath.Join(out, ModelsDir, m.Kind))
+		if err != nil {
+			t.Fatal(err)
 		}
+		served := h.ServedEpoch(info.Options)
 		if acc := h.ValAccuracy[served-1]; math.Abs(m.Metrics.Accuracy-acc) > 1e-9 {
 			t.Errorf("%s: evaluated accuracy %.4f, validation accuracy of the served epoch %d %.4f", m.Kind, m.Metrics.Accuracy, served, acc)
 		}

@@ -168,7 +168,7 @@ func servedCheckpoint(store *model.Store, dir string, info *ModelInfo) (*checkpo
 	if err != nil {
 		return nil, "", err
 	}
-	if hist.BestCheckpoint == "" {
+	if hist.BestCheckpoint == "" { // no epoch yet
 		return checkpoint.Load(store).Dir(ckDir), ckDir, nil
 	}
 	files := checkpointFiles(filepath.Join(ckDir, BestDir), hist.BestCheckpoint)

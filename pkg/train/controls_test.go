@@ -171,6 +171,9 @@ func TestControlsResumeEqualsUninterruptedRun(t *testing.T) {
 
 	// The directory serves the best epoch: its predictions give the best validation accuracy
 	// (not the last), and its weights are the best checkpoint's.
+	if want.ServedEpoch(opts) != want.BestEpoch {
+		t.Errorf("served epoch %d, want the best %d", want.ServedEpoch(opts), want.BestEpoch)
+	}
 	best, last := want.ValAccuracy[want.BestEpoch-1], want.ValAccuracy[want.Epochs()-1]
 	if acc := servedAccuracy(t, whole, valData); acc != best {
 		t.Errorf("served accuracy %v, best epoch's %v (last epoch's %v)", acc, best, last)
@@ -206,6 +209,9 @@ func TestRestoreBestOff(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(bestCheckpoint(dir) + checkpoint.JsonNameSuffix)); err != nil {
 		t.Errorf("best checkpoint not kept: %v", err)
+	}
+	if hist.ServedEpoch(opts) != 3 {
+		t.Errorf("served epoch %d, want the last, 3", hist.ServedEpoch(opts))
 	}
 	if acc := servedAccuracy(t, dir, valData); acc != hist.ValAccuracy[2] {
 		t.Errorf("served accuracy %v, last epoch's %v", acc, hist.ValAccuracy[2])

@@ -72,6 +72,15 @@ type History struct {
 // Epochs is the number of completed epochs.
 func (h *History) Epochs() int { return len(h.Loss) }
 
+// ServedEpoch is the epoch (from 1) whose weights a model directory trained with opts serves
+// (evaluate, predict, serve, export): the best one with opts.RestoreBest, else the last.
+func (h *History) ServedEpoch(opts Options) int {
+	if opts.RestoreBest && h.BestEpoch > 0 {
+		return h.BestEpoch
+	}
+	return h.Epochs()
+}
+
 // Complete reports whether the run has trained all of its epochs or was stopped early.
 func (h *History) Complete(epochs int) bool { return h.Epochs() >= epochs || h.StoppedEpoch > 0 }
 
