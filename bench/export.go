@@ -99,10 +99,10 @@ func PreparedPaths(prepDir string, kind models.Kind) (trainDir, testDir string) 
 }
 
 // LoadPrepared loads the training and test sets of kind from a prepared folder, keeping the
-// first maxParticles particle rows (0: all).
+// maxParticles particle rows (0: all) that training keeps by default: those nearest the lepton.
 func LoadPrepared(prepDir string, kind models.Kind, maxParticles int) (trainData, testData train.Data, err error) {
 	trainDir, testDir := PreparedPaths(prepDir, kind)
-	cfg := train.DataConfig{Kind: kind, MaxParticles: maxParticles}
+	cfg := train.DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: train.DefaultOptions().Truncation()}
 	if trainData, err = train.LoadData(trainDir, cfg); err != nil {
 		return train.Data{}, train.Data{}, fmt.Errorf("bench: %w", err)
 	}

@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
@@ -32,6 +35,27 @@ streamed with a shuffle buffer. MODEL_DIR receives model.json (architecture, opt
 the scaler from the prepared directory), history.json and a checkpoint per epoch; a killed
 run continues with --resume and ends exactly as an uninterrupted one.
 
+--max-particles K reads K particle rows of each event's 801 (all when the event has no
+more): the K nearest the lepton. The preparation step sorts the rows by ΔR to the lepton,
+decreasing, so these are the last K rows, the lepton last; --truncate first keeps the first
+K instead (the farthest: forward pileup, without the lepton), as model directories trained
+before the choice was recorded in model.json ("truncate") read. Predict, evaluate, serve
+and export read the rows the model directory records.
+
+Training controls, as Keras's callbacks, watch the validation loss after every epoch (an
+epoch improves when its val_loss is lower than every earlier one); the best epoch's
+checkpoint is always kept (MODEL_DIR/checkpoint/best) besides the last:
+  --early-stopping-patience N  stop after N epochs in a row without improvement
+  --restore-best               evaluate, predict, serve and export use the best epoch's
+                               weights instead of the last epoch's
+  --lr-plateau-patience N      multiply the learning rate by --lr-plateau-factor after N
+                               epochs without improvement (and N more after each
+                               reduction), not below --min-lr
+They are recorded in model.json, their state (best epoch, learning rate per epoch, epochs
+waited, the epoch that stopped the run) in history.json and the checkpoint: --resume
+decides exactly as the uninterrupted run would. A run that early stopping ended is
+complete; --resume --epochs does not train it further.
+
 --options FILE reads a JSON configuration {"model": {...}, "options": {...}} (as the
 tuning step writes it); flags given explicitly override its values.
 
@@ -56,7 +80,13 @@ Example:
 	batch := fs.Int("batch-size", def.BatchSize, "rows per batch")
 	lr := fs.Float64("lr", def.LearningRate, "Adam learning rate")
 	seed := fs.Int64("seed", def.Seed, "seed of the initial weights, dropout and data order")
-	maxParticles := fs.Int("max-particles", models.MaxParticles, fmt.Sprintf("particle rows kept per event, the first `S` (0: all %d)", models.MaxParticles))
+	maxParticles := fs.Int("max-particles", models.MaxParticles, fmt.Sprintf("particle rows kept per event: the `K` nearest the lepton (0: all %d)", models.MaxParticles))
+	truncate := fs.String("truncate", string(def.Truncate), fmt.Sprintf("which --max-particles rows: `%s` (nearest the lepton) or %s (farthest)", models.TruncateLast, models.TruncateFirst))
+	patience := fs.Int("early-stopping-patience", def.EarlyStoppingPatience, "stop after `N` epochs without a lower val_loss (0: off)")
+	restoreBest := fs.Bool("restore-best", def.RestoreBest, "serve the weights of the epoch with the lowest val_loss, not the last")
+	plateau := fs.Int("lr-plateau-patience", def.LRPlateauPatience, "reduce the learning rate after `N` epochs without a lower val_loss (0: off)")
+	factor := fs.Float64("lr-plateau-factor", def.LRPlateauFactor, "multiply the learning rate by this `factor` on a plateau, in (0, 1)")
+	minLR := fs.Float64("min-lr", def.MinLR, "the learning rate is not reduced below this `rate`")
 	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
 	optionsFile := fs.String("options", "", "training options `FILE` (JSON)")
 	shuffle := fs.Int("shuffle-buffer", 0, "`rows` of the shuffle buffer when streaming (0: default)")
@@ -72,14 +102,35 @@ Example:
 	if *maxParticles < 0 || *maxParticles > models.MaxParticles {
 		return usageErrorf(fs, "--max-particles %d: want 0 (all) to %d, the particle rows of an event", *maxParticles, models.MaxParticles)
 	}
+	if t := models.Truncation(*truncate); t == "" || t.Validate() != nil {
+		return usageErrorf(fs, "--truncate %q: want %s or %s", *truncate, models.TruncateLast, models.TruncateFirst)
+	}
 	if !*resume && *optionsFile == "" && *kind == "" {
 		return usageErrorf(fs, "--model (or --options) is required")
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	o := &train.Options{}
+	optionFlags := map[string]func(){
+		"epochs": func() { o.Epochs = *epochs }, "batch-size": func() { o.BatchSize = *batch },
+		"lr": func() { o.LearningRate = *lr }, "seed": func() { o.Seed = *seed },
+		"max-particles":           func() { o.MaxParticles = *maxParticles },
+		"truncate":                func() { o.Truncate = models.Truncation(*truncate) },
+		"early-stopping-patience": func() { o.EarlyStoppingPatience = *patience },
+		"restore-best":            func() { o.RestoreBest = *restoreBest },
+		"lr-plateau-patience":     func() { o.LRPlateauPatience = *plateau },
+		"lr-plateau-factor":       func() { o.LRPlateauFactor = *factor },
+		"min-lr":                  func() { o.MinLR = *minLR },
+	}
+	for _, name := range slices.Sorted(maps.Keys(optionFlags)) {
+		if *resume && set[name] && name != "epochs" {
+			return usageErrorf(fs, "--%s: --resume continues with the options recorded in %s; only --epochs may change",
+				name, filepath.Join(*out, train.ModelFile))
+		}
 	}
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	comm, err := cluster.New(*dist)
 	if err != nil {
 		return err
@@ -105,12 +156,8 @@ Example:
 		default:
 			cfg = train.DefaultOptionsFile(models.Kind(*kind))
 		}
-		o := &cfg.Options
-		for name, apply := range map[string]func(){
-			"epochs": func() { o.Epochs = *epochs }, "batch-size": func() { o.BatchSize = *batch },
-			"lr": func() { o.LearningRate = *lr }, "seed": func() { o.Seed = *seed },
-			"max-particles": func() { o.MaxParticles = *maxParticles },
-		} {
+		o = &cfg.Options
+		for name, apply := range optionFlags {
 			if set[name] || (*optionsFile == "" && name == "max-particles") {
 				apply()
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/prep/preptest"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -274,6 +275,10 @@ func TestTrainCommandErrors(t *testing.T) {
 		{"options with too many particles", []string{"train", "--options", tooMany, "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "max particles must be 0 (all) to 801"},
 		{"particle on HLF data", []string{"train", "--model", "particle", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "no column GRU_input"},
 		{"resume without a run", []string{"train", "--resume", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "nothing to resume"},
+		{"resume with another option", []string{"train", "--resume", "--lr-plateau-patience", "2", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 2, "--lr-plateau-patience: --resume continues with the options recorded in"},
+		{"unknown truncation", []string{"train", "--model", "particle", "--truncate", "middle", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 2, `--truncate "middle": want last or first`},
+		{"plateau factor above 1", []string{"train", "--model", "hlf", "--lr-plateau-patience", "1", "--lr-plateau-factor", "1.5", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "plateau factor must be in (0, 1)"},
+		{"negative patience", []string{"train", "--model", "hlf", "--early-stopping-patience", "-1", "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "early stopping patience must be >= 0"},
 		{"options for another kind", []string{"train", "--model", "particle", "--options", opts, "--train", hlfTrain, "--test", hlfTest, "--out", t.TempDir()}, 1, "not particle"},
 		{"evaluate without a model", []string{"evaluate", "--model", t.TempDir(), "--test", hlfTest, "--out", t.TempDir()}, 1, "model.json"},
 		{"predict usage", []string{"predict", "--model", "x"}, 2, "--model, --in and --out are required; missing --in, --out"},
@@ -298,5 +303,43 @@ func TestTrainCommandErrors(t *testing.T) {
 	}
 	if !slices.Equal(info.Model.HLFHidden, []int{7}) || info.Options.Epochs != 1 || info.Options.BatchSize != 32 {
 		t.Fatalf("model.json: hidden %v epochs %d batch %d, want [7] 1 32", info.Model.HLFHidden, info.Options.Epochs, info.Options.BatchSize)
+	}
+}
+
+// TestTrainRecordsTruncationAndControls trains the particle classifier on the nearest
+// particles with every training control set by flags: model.json records them, history.json
+// their state, and the best checkpoint is kept.
+func TestTrainRecordsTruncationAndControls(t *testing.T) {
+	data := preparedData(t)
+	trainDir, testDir := filepath.Join(data, prep.TrainInclusive), filepath.Join(data, prep.TestInclusive)
+	dir := filepath.Join(t.TempDir(), "m")
+	runOK(t, context.Background(), "train", "--model", "particle", "--max-particles", "4", "--epochs", "3", "--lr", "0.02",
+		"--early-stopping-patience", "5", "--restore-best", "--lr-plateau-patience", "1", "--lr-plateau-factor", "0.5",
+		"--min-lr", "0.001", "--train", trainDir, "--test", testDir, "--out", dir, "--quiet")
+	info, err := train.ReadModelInfo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := info.Options
+	if o.MaxParticles != 4 || o.Truncate != models.TruncateLast || o.EarlyStoppingPatience != 5 || !o.RestoreBest ||
+		o.LRPlateauPatience != 1 || o.LRPlateauFactor != 0.5 || o.MinLR != 0.001 {
+		t.Errorf("model.json training options %+v", o)
+	}
+	h, err := train.ReadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Epochs() != 3 || len(h.LearningRate) != 3 || h.LearningRate[0] != 0.02 || h.BestEpoch < 1 || h.NextLearningRate == 0 {
+		t.Errorf("history.json: %d epochs, learning rates %v (next %v), best epoch %d", h.Epochs(), h.LearningRate, h.NextLearningRate, h.BestEpoch)
+	}
+	if _, err := os.Stat(filepath.Join(dir, train.CheckpointDir, train.BestDir, h.BestCheckpoint+".json")); err != nil {
+		t.Errorf("best checkpoint: %v", err)
+	}
+	var raw struct {
+		Training map[string]any `json:"training"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, train.ModelFile))
+	if err := json.Unmarshal(b, &raw); err != nil || raw.Training["truncate"] != "last" {
+		t.Errorf("model.json does not name the truncation: %s", b)
 	}
 }

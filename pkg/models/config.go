@@ -32,6 +32,44 @@ const (
 	MaxParticles = 801 // particle rows per event in the full sequence
 )
 
+// Truncation says which rows of a particle sequence a classifier reads when it keeps fewer
+// than the sequence holds. The preparation step sorts an event's rows by ΔR to the lepton in
+// decreasing order (PIPELINE.md, step 2): the first rows are the particles farthest from the
+// lepton, the last row is the lepton itself (ΔR 0).
+type Truncation string
+
+// The truncations.
+const (
+	// TruncateLast keeps the last K rows: the K particles nearest the lepton, the lepton last,
+	// in the sequence's order. What a truncated model reads unless its options say otherwise.
+	TruncateLast Truncation = "last"
+	// TruncateFirst keeps the first K rows: the K particles farthest from the lepton. Model
+	// directories written before the truncation was recorded (no "truncate" option) read these.
+	TruncateFirst Truncation = "first"
+)
+
+// Window returns the rows [start, start+n) that keeping max rows (0: all) reads from a
+// sequence of seqLen rows; a sequence of at most max rows is read whole. The empty
+// Truncation is TruncateFirst, as model directories without a recorded truncation read.
+func (t Truncation) Window(seqLen, max int) (start, n int) {
+	if max <= 0 || seqLen <= max {
+		return 0, seqLen
+	}
+	if t == TruncateLast {
+		return seqLen - max, max
+	}
+	return 0, max
+}
+
+// Validate reports an unknown truncation; the empty one is TruncateFirst.
+func (t Truncation) Validate() error {
+	switch t {
+	case "", TruncateFirst, TruncateLast:
+		return nil
+	}
+	return fmt.Errorf("models: unknown truncation %q (want %s or %s)", t, TruncateLast, TruncateFirst)
+}
+
 // Config sets a classifier's kind and layer sizes. DefaultConfig gives the published ones.
 type Config struct {
 	Kind Kind `json:"kind"`

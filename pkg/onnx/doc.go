@@ -25,7 +25,10 @@
 // may sit anywhere. The graph therefore computes the mask from the input, moves the valid
 // rows of each event to the front in their order (TopK on a key, Gather), and gives
 // their count as sequence_lens; the GRU's last state Y_h is then exactly the masked state.
-// A model trained with max_particles reads only the first max_particles rows (Slice).
+// A model trained with max_particles reads only max_particles rows (Slice), those its
+// truncate option names: "last", the rows nearest the lepton (Slice from -max_particles to
+// the end), or "first", the farthest (directories without the option); a shorter sequence
+// is read whole.
 //
 // Files use ONNX IR version 7 and operator set 14; the protobuf is written with the wire
 // format directly (package protowire), and files are written to a temporary name and renamed.

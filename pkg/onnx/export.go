@@ -46,7 +46,7 @@ func Build(modelDir string) ([]byte, error) {
 		return nil, err
 	}
 	return classifier.Model{
-		Config: info.Model, MaxParticles: info.Options.MaxParticles, Weights: w, Source: modelDir,
+		Config: info.Model, MaxParticles: info.Options.MaxParticles, Truncate: info.Options.Truncate, Weights: w, Source: modelDir,
 		Producer: Producer, ProducerVersion: producerVersion(),
 		Doc: fmt.Sprintf("GoDLTrigger %s classifier: class probabilities (%s) of LHC events.",
 			info.Model.Kind, OutputProbabilities),

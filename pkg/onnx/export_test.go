@@ -42,8 +42,9 @@ const (
 
 // trainModel trains cfg for two epochs on synthetic rows (particle sequences of seqLen,
 // trailing zero padding) with a large learning rate, so that every weight, biases included,
-// moves away from its initial value, and returns the model directory.
-func trainModel(t testing.TB, cfg models.Config, seqLen, maxParticles int) string {
+// moves away from its initial value, and returns the model directory. The model reads
+// maxParticles rows (0: all), those truncate says ("": the default, the last ones).
+func trainModel(t testing.TB, cfg models.Config, seqLen, maxParticles int, truncate models.Truncation) string {
 	t.Helper()
 	d := train.SyntheticData(48, seqLen, 1)
 	val := train.SyntheticData(16, seqLen, 2)
@@ -60,6 +61,9 @@ func trainModel(t testing.TB, cfg models.Config, seqLen, maxParticles int) strin
 	}
 	opts := train.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.LearningRate, opts.MaxParticles = 2, 24, 0.05, maxParticles
+	if truncate != "" {
+		opts.Truncate = truncate
+	}
 	dir := filepath.Join(t.TempDir(), "model")
 	if _, err := train.Train(context.Background(), train.Job{Dir: dir, Model: cfg, Options: opts,
 		Train: tr, Validation: va, Backend: testBackend, Scaler: json.RawMessage(testScaler)}); err != nil {
@@ -107,15 +111,20 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 	for _, tc := range []struct {
 		name                 string
 		cfg                  models.Config
-		seqLen, maxParticles int // training rows; the model reads the first maxParticles
+		seqLen, maxParticles int               // training rows; the model reads maxParticles of them
+		truncate             models.Truncation // which ones ("": the default, the last)
+		inputLen             int               // particle rows given to the exported model (0: seqLen)
 		inputs               []string
 	}{
-		{"hlf", models.DefaultConfig(models.KindHLF), 0, 0, []string{"hlf"}},
-		{"particle", particle, 12, 0, []string{"seq"}},
-		{"inclusive", inclusive, 12, 10, []string{"hlf", "seq"}},
+		{"hlf", models.DefaultConfig(models.KindHLF), 0, 0, "", 0, []string{"hlf"}},
+		{"particle", particle, 12, 0, "", 0, []string{"seq"}},
+		{"inclusive, last rows", inclusive, 12, 10, "", 0, []string{"hlf", "seq"}},
+		{"particle, last rows", particle, 12, 5, models.TruncateLast, 0, []string{"seq"}},
+		{"particle, last rows of a shorter sequence", particle, 12, 10, models.TruncateLast, 7, []string{"seq"}},
+		{"particle, first rows (older models)", particle, 12, 5, models.TruncateFirst, 0, []string{"seq"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := trainModel(t, tc.cfg, tc.seqLen, tc.maxParticles)
+			dir := trainModel(t, tc.cfg, tc.seqLen, tc.maxParticles, tc.truncate)
 			path := filepath.Join(t.TempDir(), "model.onnx")
 			if err := onnx.Export(dir, path); err != nil {
 				t.Fatal(err)
@@ -129,7 +138,11 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 			if rt == nil {
 				t.Skip(why)
 			}
-			batch := paddedBatch(tc.seqLen)
+			inputLen := tc.seqLen
+			if tc.inputLen > 0 {
+				inputLen = tc.inputLen
+			}
+			batch := paddedBatch(inputLen)
 			if tc.seqLen == 0 {
 				batch.Seq = nil
 			}
@@ -143,7 +156,7 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 				in = append(in, ortInput{"hlf", []int{n, models.NumHLF}, batch.HLF})
 			}
 			if tc.cfg.UsesSequence() {
-				in = append(in, ortInput{"seq", []int{n, tc.seqLen, models.NumFeatures}, batch.Seq})
+				in = append(in, ortInput{"seq", []int{n, inputLen, models.NumFeatures}, batch.Seq})
 			}
 			res := rt.run(t, path, in...)
 			if !slices.Equal(res.Inputs, tc.inputs) {
@@ -214,7 +227,7 @@ func checkMetadata(t *testing.T, meta map[string]string, cfg models.Config) {
 }
 
 func TestBuildReportsBadModels(t *testing.T) {
-	good := trainModel(t, models.DefaultConfig(models.KindHLF), 0, 0)
+	good := trainModel(t, models.DefaultConfig(models.KindHLF), 0, 0, "")
 	// edit copies the good directory and rewrites its model.json with change applied.
 	edit := func(t *testing.T, change func(*train.ModelInfo)) string {
 		dir := filepath.Join(t.TempDir(), "model")

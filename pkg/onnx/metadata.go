@@ -78,7 +78,7 @@ func metadata(dir string, info *train.ModelInfo) ([]classifier.KeyValue, error) 
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
-	kv = append(kv, entry(MetaEpochs, fmt.Sprint(hist.Epochs())), entry(MetaKind, string(info.Model.Kind)))
+	kv = append(kv, entry(MetaEpochs, fmt.Sprint(hist.ServedEpoch(info.Options))), entry(MetaKind, string(info.Model.Kind)))
 	if err := addJSON(MetaClasses, evaluate.ClassNames()); err != nil {
 		return nil, err
 	}

@@ -19,7 +19,11 @@ func evaluateModel(ctx context.Context, backend compute.Backend, p ModelPlan, mo
 		return report.Model{}, err
 	}
 	m := report.Model{Kind: string(p.Kind), Title: p.Title, Metrics: rep, Plots: map[string]string{}}
-	m.Setup = setupOf(p)
+	hist, err := train.ReadHistory(modelDir)
+	if err != nil {
+		return report.Model{}, err
+	}
+	m.Setup = setupOf(p, hist)
 	for _, name := range []string{"roc", "confusion", "loss", "accuracy"} {
 		path := filepath.Join(outDir, name+".png")
 		if _, err := os.Stat(path); err == nil {

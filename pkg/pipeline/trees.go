@@ -32,7 +32,7 @@ func treePlans() []ModelPlan {
 // trainTreeModel trains a tree plan with its default configuration and the demo's seed, or
 // reuses the model a run left complete.
 func trainTreeModel(ctx context.Context, p ModelPlan, o DemoOptions, prepared, dir string) (string, bool, error) {
-	setup := setupOf(p)
+	setup := treeSetup(p.Kind)
 	if _, err := os.Stat(filepath.Join(dir, train.ModelFile)); err == nil {
 		return setup + " (already trained)", true, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"html/template"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
@@ -20,6 +21,68 @@ import (
 // PaperAUC is the ttbar-selector AUC of each model on the full dataset, from the reference
 // results of the original study.
 var PaperAUC = map[string]float64{"hlf": 0.9821, "particle": 0.9906, "inclusive": 0.9929}
+
+// ResultsDoc is the repository's record of the full-scale comparison with the paper.
+const ResultsDoc = "docs/RESULTS.md"
+
+// Ordering is the verdict on the paper's result, ttbar AUC HLF < particle <= inclusive: the
+// sequence classifiers beat the classifier of the 14 high-level features.
+type Ordering struct {
+	Measured   bool   // all three classifiers were evaluated
+	Reproduced bool   // the measured AUCs are in the paper's order
+	Text       string // the verdict in one paragraph, for the report and the terminal
+}
+
+// CompareOrdering checks the ttbar AUCs of models against the paper's ordering. scale says
+// on what the models were trained (e.g. "2000 generated events per class, 20 particles"): a
+// verdict at small scale is not the full-scale result, which ResultsDoc records.
+func CompareOrdering(models []Model, scale string) Ordering {
+	auc := map[string]float64{}
+	for _, m := range models {
+		if a, ok := m.ttbarAUC(); ok {
+			auc[m.Kind] = a
+		}
+	}
+	h, okH := auc["hlf"]
+	p, okP := auc["particle"]
+	i, okI := auc["inclusive"]
+	if !okH || !okP || !okI {
+		return Ordering{Text: "The paper's ordering (ttbar AUC: HLF < particle sequence <= inclusive) needs all three classifiers; " +
+			"see " + ResultsDoc + " for the full-scale comparison."}
+	}
+	o := Ordering{Measured: true, Reproduced: h < p && p <= i}
+	measured := fmt.Sprintf("HLF %.4f, particle %.4f, inclusive %.4f", h, p, i)
+	if o.Reproduced {
+		o.Text = fmt.Sprintf("The paper's ordering is reproduced at this scale (%s): ttbar AUC %s, "+
+			"so the sequence classifiers beat the HLF classifier, as in the paper (%.4f < %.4f <= %.4f). "+
+			"The full-scale comparison is in %s.", scale, measured, PaperAUC["hlf"], PaperAUC["particle"], PaperAUC["inclusive"], ResultsDoc)
+		return o
+	}
+	var broken []string
+	if h >= p {
+		broken = append(broken, "the particle-sequence classifier does not beat the HLF classifier")
+	}
+	if p > i {
+		broken = append(broken, "the inclusive classifier falls below the particle-sequence classifier")
+	}
+	if h >= i {
+		broken = append(broken, "the inclusive classifier does not beat the HLF classifier")
+	}
+	o.Text = fmt.Sprintf("The paper's ordering (ttbar AUC: HLF %.4f < particle %.4f <= inclusive %.4f) is NOT reproduced at this scale (%s): "+
+		"ttbar AUC %s; %s. This demo does not show the paper's result; "+
+		"see %s for the full-scale comparison of the three classifiers.",
+		PaperAUC["hlf"], PaperAUC["particle"], PaperAUC["inclusive"], scale, measured, strings.Join(broken, ", "), ResultsDoc)
+	return o
+}
+
+// ttbarAUC is the model's ttbar AUC, when it was evaluated.
+func (m Model) ttbarAUC() (float64, bool) {
+	if m.Metrics == nil {
+		return 0, false
+	}
+	a, ok := m.Metrics.AUC["ttbar"]
+	return a, ok
+}
 
 // Step is one pipeline step as run by the demo.
 type Step struct {
@@ -46,7 +109,11 @@ type Demo struct {
 	Created time.Time
 	Steps   []Step
 	Models  []Model
-	Notes   []string // paragraphs shown under the table
+	// Truncation says which particles the sequence classifiers read, shown above the table.
+	Truncation string
+	// Ordering is the verdict on the paper's ordering, shown under the table.
+	Ordering Ordering
+	Notes    []string // paragraphs shown under the table
 }
 
 // Total is the time of all steps.
@@ -143,16 +210,19 @@ table{border-collapse:collapse;margin:1em 0} th,td{border:1px solid #ccc;padding
 th{background:#f3f5f8} td.l,th.l{text-align:left} .best{font-weight:bold}
 .imgs{display:flex;flex-wrap:wrap;gap:12px} .imgs figure{margin:0;flex:1 1 45%} .imgs img{width:100%;border:1px solid #eee}
 figcaption{color:#666;font-size:.9em;text-align:center} .note{background:#fafafa;border-left:4px solid #8ab;padding:.5em 1em}
+.warn{background:#fff6f0;border-left:4px solid #d73;padding:.5em 1em}
 code{background:#f3f3f3;padding:0 .2em}
 </style></head><body>
 <h1>{{.Title}}</h1>
 <p class="sub">{{.Created}} · backend: <code>{{.Backend}}</code> · total {{.Total}}</p>
 
 <h2>Classifiers</h2>
+{{if .Truncation}}<p>{{.Truncation}}</p>{{end}}
 <table>
 <tr><th class="l">model</th><th class="l">setup</th>{{range .Classes}}<th>AUC {{.}}</th>{{end}}<th>accuracy</th><th>paper: ttbar AUC</th></tr>
 {{range .Models}}<tr><td class="l">{{.Title}}</td><td class="l">{{.Setup}}</td>{{range .AUC}}<td>{{.}}</td>{{end}}<td>{{.Accuracy}}</td><td>{{.Paper}}</td></tr>
 {{end}}</table>
+{{if .Ordering.Text}}<p class="{{if .Ordering.Reproduced}}note{{else}}warn{{end}}"><strong>{{if .Ordering.Reproduced}}Paper's ordering reproduced.{{else if .Ordering.Measured}}Paper's ordering not reproduced.{{else}}Paper's ordering not measured.{{end}}</strong> {{.Ordering.Text}}</p>{{end}}
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
 
 <h2>Pipeline steps</h2>

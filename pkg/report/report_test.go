@@ -35,6 +35,8 @@ func TestWriteEmbedsTableStepsAndImages(t *testing.T) {
 			Plots:   map[string]string{"roc": pngPath, "loss": filepath.Join(dir, "missing.png")},
 		}},
 	}
+	d.Truncation = "Particle sequences: the particle classifier reads the 20 particles nearest the lepton."
+	d.Ordering = CompareOrdering(d.Models, "test")
 	out := filepath.Join(dir, "report.html")
 	if err := Write(out, d); err != nil {
 		t.Fatal(err)
@@ -44,7 +46,8 @@ func TestWriteEmbedsTableStepsAndImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(b)
-	for _, want := range []string{"0.9556", "0.9821", "0.9123", "HLF classifier", "generate", "1.5s", "reused", "data:image/png;base64,", "missing.png", "0.800"} {
+	for _, want := range []string{"0.9556", "0.9821", "0.9123", "HLF classifier", "generate", "1.5s", "reused", "data:image/png;base64,", "missing.png", "0.800",
+		"the 20 particles nearest the lepton", "Paper's ordering not measured.", ResultsDoc} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -55,5 +58,41 @@ func TestWriteEmbedsTableStepsAndImages(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(dir, ".report.html.tmp-*"))
 	if len(matches) != 0 {
 		t.Errorf("temporary files left: %v", matches)
+	}
+}
+
+// TestCompareOrdering checks the verdict on the paper's ordering HLF < particle <= inclusive.
+func TestCompareOrdering(t *testing.T) {
+	models := func(h, p, i float64) []Model {
+		var ms []Model
+		for kind, auc := range map[string]float64{"hlf": h, "particle": p, "inclusive": i} {
+			ms = append(ms, Model{Kind: kind, Metrics: &evaluate.Report{AUC: map[string]float64{"ttbar": auc}}})
+		}
+		return ms
+	}
+	for _, tc := range []struct {
+		name       string
+		models     []Model
+		reproduced bool
+		want       []string
+	}{
+		{"paper's order", models(0.97, 0.98, 0.98), true, []string{"is reproduced", "HLF 0.9700, particle 0.9800, inclusive 0.9800", ResultsDoc}},
+		{"HLF best", models(0.9815, 0.8390, 0.8929), false, []string{"NOT reproduced", "HLF 0.9815, particle 0.8390, inclusive 0.8929",
+			"the particle-sequence classifier does not beat the HLF classifier", "the inclusive classifier does not beat the HLF classifier", ResultsDoc}},
+		{"inclusive below particle", models(0.95, 0.97, 0.96), false, []string{"NOT reproduced", "the inclusive classifier falls below the particle-sequence classifier"}},
+		{"a tie with HLF is no win", models(0.97, 0.97, 0.98), false, []string{"NOT reproduced"}},
+		{"a classifier missing", models(0.9, 0.95, 0.96)[:2], false, []string{"needs all three classifiers", ResultsDoc}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := CompareOrdering(tc.models, "2000 events")
+			if o.Reproduced != tc.reproduced {
+				t.Errorf("reproduced %v, want %v: %s", o.Reproduced, tc.reproduced, o.Text)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(o.Text, w) {
+					t.Errorf("verdict %q lacks %q", o.Text, w)
+				}
+			}
+		})
 	}
 }

@@ -23,15 +23,17 @@ type batch struct {
 	seq      []float32
 	hlfW     int // float32 values per event in hlf (0 when the model does not read them)
 	seqW     int // in seq
+	seqFrom  int // offset in an event's GRU_input of the first value the model reads
 }
 
-func newBatch(capacity int, cfg models.Config, keep int) *batch {
+// newBatch sizes a batch for the model cfg reading keep particle rows from row skip on.
+func newBatch(capacity int, cfg models.Config, skip, keep int) *batch {
 	b := &batch{capacity: capacity, entries: make([]int64, capacity), outcomes: make([]features.Outcome, capacity)}
 	if cfg.UsesHLF() {
 		b.hlfW = features.NumHLF
 	}
 	if cfg.UsesSequence() {
-		b.seqW = keep * features.NumColumns
+		b.seqW, b.seqFrom = keep*features.NumColumns, skip*features.NumColumns
 	}
 	b.hlf = make([]float32, capacity*b.hlfW)
 	b.seq = make([]float32, capacity*b.seqW)
@@ -61,7 +63,7 @@ func newWorker(opts features.Options, scaler *prep.MinMax) (*worker, error) {
 
 // prepare writes the model inputs of slot i of b from the event's ingested features h
 // (hfeatures) and l (lfeatures), with package prep's per-event transformation, then converts
-// them to float32 and keeps the first particle rows the model reads, as training did.
+// them to float32 and keeps the particle rows the model reads, as training did.
 func (w *worker) prepare(b *batch, i int, h, l []float64) {
 	if b.hlfW > 0 {
 		w.tr.HLFInput(w.hlf, h)
@@ -73,8 +75,8 @@ func (w *worker) prepare(b *batch, i int, h, l []float64) {
 	if b.seqW > 0 {
 		w.tr.GRUInput(w.gru, l)
 		dst := b.seq[i*b.seqW : (i+1)*b.seqW]
-		for k := range dst {
-			dst[k] = float32(w.gru[k])
+		for k, v := range w.gru[b.seqFrom : b.seqFrom+b.seqW] {
+			dst[k] = float32(v)
 		}
 	}
 }

@@ -17,7 +17,8 @@
 //   - *.root: Delphes files. Every event is run through the trigger emulation and the
 //     feature computation of step 1 (package features); the events that pass are turned
 //     into model inputs as step 2 does (package prep: the model's fitted min-max scaler,
-//     ΔR sort, standardization, the first max_particles rows the model was trained on).
+//     ΔR sort, standardization, the max_particles rows the model was trained on: those its
+//     truncate option names, by default the nearest the lepton).
 //   - *.parquet: ingested part files (step 1 output, hfeatures and lfeatures). All their
 //     rows passed the trigger when they were ingested; entry is the row index.
 //

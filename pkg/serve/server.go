@@ -47,11 +47,8 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("serve: model %s: scaler: %w", opts.Model, err)
 		}
 	}
-	keep := models.MaxParticles
-	if m := info.Options.MaxParticles; m > 0 && m < keep {
-		keep = m
-	}
-	s := &Server{opts: opts, class: class, keep: keep, batch: newBatch(opts.BatchEvents, info.Model, keep)}
+	skip, keep := info.Options.Truncate.Window(models.MaxParticles, info.Options.MaxParticles)
+	s := &Server{opts: opts, class: class, keep: keep, batch: newBatch(opts.BatchEvents, info.Model, skip, keep)}
 	for range opts.Workers {
 		w, err := newWorker(opts.Features, scaler)
 		if err != nil {

@@ -67,7 +67,7 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 	}
 	defer pred.Close()
 	kind := pred.Info.Model.Kind
-	plan, err := planData(testDir, DataConfig{Kind: kind, MaxParticles: pred.Info.Options.MaxParticles}, true)
+	plan, err := planData(testDir, DataConfig{Kind: kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncation()}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func PredictDataset(ctx context.Context, modelDir, inDir, outFile string, opts P
 		return 0, err
 	}
 	defer pred.Close()
-	plan, err := planData(inDir, DataConfig{Kind: pred.Info.Model.Kind, MaxParticles: pred.Info.Options.MaxParticles}, false)
+	plan, err := planData(inDir, DataConfig{Kind: pred.Info.Model.Kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncation()}, false)
 	if err != nil {
 		return 0, err
 	}

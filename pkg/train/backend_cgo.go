@@ -59,7 +59,7 @@ func loadONNX(backend compute.Backend, info *ModelInfo, store *model.Store, dir 
 	if err != nil {
 		return nil, err
 	}
-	data, err := classifier.Model{Config: info.Model, MaxParticles: info.Options.MaxParticles, Weights: w, Source: dir}.Marshal()
+	data, err := classifier.Model{Config: info.Model, MaxParticles: info.Options.MaxParticles, Truncate: info.Options.Truncate, Weights: w, Source: dir}.Marshal()
 	if err != nil {
 		return nil, err
 	}

@@ -23,8 +23,10 @@ const DefaultMemoryLimitBytes = 1 << 30
 // DataConfig says which columns of a prepared dataset a classifier reads and how to read them.
 type DataConfig struct {
 	Kind models.Kind // hlf reads HLF_input; particle GRU_input; inclusive both
-	// MaxParticles keeps the first S particle rows of GRU_input; 0 keeps all (801).
+	// MaxParticles keeps S particle rows of GRU_input, those Truncate says (required: see
+	// Options.Truncation); 0 keeps all (801).
 	MaxParticles int
+	Truncate     models.Truncation
 	// ShuffleBuffer is the number of rows the streaming source shuffles in; 0 takes the rows
 	// that fit in DefaultShuffleBytes (at most DefaultShuffleRows).
 	ShuffleBuffer int
@@ -44,6 +46,7 @@ type dataPlan struct {
 	label  int            // index in schema of the label column, -1 when absent
 	oneHot bool           // the label column is encoded_label
 	seqLen int            // particle rows stored per row
+	skip   int            // particle rows skipped before those kept
 	keep   int            // particle rows kept per row
 }
 
@@ -76,6 +79,13 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 	}
 	if cfg.MaxParticles < 0 {
 		return nil, fmt.Errorf("train: dataset %s: max particles must be >= 0, got %d", dir, cfg.MaxParticles)
+	}
+	if err := cfg.Truncate.Validate(); err != nil {
+		return nil, fmt.Errorf("train: dataset %s: %w", dir, err)
+	}
+	if cfg.MaxParticles > 0 && cfg.Truncate == "" {
+		return nil, fmt.Errorf("train: dataset %s: %d particle rows to keep, but not which: set the truncation (%s or %s)",
+			dir, cfg.MaxParticles, models.TruncateLast, models.TruncateFirst)
 	}
 	r, err := dataset.Open(dir)
 	if err != nil {
@@ -123,10 +133,7 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 		default:
 			return nil, wrong(c, fmt.Sprintf("array<array<double>>(Sx%d) or array<double>(S*%d)", models.NumFeatures, models.NumFeatures))
 		}
-		p.keep = p.seqLen
-		if cfg.MaxParticles > 0 && cfg.MaxParticles < p.seqLen {
-			p.keep = cfg.MaxParticles
-		}
+		p.skip, p.keep = cfg.Truncate.Window(p.seqLen, cfg.MaxParticles)
 		p.seq = len(p.schema)
 		p.schema = append(p.schema, c)
 	}
@@ -152,7 +159,7 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 }
 
 // convertRow writes row i of b (read with p.schema) into hlf and seq (float32, particle rows
-// truncated to p.keep) and returns its label (-1 when the dataset has none). Its errors name
+// truncated to the p.keep after p.skip) and returns its label (-1 when the dataset has none). Its errors name
 // the file and row; callers add the package prefix.
 func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int, error) {
 	if p.hlf >= 0 {
@@ -162,7 +169,7 @@ func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int,
 		}
 	}
 	if p.seq >= 0 {
-		start := i * p.seqLen * models.NumFeatures
+		start := (i*p.seqLen + p.skip) * models.NumFeatures
 		src := b.Floats[p.seq][start : start+p.keep*models.NumFeatures]
 		for k, v := range src {
 			seq[k] = float32(v)
@@ -213,7 +220,7 @@ func (p *dataPlan) scan(ctx context.Context, order []int, fn func(*dataset.Batch
 
 // LoadData reads the columns that cfg.Kind needs from the prepared dataset dir (ours or
 // Spark's: full, HLF or inclusive layout) into memory, in storage order, as float32 with the
-// particle rows truncated to cfg.MaxParticles. Labels come from encoded_label (argmax) or
+// particle rows truncated to cfg.MaxParticles (those cfg.Truncate says). Labels come from encoded_label (argmax) or
 // label; they are nil when the dataset has neither (prediction of unlabelled events).
 func LoadData(dir string, cfg DataConfig) (Data, error) {
 	p, err := planData(dir, cfg, false)

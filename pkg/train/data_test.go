@@ -89,20 +89,27 @@ func TestLoadData(t *testing.T) {
 	const n = 10
 	for _, l := range testLayouts() {
 		for _, tc := range []struct {
-			kind models.Kind
-			maxP int
-		}{{models.KindHLF, 0}, {models.KindParticle, 0}, {models.KindInclusive, 2}} {
-			t.Run(fmt.Sprintf("%s/%s/max%d", l.name, tc.kind, tc.maxP), func(t *testing.T) {
+			kind  models.Kind
+			maxP  int
+			trunc models.Truncation
+			skip  int // particle rows before those kept
+		}{
+			{models.KindHLF, 0, models.TruncateLast, 0}, {models.KindParticle, 0, models.TruncateLast, 0},
+			{models.KindInclusive, 2, models.TruncateLast, testSeqLen - 2}, {models.KindParticle, 3, models.TruncateLast, testSeqLen - 3},
+			{models.KindInclusive, 2, models.TruncateFirst, 0},
+			{models.KindParticle, testSeqLen + 1, models.TruncateLast, 0},
+		} {
+			t.Run(fmt.Sprintf("%s/%s/max%d%s", l.name, tc.kind, tc.maxP, tc.trunc), func(t *testing.T) {
 				dir := t.TempDir()
 				writeDataset(t, dir, l, n, 4)
-				d, err := LoadData(dir, DataConfig{Kind: tc.kind, MaxParticles: tc.maxP})
+				d, err := LoadData(dir, DataConfig{Kind: tc.kind, MaxParticles: tc.maxP, Truncate: tc.trunc})
 				if err != nil {
 					t.Fatal(err)
 				}
 				cfg := models.DefaultConfig(tc.kind)
 				keep := testSeqLen
 				if tc.maxP > 0 {
-					keep = tc.maxP
+					keep = min(tc.maxP, testSeqLen)
 				}
 				if (d.HLF != nil) != cfg.UsesHLF() || (d.Seq != nil) != cfg.UsesSequence() {
 					t.Fatalf("HLF read %v, Seq read %v for %s", d.HLF != nil, d.Seq != nil, tc.kind)
@@ -121,8 +128,8 @@ func TestLoadData(t *testing.T) {
 					}
 					for k := 0; k < keep*models.NumFeatures && d.Seq != nil; k++ {
 						got := d.Seq[id*keep*models.NumFeatures+k]
-						if want := float32(seqValue(id, k/models.NumFeatures, k%models.NumFeatures)); got != want {
-							t.Fatalf("Seq[%d][%d] = %v, want %v (first %d particles kept)", id, k, got, want, keep)
+						if want := float32(seqValue(id, tc.skip+k/models.NumFeatures, k%models.NumFeatures)); got != want {
+							t.Fatalf("Seq[%d][%d] = %v, want %v (%d particles kept after %d)", id, k, got, want, keep, tc.skip)
 						}
 					}
 				}
@@ -147,6 +154,7 @@ func TestOpenDatasetErrors(t *testing.T) {
 		{"no labels", noLabel, DataConfig{Kind: models.KindHLF}, []string{noLabel, "encoded_label"}},
 		{"bad kind", dir, DataConfig{Kind: "cnn"}, []string{"unknown kind"}},
 		{"no data", t.TempDir(), DataConfig{Kind: models.KindHLF}, []string{"no Parquet files"}},
+		{"truncated without saying which rows", dir, DataConfig{Kind: models.KindParticle, MaxParticles: 3}, []string{dir, "3 particle rows to keep, but not which"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := OpenDataset(tc.dir, tc.cfg)
@@ -203,7 +211,8 @@ func ids(t *testing.T, src Source, o Order, batch int) []int {
 			}
 			if b.Seq != nil {
 				rowSeq := b.SeqLen * models.NumFeatures
-				if got := b.Seq[i*rowSeq+rowSeq-1]; got != float32(seqValue(id, b.SeqLen-1, models.NumFeatures-1)) {
+				// The rows kept (all, or the last ones) end with the stored sequence's last.
+				if got := b.Seq[i*rowSeq+rowSeq-1]; got != float32(seqValue(id, testSeqLen-1, models.NumFeatures-1)) {
 					t.Fatalf("row %d: last particle value %v", id, got)
 				}
 			}
@@ -225,7 +234,7 @@ func TestParquetSourceOrder(t *testing.T) {
 		return out
 	}
 	open := func(buffer, maxP int) *ParquetSource {
-		s, err := NewParquetSource(dir, DataConfig{Kind: models.KindInclusive, ShuffleBuffer: buffer, MaxParticles: maxP})
+		s, err := NewParquetSource(dir, DataConfig{Kind: models.KindInclusive, ShuffleBuffer: buffer, MaxParticles: maxP, Truncate: models.TruncateLast})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -346,5 +355,27 @@ func TestTrainParquetEqualsMemory(t *testing.T) {
 	hm, hp := run(mem), run(pq)
 	if !slices.Equal(hm.Loss, hp.Loss) || !slices.Equal(hm.ValLoss, hp.ValLoss) || !slices.Equal(hm.Accuracy, hp.Accuracy) {
 		t.Fatalf("memory %v %v, parquet %v %v", hm.Loss, hm.ValLoss, hp.Loss, hp.ValLoss)
+	}
+}
+
+// TestDatasetConfigTruncation checks which particle rows the datasets of a run are read with:
+// those of its options, and for a resumed directory whose model.json predates the recorded
+// truncation, the first ones, as it was trained.
+func TestDatasetConfigTruncation(t *testing.T) {
+	opts := DefaultOptions()
+	opts.MaxParticles = 3
+	cfg, err := datasetConfig(DatasetJob{Model: models.DefaultConfig(models.KindParticle), Options: opts})
+	if err != nil || cfg.MaxParticles != 3 || cfg.Truncate != models.TruncateLast {
+		t.Errorf("new run: %+v, %v; want the last 3 rows", cfg, err)
+	}
+	dir := t.TempDir()
+	old := opts
+	old.Truncate = ""
+	if err := WriteModelInfo(dir, &ModelInfo{Model: models.DefaultConfig(models.KindParticle), Options: old}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = datasetConfig(DatasetJob{Dir: dir, Resume: true})
+	if err != nil || cfg.MaxParticles != 3 || cfg.Truncate != models.TruncateFirst {
+		t.Errorf("resumed older directory: %+v, %v; want the first 3 rows", cfg, err)
 	}
 }

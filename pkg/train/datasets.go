@@ -113,13 +113,13 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 // datasetConfig is how to read the job's datasets: for a resumed run, the kind and the
 // particles of its model.json and the way of reading of its data.json.
 func datasetConfig(job DatasetJob) (DataConfig, error) {
-	kind, maxParticles := job.Model.Kind, job.Options.MaxParticles
+	kind, maxParticles, truncate := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation()
 	if job.Resume {
 		info, err := ReadModelInfo(job.Dir)
 		if err != nil {
 			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
 		}
-		kind, maxParticles = info.Model.Kind, info.Options.MaxParticles
+		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation()
 		// The recorded way of reading gives the same order as before the interruption.
 		var rec DataRecord
 		if err := readJSON(filepath.Join(job.Dir, DataFile), &rec); err == nil {
@@ -131,7 +131,7 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 			return DataConfig{}, err
 		}
 	}
-	return DataConfig{Kind: kind, MaxParticles: maxParticles, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
+	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
 }
 
 // prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and

@@ -31,6 +31,9 @@ type mpiCase struct {
 	seqLen int
 	epochs int
 	resume bool // also train epochs-1 epochs, resume to epochs and compare
+	// controls switches on the learning rate on plateau and early stopping, with validation on
+	// shifted labels so that they act: every rank must apply rank 0's decisions.
+	controls bool
 }
 
 func mpiCases() []mpiCase {
@@ -39,6 +42,7 @@ func mpiCases() []mpiCase {
 	return []mpiCase{
 		{name: "hlf", cfg: models.DefaultConfig(models.KindHLF), epochs: 3, resume: true},
 		{name: "inclusive", cfg: inclusive, seqLen: 5, epochs: 2},
+		{name: "hlf-controls", cfg: models.DefaultConfig(models.KindHLF), epochs: 6, resume: true, controls: true},
 	}
 }
 
@@ -121,12 +125,17 @@ type mpiResult struct {
 
 // mpiJob is the job of case c for rank (-1: the single-process equivalent).
 func mpiJob(t testing.TB, c mpiCase, rank int, dir string) Job {
-	val, err := NewMemorySource(blobs(20, c.seqLen, 2))
+	valData := blobs(20, c.seqLen, 2)
+	opts := DefaultOptions()
+	opts.Epochs, opts.BatchSize, opts.Seed = c.epochs, 16, 3
+	if c.controls {
+		valData = shiftLabels(valData)
+		opts.LearningRate, opts.LRPlateauPatience, opts.LRPlateauFactor, opts.EarlyStoppingPatience, opts.RestoreBest = 0.01, 1, 0.5, 4, true
+	}
+	val, err := NewMemorySource(valData)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := DefaultOptions()
-	opts.Epochs, opts.BatchSize, opts.Seed = c.epochs, 16, 3
 	if rank < 0 {
 		opts.BatchSize = 32
 	}
@@ -198,6 +207,9 @@ func TestMPIWorker(t *testing.T) {
 		}
 		job.Dir = filepath.Join(dir, c.name+"-resumed")
 		job.Options.Epochs = c.epochs - 1
+		if c.controls { // stop before the first reduction of the learning rate
+			job.Options.Epochs = 1
+		}
 		if _, err := launchResult(job, prepareTrain); err != nil {
 			t.Fatal(err)
 		}
@@ -279,8 +291,11 @@ func testMPITraining(t *testing.T, bin, config string, histRel, weightRel float6
 			if err := compareHistories(r0.History, r1.History, 0); err != nil {
 				t.Errorf("histories of the ranks differ: %v", err)
 			}
-			if h := r0.History; h.Epochs() != c.epochs || len(r0.Weights) == 0 {
+			if h := r0.History; (h.Epochs() != c.epochs && !c.controls) || len(r0.Weights) == 0 {
 				t.Fatalf("%d epochs, %d weights", h.Epochs(), len(r0.Weights))
+			}
+			if h := r0.History; c.controls && (h.StoppedEpoch == 0 || h.LearningRate[h.Epochs()-1] >= h.LearningRate[0]) {
+				t.Fatalf("the controls did not act: learning rates %v, stopped after epoch %d", h.LearningRate, h.StoppedEpoch)
 			}
 
 			single, err := launchResult(mpiJob(t, c, -1, t.TempDir()), prepareTrain)
@@ -332,9 +347,15 @@ func maxRelDiff(a, b []float32) (float64, int) {
 	return worst, at
 }
 
-// compareHistories compares losses and accuracies within rel (relative); rows per second are
-// not compared.
+// compareHistories compares losses and accuracies within rel (relative), and the controls'
+// decisions exactly; rows per second are not compared.
 func compareHistories(a, b *History, rel float64) error {
+	if fmt.Sprint(a.LearningRate, a.NextLearningRate, a.BestEpoch, a.PlateauWait, a.StoppedEpoch) !=
+		fmt.Sprint(b.LearningRate, b.NextLearningRate, b.BestEpoch, b.PlateauWait, b.StoppedEpoch) {
+		return fmt.Errorf("decisions: learning rates %v (next %v), best epoch %d, plateau wait %d, stopped after %d; and %v (next %v), %d, %d, %d",
+			a.LearningRate, a.NextLearningRate, a.BestEpoch, a.PlateauWait, a.StoppedEpoch,
+			b.LearningRate, b.NextLearningRate, b.BestEpoch, b.PlateauWait, b.StoppedEpoch)
+	}
 	for _, s := range []struct {
 		name string
 		x, y []float64

@@ -42,8 +42,10 @@ type Job struct {
 	Comm cluster.Comm
 }
 
-// Train trains job.Model from freshly initialised weights for job.Options.Epochs epochs,
-// validating and checkpointing after each, and returns the history (also in history.json).
+// Train trains job.Model from freshly initialised weights for job.Options.Epochs epochs (fewer
+// when early stopping ends it), validating and checkpointing after each, and returns the
+// history (also in history.json). The options' controls (early stopping, learning rate on
+// plateau, best checkpoint) act after each validation; see Options.
 // It refuses a directory that already holds completed epochs: Resume continues those.
 // Cancelling ctx stops at the next batch; the last completed epoch stays resumable.
 func Train(ctx stdcontext.Context, job Job) (*History, error) {
@@ -76,7 +78,8 @@ func prepareTrain(job Job) (*ModelInfo, *History, error) {
 
 // Resume continues the run of job.Dir from its last completed epoch, with the model and the
 // options of its model.json; job.Options.Epochs, when > 0, replaces the number of epochs (to
-// train further). The result equals that of an uninterrupted run with the same seed.
+// train further; a run that early stopping ended trains no further). The result equals that of
+// an uninterrupted run with the same seed, the decisions of the controls included.
 func Resume(ctx stdcontext.Context, job Job) (*History, error) {
 	hist, _, err := launch(ctx, job, prepareResume)
 	return hist, err
@@ -160,8 +163,18 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 	gctx = model.NewStore()
 	gctx.SetParam(model.ParamInitialSeed, opts.Seed)
 	var ckpt *checkpoint.Handler
+	for len(hist.LearningRate) < hist.Epochs() { // written before the rate was recorded: constant
+		hist.LearningRate = append(hist.LearningRate, opts.LearningRate)
+	}
+	lr := hist.NextLearningRate
+	if hist.Epochs() == 0 || lr == 0 {
+		lr = opts.LearningRate
+	}
 	if root && err == nil {
 		ckpt, err = openCheckpoints(gctx, job.Dir, hist)
+		if err == nil && hist.Epochs() > 0 {
+			err = checkLearningRate(gctx, lr, filepath.Join(job.Dir, CheckpointDir))
+		}
 	}
 	if dist {
 		err = agree(job.Comm, err)
@@ -201,7 +214,10 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 	}()
 
 	compiling := compileNote(cfg, opts, backend)
-	for epoch := hist.Epochs(); epoch < opts.Epochs; epoch++ {
+	if hist.StoppedEpoch > 0 && job.Log != nil {
+		fmt.Fprintf(job.Log, "early stopping ended this run after epoch %d: nothing to train\n", hist.StoppedEpoch)
+	}
+	for epoch := hist.Epochs(); epoch < opts.Epochs && hist.StoppedEpoch == 0; epoch++ {
 		if replica != nil {
 			if err := replica.reseed(gctx, epoch); err != nil {
 				return nil, nil, err
@@ -221,7 +237,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		if err != nil {
 			return nil, nil, fmt.Errorf("train: %s: epoch %d: %w", job.Dir, epoch+1, err)
 		}
-		rec := epochRecord{Loss: loss, Accuracy: acc, RowsPerSecond: float64(rows) / time.Since(start).Seconds()}
+		rec := epochRecord{Loss: loss, Accuracy: acc, RowsPerSecond: float64(rows) / time.Since(start).Seconds(), LearningRate: lr}
 		if root {
 			if evalStep == nil {
 				if evalStep, err = newEvalStep(backend, gctx, cfg); err != nil {
@@ -229,25 +245,27 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 				}
 			}
 			if err == nil {
-				err = validateAndSave(ctx, job, cfg, opts, epoch, evalStep, ckpt, &rec)
+				err = validateAndSave(ctx, job, cfg, opts, hist, evalStep, gctx, ckpt, &rec)
 			}
 		}
-		if dist { // the other ranks wait for rank 0's validation and checkpoint
+		if dist { // the other ranks wait for rank 0's validation, decisions and checkpoint
 			rec, err = fromRoot(job.Comm, rec, err)
+			if err == nil && !root && rec.Next.LearningRate != lr {
+				err = setLearningRate(gctx, rec.Next.LearningRate)
+			}
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		hist.Loss = append(hist.Loss, rec.Loss)
-		hist.Accuracy = append(hist.Accuracy, rec.Accuracy)
-		hist.ValLoss = append(hist.ValLoss, rec.ValLoss)
-		hist.ValAccuracy = append(hist.ValAccuracy, rec.ValAccuracy)
-		hist.RowsPerSecond = append(hist.RowsPerSecond, rec.RowsPerSecond)
-		hist.Checkpoint = rec.Checkpoint
+		hist.record(rec)
+		lr = rec.Next.LearningRate
 		if !root {
 			continue
 		}
 		if err := writeJSON(filepath.Join(job.Dir, HistoryFile), hist); err != nil {
+			return nil, nil, err
+		}
+		if err := pruneBest(filepath.Join(job.Dir, CheckpointDir), hist.BestCheckpoint); err != nil {
 			return nil, nil, err
 		}
 		if job.Log != nil {
@@ -258,9 +276,24 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 				replica.times = StepTimes{}
 			}
 			fmt.Fprintln(job.Log)
+			logControls(job.Log, opts, hist, rec)
 		}
 	}
 	return hist, gctx, nil
+}
+
+// logControls writes what the controls decided after the last epoch of hist.
+func logControls(w io.Writer, opts Options, hist *History, rec epochRecord) {
+	best := fmt.Sprintf("epoch %d (val_loss %.4f)", hist.BestEpoch, hist.ValLoss[hist.BestEpoch-1])
+	if rec.Next.LearningRate != rec.LearningRate {
+		fmt.Fprintf(w, "learning rate %g -> %g: no lower val_loss for %d epochs\n", rec.LearningRate, rec.Next.LearningRate, opts.LRPlateauPatience)
+	}
+	if rec.Next.Stop {
+		fmt.Fprintf(w, "early stopping: no lower val_loss for %d epochs; best %s\n", opts.EarlyStoppingPatience, best)
+	}
+	if opts.RestoreBest && (rec.Next.Stop || hist.Epochs() == opts.Epochs) {
+		fmt.Fprintf(w, "restore best: the model directory serves the weights of %s\n", best)
+	}
 }
 
 // compileNote is what the first training step does besides training: build and compile the
@@ -289,16 +322,45 @@ func compileNote(cfg models.Config, opts Options, backend compute.Backend) strin
 type epochRecord struct {
 	Loss, Accuracy, ValLoss, ValAccuracy, RowsPerSecond float64
 	Checkpoint                                          string
+	LearningRate                                        float64     // the epoch trained with
+	Next                                                controlStep // the controls' decisions
 }
 
-// validateAndSave evaluates the validation source, saves a checkpoint and completes rec.
-func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, epoch int,
-	evalStep *model.Exec, ckpt *checkpoint.Handler, rec *epochRecord) error {
+// record appends the epoch rec to h, with the controls' decisions.
+func (h *History) record(rec epochRecord) {
+	h.Loss = append(h.Loss, rec.Loss)
+	h.Accuracy = append(h.Accuracy, rec.Accuracy)
+	h.ValLoss = append(h.ValLoss, rec.ValLoss)
+	h.ValAccuracy = append(h.ValAccuracy, rec.ValAccuracy)
+	h.RowsPerSecond = append(h.RowsPerSecond, rec.RowsPerSecond)
+	h.Checkpoint = rec.Checkpoint
+	h.LearningRate = append(h.LearningRate, rec.LearningRate)
+	h.NextLearningRate, h.PlateauWait = rec.Next.LearningRate, rec.Next.PlateauWait
+	if rec.Next.Improved {
+		h.BestEpoch, h.BestCheckpoint = h.Epochs(), rec.Checkpoint
+	}
+	if rec.Next.Stop {
+		h.StoppedEpoch = h.Epochs()
+	}
+}
+
+// validateAndSave evaluates the validation source after the epoch that follows hist's, lets
+// the controls decide (setting the next learning rate in store), saves a checkpoint, keeps it
+// as the best when it is, and completes rec.
+func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, hist *History,
+	evalStep *model.Exec, store *model.Store, ckpt *checkpoint.Handler, rec *epochRecord) error {
+	epoch := hist.Epochs()
 	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
 	valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
 	vbar.Finish()
 	if err != nil {
 		return fmt.Errorf("train: %s: validation after epoch %d: %w", job.Dir, epoch+1, err)
+	}
+	rec.Next = nextControls(opts, hist, rec.LearningRate, valLoss)
+	if rec.Next.LearningRate != rec.LearningRate { // saved with the checkpoint
+		if err := setLearningRate(store, rec.Next.LearningRate); err != nil {
+			return fmt.Errorf("train: %s: %w", job.Dir, err)
+		}
 	}
 	if err := ckpt.Save(); err != nil {
 		return fmt.Errorf("train: %s: save checkpoint: %w", job.Dir, err)
@@ -308,6 +370,11 @@ func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Op
 		return fmt.Errorf("train: %s: list checkpoints after saving: %v", job.Dir, err)
 	}
 	rec.ValLoss, rec.ValAccuracy, rec.Checkpoint = valLoss, valAcc, names[len(names)-1]
+	if rec.Next.Improved {
+		if err := keepBest(ckpt.Dir(), rec.Checkpoint); err != nil {
+			return fmt.Errorf("train: %s: %w", job.Dir, err)
+		}
+	}
 	return nil
 }
 
@@ -328,7 +395,7 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 			continue
 		}
 		tb := *b
-		buf = truncateParticles(&tb, opts.MaxParticles, buf)
+		buf = truncateParticles(&tb, opts, buf)
 		args, err := batchTensors(cfg, &tb, true)
 		if err != nil {
 			return 0, 0, 0, err
@@ -382,6 +449,14 @@ func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint
 	}
 	if hist.Epochs() > 0 && !found {
 		return nil, fmt.Errorf("train: %s: checkpoint %s recorded in %s is missing", ckDir, hist.Checkpoint, HistoryFile)
+	}
+	if err := pruneBest(ckDir, hist.BestCheckpoint); err != nil {
+		return nil, err
+	}
+	if hist.BestCheckpoint != "" {
+		if _, err := os.Stat(checkpointFiles(filepath.Join(ckDir, BestDir), hist.BestCheckpoint)[1]); err != nil {
+			return nil, fmt.Errorf("train: %s: best checkpoint recorded in %s: %w", ckDir, HistoryFile, err)
+		}
 	}
 	h, err := checkpoint.Build(store).Dir(ckDir).Keep(2).Immediate().Done()
 	if err != nil {

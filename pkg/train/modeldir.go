@@ -14,13 +14,16 @@ import (
 
 // A model directory is self-describing:
 //
-//	model.json    ModelInfo: the classifier's kind and sizes, the training options, the scaler
-//	history.json  History: per-epoch loss and accuracy, and the checkpoint of the last epoch
-//	checkpoint/   GoMLX checkpoints (weights, optimizer state, random generator state)
+//	model.json       ModelInfo: the classifier's kind and sizes, the training options, the scaler
+//	history.json     History: per-epoch loss and accuracy, the checkpoints of the last and the
+//	                 best epoch, the state of early stopping and of the learning rate
+//	checkpoint/      GoMLX checkpoints (weights, optimizer state, random generator state)
+//	checkpoint/best/ the checkpoint of the epoch with the lowest validation loss
 const (
 	ModelFile     = "model.json"
 	HistoryFile   = "history.json"
 	CheckpointDir = "checkpoint"
+	BestDir       = "best" // in CheckpointDir
 	// ModelFormat identifies model.json's layout and the checkpoint's variables: /2 holds the
 	// GRU's weights fused in Keras's layout (GoMLX v0.28).
 	ModelFormat = "godltrigger-model/2"
@@ -49,10 +52,37 @@ type History struct {
 	RowsPerSecond []float64 `json:"rows_per_second"`
 	// Checkpoint is the base name (in checkpoint/) of the state after the last epoch.
 	Checkpoint string `json:"checkpoint"`
+
+	// LearningRate is the learning rate each epoch trained with, and NextLearningRate the one
+	// the next epoch trains with (also in the checkpoint: Adam's variable).
+	LearningRate     []float64 `json:"learning_rate,omitempty"`
+	NextLearningRate float64   `json:"next_learning_rate,omitempty"`
+	// BestEpoch is the epoch (from 1) with the lowest validation loss, and BestCheckpoint the
+	// base name of its checkpoint in checkpoint/best/; 0 and "" before any.
+	BestEpoch      int    `json:"best_epoch,omitempty"`
+	BestCheckpoint string `json:"best_checkpoint,omitempty"`
+	// PlateauWait is the number of epochs since the validation loss improved or the learning
+	// rate was reduced, whichever came last (what Options.LRPlateauPatience counts).
+	PlateauWait int `json:"plateau_wait,omitempty"`
+	// StoppedEpoch is the epoch (from 1) after which early stopping ended the run; 0 when it
+	// did not. A stopped run is complete: Resume trains it no further.
+	StoppedEpoch int `json:"stopped_epoch,omitempty"`
 }
 
 // Epochs is the number of completed epochs.
 func (h *History) Epochs() int { return len(h.Loss) }
+
+// ServedEpoch is the epoch (from 1) whose weights a model directory trained with opts serves
+// (evaluate, predict, serve, export): the best one with opts.RestoreBest, else the last.
+func (h *History) ServedEpoch(opts Options) int {
+	if opts.RestoreBest && h.BestEpoch > 0 {
+		return h.BestEpoch
+	}
+	return h.Epochs()
+}
+
+// Complete reports whether the run has trained all of its epochs or was stopped early.
+func (h *History) Complete(epochs int) bool { return h.Epochs() >= epochs || h.StoppedEpoch > 0 }
 
 // ReadModelInfo reads dir/model.json.
 func ReadModelInfo(dir string) (*ModelInfo, error) {
@@ -110,8 +140,12 @@ func ReadHistory(dir string) (*History, error) {
 		return nil, err
 	}
 	n := len(h.Loss)
-	if len(h.Accuracy) != n || len(h.ValLoss) != n || len(h.ValAccuracy) != n {
+	if len(h.Accuracy) != n || len(h.ValLoss) != n || len(h.ValAccuracy) != n || len(h.LearningRate) > n {
 		return nil, fmt.Errorf("train: %s: series of different lengths", filepath.Join(dir, HistoryFile))
+	}
+	if h.BestEpoch < 0 || h.BestEpoch > n || (h.BestEpoch > 0) != (h.BestCheckpoint != "") || h.StoppedEpoch < 0 || h.StoppedEpoch > n {
+		return nil, fmt.Errorf("train: %s: best epoch %d (checkpoint %q) or stopped epoch %d outside the %d epochs",
+			filepath.Join(dir, HistoryFile), h.BestEpoch, h.BestCheckpoint, h.StoppedEpoch, n)
 	}
 	return &h, nil
 }

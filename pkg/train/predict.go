@@ -24,7 +24,8 @@ type Predictor struct {
 	trees   ProbabilityModel // set instead of step for the tree ensembles
 }
 
-// LoadPredictor loads the last checkpoint of dir for inference on backend (nil: NewBackend).
+// LoadPredictor loads the checkpoint that dir serves (the best epoch's with the restore_best
+// option, else the last) for inference on backend (nil: NewBackend).
 // On the ONNX Runtime backend it runs the model's ONNX graph (as 'dltrigger export' writes
 // it) in ONNX Runtime; elsewhere GoMLX's graph. Both give the same probabilities to float32
 // rounding. For a tree ensemble it loads XGBoost's model (TreeModelFile; no backend is used).
@@ -73,7 +74,7 @@ func (p *Predictor) Engine() string {
 
 // Predict returns the class probabilities (softmax) [N, 3], row-major, of N rows given as in
 // Data (the labels are not read). Sequences longer than the model's max_particles are
-// truncated as in training.
+// truncated as in training (the rows its truncate option says).
 func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -100,7 +101,7 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 		if d.Seq != nil {
 			b.Seq = d.Seq[start*rowSeq : (start+size)*rowSeq]
 		}
-		buf = truncateParticles(b, p.Info.Options.MaxParticles, buf)
+		buf = truncateParticles(b, p.Info.Options, buf)
 		args, err := batchTensors(cfg, b, false)
 		if err != nil {
 			return nil, err

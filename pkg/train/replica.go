@@ -219,7 +219,7 @@ func (s *replicaStep) pass(ctx stdcontext.Context, src Source, order Order, bar 
 			case b.Size > 0:
 				t0 := time.Now()
 				tb := *b
-				trunc = truncateParticles(&tb, s.opts.MaxParticles, trunc)
+				trunc = truncateParticles(&tb, s.opts, trunc)
 				fused, local = s.gradients(&tb)
 				s.times.Gradients += time.Since(t0)
 				localRows = b.Size

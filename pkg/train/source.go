@@ -133,17 +133,22 @@ func resize(s []float32, n int) []float32 {
 	return make([]float32, n)
 }
 
-// truncateParticles keeps the first maxParticles particle rows of each row of b (when it has
-// more), writing into buf, and returns the buffer for reuse.
-func truncateParticles(b *Batch, maxParticles int, buf []float32) []float32 {
-	if maxParticles <= 0 || b.Seq == nil || b.SeqLen <= maxParticles {
+// truncateParticles keeps the particle rows of each row of b that opts read (MaxParticles
+// of them, as Truncate says; nothing to do when b has no more), writing into buf, and
+// returns the buffer for reuse.
+func truncateParticles(b *Batch, opts Options, buf []float32) []float32 {
+	if b.Seq == nil {
 		return buf
 	}
-	in, out := b.SeqLen*models.NumFeatures, maxParticles*models.NumFeatures
+	skip, keep := opts.Truncate.Window(b.SeqLen, opts.MaxParticles)
+	if keep == b.SeqLen {
+		return buf
+	}
+	in, out, from := b.SeqLen*models.NumFeatures, keep*models.NumFeatures, skip*models.NumFeatures
 	buf = resize(buf, b.Size*out)
 	for i := 0; i < b.Size; i++ {
-		copy(buf[i*out:(i+1)*out], b.Seq[i*in:i*in+out])
+		copy(buf[i*out:(i+1)*out], b.Seq[i*in+from:i*in+from+out])
 	}
-	b.Seq, b.SeqLen = buf, maxParticles
+	b.Seq, b.SeqLen = buf, keep
 	return buf
 }

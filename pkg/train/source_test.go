@@ -94,27 +94,46 @@ func TestMemorySourceOrder(t *testing.T) {
 	}
 }
 
+// TestTruncateParticles checks which particle rows a truncated batch keeps: the last ones
+// (nearest the lepton: the prepared rows are in decreasing ΔR) for new options, the first
+// ones for options that name no truncation (model directories written before it existed).
 func TestTruncateParticles(t *testing.T) {
-	src := rowIDs(t, 3, 5)
-	for b, err := range src.Batches(Order{}, 3) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		tb := *b
-		truncateParticles(&tb, 2, nil)
-		if tb.SeqLen != 2 || len(tb.Seq) != 3*2*models.NumFeatures {
-			t.Fatalf("SeqLen %d, %d values", tb.SeqLen, len(tb.Seq))
-		}
-		for i := 0; i < 3; i++ {
-			for s := 0; s < 2; s++ {
-				if got := tb.Seq[(i*2+s)*models.NumFeatures]; got != float32(i*100+s) {
-					t.Errorf("row %d particle %d: %v", i, s, got)
+	for _, tc := range []struct {
+		name  string
+		opts  Options
+		first int // particle of the first row kept
+		keep  int
+	}{
+		{"default: nearest the lepton", Options{MaxParticles: 2, Truncate: DefaultOptions().Truncate}, 3, 2},
+		{"last", Options{MaxParticles: 3, Truncate: models.TruncateLast}, 2, 3},
+		{"first", Options{MaxParticles: 2, Truncate: models.TruncateFirst}, 0, 2},
+		{"unrecorded: first", Options{MaxParticles: 2}, 0, 2},
+		{"all", Options{Truncate: models.TruncateLast}, 0, 5},
+		{"longer than the sequence", Options{MaxParticles: 9, Truncate: models.TruncateLast}, 0, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := rowIDs(t, 3, 5)
+			for b, err := range src.Batches(Order{}, 3) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				tb := *b
+				truncateParticles(&tb, tc.opts, nil)
+				if tb.SeqLen != tc.keep || len(tb.Seq) != 3*tc.keep*models.NumFeatures {
+					t.Fatalf("SeqLen %d, %d values; want %d particles", tb.SeqLen, len(tb.Seq), tc.keep)
+				}
+				for i := 0; i < 3; i++ {
+					for s := 0; s < tc.keep; s++ {
+						if got, want := tb.Seq[(i*tc.keep+s)*models.NumFeatures], float32(i*100+tc.first+s); got != want {
+							t.Errorf("row %d kept particle %d: %v, want %v", i, s, got, want)
+						}
+					}
+				}
+				if b.SeqLen != 5 {
+					t.Error("the source's batch was modified")
 				}
 			}
-		}
-		if b.SeqLen != 5 {
-			t.Error("the source's batch was modified")
-		}
+		})
 	}
 }
 

@@ -116,9 +116,8 @@ func TestTrainLearnsSeparableData(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("%s", log.String())
-			lines := strings.Split(strings.TrimSpace(log.String()), "\n")
-			if hist.Epochs() != tc.epochs || len(lines) != tc.epochs+1 || !strings.HasPrefix(lines[0], "building and compiling the training step") ||
-				strings.Count(log.String(), "\nepoch ") != tc.epochs {
+			if hist.Epochs() != tc.epochs || strings.Count(log.String(), "\nepoch ") != tc.epochs ||
+				!strings.HasPrefix(log.String(), "building and compiling the training step") {
 				t.Fatalf("%d epochs in history, log:\n%s", hist.Epochs(), log.String())
 			}
 			last := hist.ValAccuracy[tc.epochs-1]
@@ -253,12 +252,17 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 // checkpointValues reads every variable of dir's last checkpoint.
 func checkpointValues(t *testing.T, dir string) map[string][]float64 {
 	t.Helper()
-	ctx := model.NewStore()
-	if _, err := checkpoint.Load(ctx).Dir(filepath.Join(dir, CheckpointDir)).Immediate().Done(); err != nil {
+	store := model.NewStore()
+	if _, err := checkpoint.Load(store).Dir(filepath.Join(dir, CheckpointDir)).Immediate().Done(); err != nil {
 		t.Fatal(err)
 	}
+	return storeValues(store)
+}
+
+// storeValues reads every float32 and int64 variable of store as float64 values.
+func storeValues(store *model.Store) map[string][]float64 {
 	out := map[string][]float64{}
-	for v := range ctx.IterVariables() {
+	for v := range store.IterVariables() {
 		x := v.MustValue()
 		var vals []float64
 		switch x.DType().GoStr() {

@@ -8,7 +8,6 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 )
@@ -16,8 +15,9 @@ import (
 // Weight is one trained variable of a classifier as plain float32 values.
 type Weight = classifier.Weight
 
-// ModelWeights reads model.json and the last checkpoint of the model directory dir (the one
-// LoadPredictor loads) and returns the classifier's weights without building any graph. Keys
+// ModelWeights reads model.json and the checkpoint that the model directory dir serves (the
+// one LoadPredictor loads: the best epoch's with the restore_best option, else the last) and
+// returns the classifier's weights without building any graph. Keys
 // are the variables' paths below the model scope, as package models creates them:
 // "/dense_0/weights", "/gru/kernel", "/output/biases". Optimizer moments and other training
 // state are left out. A legacy directory's per-gate GRU weights come fused, as today's.
@@ -62,16 +62,19 @@ func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 	return out, nil
 }
 
-// loadModel reads model.json and loads the last checkpoint of dir into a new store (a legacy
-// directory's GRU weights fused).
+// loadModel reads model.json and loads the checkpoint that dir serves (see servedCheckpoint)
+// into a new store (a legacy directory's GRU weights fused).
 func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 	info, err := ReadModelInfo(dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	store := model.NewStore()
-	ckDir := filepath.Join(dir, CheckpointDir)
-	if _, err := checkpoint.Load(store).Dir(ckDir).Immediate().Done(); err != nil {
+	load, ckDir, err := servedCheckpoint(store, dir, info)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := load.Immediate().Done(); err != nil {
 		return nil, nil, fmt.Errorf("train: load model %s: %w", ckDir, err)
 	}
 	if info.Legacy() {

@@ -20,9 +20,10 @@ const (
 // Model is what an ONNX file of a classifier holds.
 type Model struct {
 	Config models.Config
-	// MaxParticles > 0 makes the graph read only the first MaxParticles particle rows, as the
-	// model was trained.
+	// MaxParticles > 0 makes the graph read only MaxParticles particle rows, those Truncate
+	// says (as the model was trained): the last ones (nearest the lepton) or the first ones.
 	MaxParticles int
+	Truncate     models.Truncation
 	// Weights are the trained variables keyed by their path below the model scope, as
 	// package models names them: "/dense_0/weights", "/gru/kernel", "/output/biases".
 	Weights map[string]Weight
@@ -35,7 +36,10 @@ type Model struct {
 // Marshal returns the serialized ModelProto: the classifier's graph (inference: no dropout)
 // followed by Softmax, with m's weights and metadata.
 func (m Model) Marshal() ([]byte, error) {
-	g, err := classifierGraph(m.Config, m.MaxParticles, weights{dir: m.Source, w: m.Weights})
+	if err := m.Truncate.Validate(); err != nil {
+		return nil, fmt.Errorf("onnx: model %s: %w", m.Source, err)
+	}
+	g, err := classifierGraph(m.Config, truncation{m.MaxParticles, m.Truncate}, weights{dir: m.Source, w: m.Weights})
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +48,7 @@ func (m Model) Marshal() ([]byte, error) {
 }
 
 // classifierGraph builds the graph of cfg with its weights.
-func classifierGraph(cfg models.Config, maxParticles int, ws weights) (graph, error) {
+func classifierGraph(cfg models.Config, trunc truncation, ws weights) (graph, error) {
 	if err := cfg.Validate(); err != nil {
 		return graph{}, fmt.Errorf("onnx: model %s: %w", ws.dir, err)
 	}
@@ -74,12 +78,12 @@ func classifierGraph(cfg models.Config, maxParticles int, ws weights) (graph, er
 			x, width = b.op("Relu", []string{x}), units
 		}
 	case models.KindParticle:
-		if x, err = b.maskedGRU(ws, "/gru", InputSeq, models.NumFeatures, cfg.GRUUnits, maxParticles); err != nil {
+		if x, err = b.maskedGRU(ws, "/gru", InputSeq, models.NumFeatures, cfg.GRUUnits, trunc); err != nil {
 			return graph{}, err
 		}
 		width = cfg.GRUUnits
 	case models.KindInclusive:
-		h, err := b.maskedGRU(ws, "/gru", InputSeq, models.NumFeatures, cfg.GRUUnits, maxParticles)
+		h, err := b.maskedGRU(ws, "/gru", InputSeq, models.NumFeatures, cfg.GRUUnits, trunc)
 		if err != nil {
 			return graph{}, err
 		}

@@ -2,7 +2,10 @@ package classifier
 
 import (
 	"fmt"
+	"math"
 	"slices"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // Weight is one trained variable of a classifier as plain float32 values.
@@ -57,8 +60,14 @@ func (b *builder) dense(ws weights, scope, x string, in, out int) (string, error
 	}), nil
 }
 
-// maskedGRU adds Masking(0) followed by the GRU of scope over seq [B, S, 19] (first
-// maxParticles rows when > 0) and returns its last state [B, units].
+// truncation is the particle rows a model reads: max > 0 of them, as which says.
+type truncation struct {
+	max   int
+	which models.Truncation
+}
+
+// maskedGRU adds Masking(0) followed by the GRU of scope over seq [B, S, 19] (the rows trunc
+// keeps) and returns its last state [B, units].
 //
 // Keras's masking skips every all-zero timestep wherever it lies: the state is carried over
 // it unchanged. The ONNX GRU only skips trailing steps (those past sequence_lens). The graph
@@ -66,7 +75,7 @@ func (b *builder) dense(ws weights, scope, x string, in, out int) (string, error
 // stable compaction: TopK on the key position + S·[masked], then Gather), and sets
 // sequence_lens to their count. Running the GRU over the valid steps alone is exactly what
 // masking computes; when the padding is already trailing the compaction is the identity.
-func (b *builder) maskedGRU(ws weights, scope, seq string, features, units, maxParticles int) (string, error) {
+func (b *builder) maskedGRU(ws weights, scope, seq string, features, units int, trunc truncation) (string, error) {
 	// Package models keeps the gates z, r, h side by side (Keras's layout): kernel [F, 3H],
 	// recurrent_kernel [H, 3H]. ONNX stacks them as rows: W [3H, F], R [3H, H], the transposes.
 	k, err := ws.get(scope+"/kernel", features, 3*units)
@@ -93,10 +102,16 @@ func (b *builder) maskedGRU(ws weights, scope, seq string, features, units, maxP
 	B := b.floats(name+"/B", []int64{1, 6 * H}, append(wb, rb...))
 
 	x := seq
-	if maxParticles > 0 { // the model was trained on the first maxParticles rows
+	if trunc.max > 0 { // the model was trained on trunc.max rows: the last ones or the first ones
+		// Slice clamps its bounds to the axis: a sequence of at most trunc.max rows is read
+		// whole, as models.Truncation.Window reads it.
+		start, end := int64(0), int64(trunc.max)
+		if trunc.which == models.TruncateLast {
+			start, end = -int64(trunc.max), math.MaxInt64
+		}
 		x = b.op("Slice", []string{x,
-			b.int64s("slice_starts", []int64{1}, []int64{0}),
-			b.int64s("slice_ends", []int64{1}, []int64{int64(maxParticles)}),
+			b.int64s("slice_starts", []int64{1}, []int64{start}),
+			b.int64s("slice_ends", []int64{1}, []int64{end}),
 			b.int64s("slice_axes", []int64{1}, []int64{1}),
 		})
 	}
