@@ -15,7 +15,6 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -159,9 +158,9 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 
 	gctx = model.NewStore()
 	gctx.SetParam(model.ParamInitialSeed, opts.Seed)
-	var ckpt *checkpoint.Handler
+	var ckpt *checkpoints
 	if root && err == nil {
-		ckpt, err = openCheckpoints(gctx, job.Dir, hist)
+		ckpt, err = openCheckpoints(gctx, job.Dir, hist, job.Log)
 	}
 	if dist {
 		err = agree(job.Comm, err)
@@ -293,7 +292,7 @@ type epochRecord struct {
 
 // validateAndSave evaluates the validation source, saves a checkpoint and completes rec.
 func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, epoch int,
-	evalStep *model.Exec, ckpt *checkpoint.Handler, rec *epochRecord) error {
+	evalStep *model.Exec, ckpt *checkpoints, rec *epochRecord) error {
 	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
 	valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
 	vbar.Finish()
@@ -301,7 +300,7 @@ func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Op
 		return fmt.Errorf("train: %s: validation after epoch %d: %w", job.Dir, epoch+1, err)
 	}
 	if err := ckpt.Save(); err != nil {
-		return fmt.Errorf("train: %s: save checkpoint: %w", job.Dir, err)
+		return fmt.Errorf("train: %s: %w", job.Dir, err)
 	}
 	names, err := ckpt.ListCheckpoints()
 	if err != nil || len(names) == 0 {
@@ -355,23 +354,19 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 	return lossSum / float64(rows), correct / float64(rows), rows, nil
 }
 
-// openCheckpoints attaches the checkpoint handler of dir to ctx. With completed epochs in
+// openCheckpoints prepares saving the checkpoints of dir from ctx. With completed epochs in
 // hist it first removes checkpoints newer than the recorded one (a crash between saving and
-// recording leaves one) and loads the recorded state; otherwise it starts from an empty
-// checkpoint directory. Loaded variables outside the model scope (optimizer state, counters,
-// random state) are marked not trainable, as they were when created.
-func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint.Handler, error) {
+// recording leaves one) and loads the recorded state (see loadRecorded); otherwise it starts
+// from an empty checkpoint directory. Loaded variables outside the model scope (optimizer
+// state, counters, random state) are marked not trainable, as they were when created.
+func openCheckpoints(store *model.Store, dir string, hist *History, log io.Writer) (*checkpoints, error) {
 	ckDir := filepath.Join(dir, CheckpointDir)
 	entries, err := os.ReadDir(ckDir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("train: read %s: %w", ckDir, err)
 	}
-	found := false
 	for _, e := range entries {
 		name := e.Name()
-		if hist.Epochs() > 0 && strings.HasPrefix(name, hist.Checkpoint+".") {
-			found = true
-		}
 		// Checkpoint names sort in saving order ("checkpoint-n<7 digits>-..."); "~" sorts after
 		// the ".json" and ".bin" suffixes of the recorded checkpoint itself.
 		if hist.Epochs() == 0 || (strings.HasPrefix(name, "checkpoint-") && name > hist.Checkpoint+".~") {
@@ -380,16 +375,18 @@ func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint
 			}
 		}
 	}
-	if hist.Epochs() > 0 && !found {
-		return nil, fmt.Errorf("train: %s: checkpoint %s recorded in %s is missing", ckDir, hist.Checkpoint, HistoryFile)
+	if hist.Epochs() > 0 {
+		if err := loadRecorded(store, dir, hist, log); err != nil {
+			return nil, err
+		}
 	}
-	h, err := checkpoint.Build(store).Dir(ckDir).Keep(2).Immediate().Done()
+	c, err := newCheckpoints(store, ckDir, hist.Epochs())
 	if err != nil {
-		return nil, fmt.Errorf("train: open checkpoints in %s: %w", ckDir, err)
+		return nil, err
 	}
 	prefix := "/" + modelScope + "/"
 	for v := range store.IterVariables() {
 		v.Trainable = strings.HasPrefix(v.Path(), prefix)
 	}
-	return h, nil
+	return c, nil
 }

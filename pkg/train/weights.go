@@ -8,7 +8,6 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 )
@@ -62,8 +61,9 @@ func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 	return out, nil
 }
 
-// loadModel reads model.json and loads the last checkpoint of dir into a new store (a legacy
-// directory's GRU weights fused).
+// loadModel reads model.json and loads the newest complete checkpoint of dir into a new store
+// (a legacy directory's GRU weights fused); info.Checkpoint names it, info.Skipped the newer
+// damaged ones.
 func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 	info, err := ReadModelInfo(dir)
 	if err != nil {
@@ -71,8 +71,8 @@ func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 	}
 	store := model.NewStore()
 	ckDir := filepath.Join(dir, CheckpointDir)
-	if _, err := checkpoint.Load(store).Dir(ckDir).Immediate().Done(); err != nil {
-		return nil, nil, fmt.Errorf("train: load model %s: %w", ckDir, err)
+	if info.Checkpoint, _, info.Skipped, err = loadNewest(store, ckDir, ""); err != nil {
+		return nil, nil, err
 	}
 	if info.Legacy() {
 		if err := fuseLegacyGRU(store); err != nil {
