@@ -129,6 +129,9 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "m")
 			copyDir(t, trained, dir)
 			damage(t, filepath.Join(dir, CheckpointDir, names[1]+tc.suffix), tc.keep)
+			var said strings.Builder
+			notices = &said
+			defer func() { notices = os.Stderr }()
 			info, w, err := ModelWeights(dir)
 			if err != nil {
 				t.Fatalf("ModelWeights: %v", err)
@@ -138,6 +141,9 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 			}
 			if info.Checkpoint != names[0] || len(info.Skipped) != 1 || !strings.HasPrefix(info.Skipped[0], names[1]+": ") {
 				t.Errorf("loaded %s, skipped %q; want %s, skipping %s", info.Checkpoint, info.Skipped, names[0], names[1])
+			}
+			if !strings.Contains(said.String(), "skipped the damaged checkpoint "+names[1]) {
+				t.Errorf("loading said %q, want it to name %s", said.String(), names[1])
 			}
 			p, err := LoadPredictor(dir, testBackend)
 			if err != nil {

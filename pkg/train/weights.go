@@ -2,6 +2,8 @@ package train
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -61,6 +63,9 @@ func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 	return out, nil
 }
 
+// notices receives what loading a model skipped (see loadModel); commands show it.
+var notices io.Writer = os.Stderr
+
 // loadModel reads model.json and loads the newest complete checkpoint of dir into a new store
 // (a legacy directory's GRU weights fused); info.Checkpoint names it, info.Skipped the newer
 // damaged ones.
@@ -73,6 +78,9 @@ func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 	ckDir := filepath.Join(dir, CheckpointDir)
 	if info.Checkpoint, _, info.Skipped, err = loadNewest(store, ckDir, ""); err != nil {
 		return nil, nil, err
+	}
+	for _, s := range info.Skipped {
+		fmt.Fprintf(notices, "train: model %s: skipped the damaged checkpoint %s; using %s, the newest complete one\n", dir, s, info.Checkpoint)
 	}
 	if info.Legacy() {
 		if err := fuseLegacyGRU(store); err != nil {
