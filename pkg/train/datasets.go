@@ -59,16 +59,25 @@ type DatasetJob struct {
 }
 
 // TrainDatasets opens the datasets with OpenDataset for the job's classifier and runs Train,
-// or Resume when job.Resume is set.
-func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
+// or Resume when job.Resume is set, holding the model directory's lock (LockFile) from the
+// start: a new run that fails before its first epoch completes leaves no model files.
+func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) {
 	dist := distributed(job.Comm)
 	root := !dist || job.Comm.Rank() == 0
 	if !root {
 		job.Log, job.Progress = nil, nil
 	}
-	cfg, err := DataConfig{}, error(nil)
+	cfg := DataConfig{}
 	if root {
-		cfg, err = datasetConfig(job)
+		var c *claim
+		if c, err = claimModelDir(job.Dir); err == nil {
+			defer func() {
+				if rerr := c.release(err != nil); err == nil {
+					err = rerr
+				}
+			}()
+			cfg, err = datasetConfig(job)
+		}
 	}
 	if dist {
 		cfg, err = fromRoot(job.Comm, cfg, err)
@@ -103,7 +112,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 		}
 	}
 	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm}
+		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm, dirClaimed: true}
 	if job.Resume {
 		return Resume(ctx, j)
 	}

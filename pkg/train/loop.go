@@ -39,15 +39,18 @@ type Job struct {
 	// Comm, when it connects several processes, makes this one rank of a synchronous
 	// data-parallel run (see Distributed); nil or a Size of 1 trains in this process alone.
 	Comm cluster.Comm
+
+	dirClaimed bool // the caller holds Dir's lock (see claimed)
 }
 
 // Train trains job.Model from freshly initialised weights for job.Options.Epochs epochs,
 // validating and checkpointing after each, and returns the history (also in history.json).
 // It refuses a directory that already holds completed epochs: Resume continues those.
-// Cancelling ctx stops at the next batch; the last completed epoch stays resumable.
+// Cancelling ctx stops at the next batch; the last completed epoch stays resumable. A run
+// holds the directory's lock (LockFile); one that fails before its first epoch completes
+// leaves no model files behind.
 func Train(ctx stdcontext.Context, job Job) (*History, error) {
-	hist, _, err := launch(ctx, job, prepareTrain)
-	return hist, err
+	return claimed(ctx, job, prepareTrain)
 }
 
 // prepareTrain checks a new run and writes its model.json.
@@ -77,8 +80,7 @@ func prepareTrain(job Job) (*ModelInfo, *History, error) {
 // options of its model.json; job.Options.Epochs, when > 0, replaces the number of epochs (to
 // train further). The result equals that of an uninterrupted run with the same seed.
 func Resume(ctx stdcontext.Context, job Job) (*History, error) {
-	hist, _, err := launch(ctx, job, prepareResume)
-	return hist, err
+	return claimed(ctx, job, prepareResume)
 }
 
 // prepareResume reads the model.json and the history of a run to continue.
