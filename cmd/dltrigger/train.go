@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -64,6 +65,16 @@ Example:
 	}
 	if err := requireFlags(fs, "train", "test", "out"); err != nil {
 		return err
+	}
+	switch {
+	case *epochs < 1:
+		return usageErrorf(fs, "--epochs %d: want at least 1", *epochs)
+	case *batch < 1:
+		return usageErrorf(fs, "--batch-size %d: want at least 1 row", *batch)
+	case !(*lr > 0) || math.IsInf(*lr, 1):
+		return usageErrorf(fs, "--lr %v: want a finite number > 0", *lr)
+	case *shuffle < 0:
+		return usageErrorf(fs, "--shuffle-buffer %d: want 0 (the default size) or more rows", *shuffle)
 	}
 	if *maxParticles < 0 || *maxParticles > models.MaxParticles {
 		return usageErrorf(fs, "--max-particles %d: want 0 (all) to %d, the particle rows of an event", *maxParticles, models.MaxParticles)

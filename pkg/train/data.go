@@ -155,6 +155,9 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 // truncated to p.keep) and returns its label (-1 when the dataset has none). Its errors name
 // the file and row; callers add the package prefix.
 func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int, error) {
+	if err := p.checkRow(b, i); err != nil {
+		return 0, err
+	}
 	if p.hlf >= 0 {
 		src := b.Floats[p.hlf][i*models.NumHLF : (i+1)*models.NumHLF]
 		for k, v := range src {
