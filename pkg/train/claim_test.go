@@ -102,3 +102,24 @@ func TestFailedFirstEpochLeavesNoModel(t *testing.T) {
 		}
 	})
 }
+
+// TestKilledFirstEpochIsNoModel looks at what a run killed in its first epoch leaves (no
+// cleanup runs on kill -9): model.json and an empty checkpoint folder. Evaluation, prediction
+// and export refuse it, saying that no epoch completed.
+func TestKilledFirstEpochIsNoModel(t *testing.T) {
+	dir := t.TempDir()
+	job := smallJob(t, dir, 1)
+	if err := WriteModelInfo(dir, &ModelInfo{Model: job.Model, Options: job.Options}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, CheckpointDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := "holds no checkpoint: no epoch of this model completed"
+	if _, err := LoadPredictor(dir, testBackend); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("LoadPredictor: %v; want an error containing %q", err, want)
+	}
+	if _, _, err := ModelWeights(dir); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("ModelWeights: %v; want an error containing %q", err, want)
+	}
+}

@@ -342,7 +342,7 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 			return 0, 0, 0, err
 		}
 		if math.IsNaN(res.loss) || math.IsInf(res.loss, 0) {
-			return 0, 0, 0, fmt.Errorf("loss is %v after %d rows", res.loss, rows)
+			return 0, 0, 0, fmt.Errorf("loss is %v after %d rows of finite inputs: the training diverged (try a lower learning rate)", res.loss, rows)
 		}
 		lossSum += res.loss * float64(b.Size)
 		correct += res.correct
