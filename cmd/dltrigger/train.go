@@ -54,7 +54,7 @@ Example:
 	lr := fs.Float64("lr", def.LearningRate, "Adam learning rate")
 	seed := fs.Int64("seed", def.Seed, "seed of the initial weights, dropout and data order")
 	maxParticles := fs.Int("max-particles", models.MaxParticles, fmt.Sprintf("particle rows kept per event, the first `S` (0: all %d)", models.MaxParticles))
-	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
+	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with the settings it recorded: settings given again must equal them (--epochs sets the epochs to reach)")
 	optionsFile := fs.String("options", "", "training options `FILE` (JSON)")
 	shuffle := fs.Int("shuffle-buffer", 0, "`rows` of the shuffle buffer when streaming (0: default)")
 	memMiB := fs.Int64("memory", train.DefaultMemoryLimitBytes>>20, "load datasets up to this many `MiB` into memory, stream larger ones (<0: always stream)")
@@ -98,30 +98,48 @@ Example:
 	if !*quiet && comm.Rank() == 0 {
 		job.Progress = progress.NewTerminal(os.Stderr)
 	}
+	var cfg *train.OptionsFile
+	switch {
+	case *optionsFile != "":
+		if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
+			return err
+		}
+	case *resume && *kind == "":
+		cfg = &train.OptionsFile{Options: train.DefaultOptions()}
+	default:
+		cfg = train.DefaultOptionsFile(models.Kind(*kind))
+	}
+	o := &cfg.Options
+	optionFlags := map[string]struct {
+		member string // in model.json's "training"
+		apply  func()
+	}{
+		"epochs": {"epochs", func() { o.Epochs = *epochs }}, "batch-size": {"batch_size", func() { o.BatchSize = *batch }},
+		"lr": {"learning_rate", func() { o.LearningRate = *lr }}, "seed": {"seed", func() { o.Seed = *seed }},
+		"max-particles": {"max_particles", func() { o.MaxParticles = *maxParticles }},
+	}
+	for name, f := range optionFlags {
+		if set[name] || (!*resume && *optionsFile == "" && name == "max-particles") {
+			f.apply()
+		}
+	}
 	if *resume {
-		if set["epochs"] {
-			job.Options.Epochs = *epochs
+		// The run continues with its recorded settings: those given again must equal them.
+		r := &train.Restated{Kind: models.Kind(*kind), Options: *o, Given: map[string]string{}}
+		if *optionsFile != "" {
+			r.Model, r.ModelFrom = &cfg.Model, "--options "+*optionsFile
+			r.GiveAll(r.ModelFrom)
+		}
+		for name, f := range optionFlags {
+			if set[name] {
+				r.Given[f.member] = "--" + name
+			}
+		}
+		job.Restated = r
+		if set["epochs"] || *optionsFile != "" {
+			job.Options.Epochs = o.Epochs
 		}
 	} else {
-		var cfg *train.OptionsFile
-		switch {
-		case *optionsFile != "":
-			if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
-				return err
-			}
-		default:
-			cfg = train.DefaultOptionsFile(models.Kind(*kind))
-		}
-		o := &cfg.Options
-		for name, apply := range map[string]func(){
-			"epochs": func() { o.Epochs = *epochs }, "batch-size": func() { o.BatchSize = *batch },
-			"lr": func() { o.LearningRate = *lr }, "seed": func() { o.Seed = *seed },
-			"max-particles": func() { o.MaxParticles = *maxParticles },
-		} {
-			if set[name] || (*optionsFile == "" && name == "max-particles") {
-				apply()
-			}
-		}
 		if !cfg.Model.UsesSequence() {
 			o.MaxParticles = 0
 		}

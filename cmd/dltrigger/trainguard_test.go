@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // TestTrainAndTuneRejectNonsenseNumbers gives train and tune numbers that mean nothing (NaN,
@@ -49,5 +52,46 @@ func TestTrainAndTuneRejectNonsenseNumbers(t *testing.T) {
 				t.Errorf("%s was created (%v)", out, err)
 			}
 		})
+	}
+}
+
+// TestResumeRefusesOtherSettings trains one epoch, then resumes it giving settings again:
+// another classifier, learning rate, batch size or dataset is refused, naming the setting
+// (a resumed run continues with its own); the same settings resume, and --epochs applies,
+// as the log says.
+func TestResumeRefusesOtherSettings(t *testing.T) {
+	data := preparedData(t)
+	trainDir, testDir := filepath.Join(data, prep.TrainHLF), filepath.Join(data, prep.TestHLF)
+	model := filepath.Join(t.TempDir(), "m")
+	runOK(t, context.Background(), "train", "--model", "hlf", "--epochs", "1", "--batch-size", "64",
+		"--train", trainDir, "--test", testDir, "--out", model, "--quiet")
+	resume := []string{"train", "--resume", "--out", model, "--quiet"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"learning rate", []string{"--lr", "0.5", "--train", trainDir, "--test", testDir}, "learning_rate 0.5 (--lr) differs from 0.001 recorded in"},
+		{"batch size", []string{"--batch-size", "32", "--train", trainDir, "--test", testDir}, "batch_size 32 (--batch-size) differs from 64 recorded in"},
+		{"classifier", []string{"--model", "inclusive", "--train", trainDir, "--test", testDir}, "classifier inclusive differs from hlf recorded in"},
+		{"training data", []string{"--train", testDir, "--test", testDir}, "training dataset " + testDir + " differs from " + trainDir},
+		{"validation data", []string{"--train", trainDir, "--test", trainDir}, "validation dataset " + trainDir + " differs from " + testDir},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := run(context.Background(), append(resume, tc.args...), &stderr)
+			if code != 1 || !strings.Contains(stderr.String(), tc.says) {
+				t.Fatalf("exit code %d, want 1 with a message containing %q:\n%s", code, tc.says, stderr.String())
+			}
+		})
+	}
+	out := fileOutput(t, &os.Stdout, func() {
+		runOK(t, context.Background(), append(resume, "--model", "hlf", "--batch-size", "64", "--epochs", "2", "--train", trainDir, "--test", testDir)...)
+	})
+	if !strings.Contains(out, "resume: 2 epochs in all instead of the 1 recorded") {
+		t.Errorf("the log does not say that --epochs applies:\n%s", out)
+	}
+	if h, err := train.ReadHistory(model); err != nil || h.Epochs() != 2 {
+		t.Errorf("history after resuming: %v, %v; want 2 epochs", h, err)
 	}
 }

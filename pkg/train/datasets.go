@@ -43,6 +43,9 @@ type DatasetJob struct {
 	Model   models.Config
 	Options Options
 	Resume  bool
+	// Restated, for a resumed run, holds the settings given again: each must equal the
+	// run's records, as TrainDir, TestDir and ShuffleBuffer (when > 0) must (see Restated).
+	Restated *Restated
 	// ShuffleBuffer and MemoryLimitBytes are passed to OpenDataset (see DataConfig).
 	ShuffleBuffer    int
 	MemoryLimitBytes int64
@@ -131,13 +134,18 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 		kind, maxParticles = info.Model.Kind, info.Options.MaxParticles
 		// The recorded way of reading gives the same order as before the interruption.
 		var rec DataRecord
-		if err := readJSON(filepath.Join(job.Dir, DataFile), &rec); err == nil {
+		recorded := readJSON(filepath.Join(job.Dir, DataFile), &rec)
+		if recorded != nil && !errors.Is(recorded, os.ErrNotExist) {
+			return DataConfig{}, recorded
+		}
+		if err := job.checkRestated(info, rec); err != nil {
+			return DataConfig{}, err
+		}
+		if recorded == nil {
 			job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
 			if rec.Streamed {
 				job.MemoryLimitBytes = -1
 			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return DataConfig{}, err
 		}
 	}
 	return DataConfig{Kind: kind, MaxParticles: maxParticles, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
@@ -164,7 +172,7 @@ func prepareDatasetRun(job DatasetJob, cfg DataConfig, trainSrc Source) (json.Ra
 	}
 	if !job.Resume {
 		if h, err := ReadHistory(job.Dir); err == nil && h.Epochs() == 0 { // else Train refuses the directory
-			rec := DataRecord{Train: job.TrainDir, Test: job.TestDir}
+			rec := DataRecord{Train: absPath(job.TrainDir), Test: absPath(job.TestDir)}
 			if p, ok := trainSrc.(*ParquetSource); ok {
 				rec.Streamed, rec.ShuffleBuffer = true, p.ShuffleBuffer()
 			}

@@ -94,12 +94,19 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 			"it still serves evaluate, predict, serve and export, but cannot be resumed; train a new model into another directory", job.Dir)
 	}
 	if job.Options.Epochs > 0 && job.Options.Epochs != info.Options.Epochs {
+		if job.Log != nil {
+			fmt.Fprintf(job.Log, "resume: %d epochs in all instead of the %d recorded (%s updated)\n", job.Options.Epochs, info.Options.Epochs, ModelFile)
+		}
 		info.Options.Epochs = job.Options.Epochs
 		if err := WriteModelInfo(job.Dir, info); err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(job.Scaler) > 0 {
+		if len(info.Scaler) > 0 && !sameJSON(info.Scaler, job.Scaler) {
+			return nil, nil, fmt.Errorf("train: resume %s: the scaler of the training data differs from the one recorded in %s: the data was prepared again; train into another directory",
+				job.Dir, filepath.Join(job.Dir, ModelFile))
+		}
 		info.Scaler = job.Scaler
 		if err := WriteModelInfo(job.Dir, info); err != nil {
 			return nil, nil, err
