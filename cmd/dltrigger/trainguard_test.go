@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/runlock"
 	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/tune"
 )
 
 // TestTrainAndTuneRejectNonsenseNumbers gives train and tune numbers that mean nothing (NaN,
@@ -94,4 +97,56 @@ func TestResumeRefusesOtherSettings(t *testing.T) {
 	if h, err := train.ReadHistory(model); err != nil || h.Epochs() != 2 {
 		t.Errorf("history after resuming: %v, %v; want 2 epochs", h, err)
 	}
+}
+
+// TestTrainAndTuneRefuseABusyDirectory holds the lock of a model directory and of a tuning
+// output directory, as a live run does: train, train --resume and tune into them exit 1,
+// naming the directory and the run holding it.
+func TestTrainAndTuneRefuseABusyDirectory(t *testing.T) {
+	data := preparedData(t)
+	trainDir, testDir := filepath.Join(data, prep.TrainHLF), filepath.Join(data, prep.TestHLF)
+	model, tuning := filepath.Join(t.TempDir(), "m"), filepath.Join(t.TempDir(), "tuning")
+	runOK(t, context.Background(), "train", "--model", "hlf", "--epochs", "1", "--train", trainDir, "--test", testDir, "--out", model, "--quiet")
+	for _, l := range []string{filepath.Join(model, train.LockFile), filepath.Join(tuning, tune.LockFile)} {
+		if err := os.MkdirAll(filepath.Dir(l), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		lock, err := runlock.Acquire(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lock.Release()
+	}
+	holder := fmt.Sprintf("pid %d", os.Getpid())
+	for _, tc := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"train", []string{"train", "--model", "hlf", "--epochs", "2", "--out", model, "--train", trainDir, "--test", testDir}, "another run is writing into the model directory " + model},
+		{"resume", []string{"train", "--resume", "--epochs", "2", "--out", model, "--train", trainDir, "--test", testDir}, "another run is writing into the model directory " + model},
+		{"tune", []string{"tune", "--train", data, "--out", tuning, "--grid", writeGrid(t), "--folds", "2", "--fraction", "0.2"}, "another run is writing into the output directory " + tuning},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := run(context.Background(), append(tc.args, "--quiet"), &stderr)
+			if code != 1 || !strings.Contains(stderr.String(), tc.says) || !strings.Contains(stderr.String(), holder) {
+				t.Fatalf("exit code %d, want 1 with a message containing %q and %q:\n%s", code, tc.says, holder, stderr.String())
+			}
+		})
+	}
+	if h, err := train.ReadHistory(model); err != nil || h.Epochs() != 1 {
+		t.Errorf("the refused runs changed the model: %v, %v", h, err)
+	}
+}
+
+// writeGrid writes a one-point tuning grid and returns its path.
+func writeGrid(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "grid.json")
+	grid := `{"batch_size": [64], "epochs": [1], "nh_1": [4], "nh_2": [4], "nh_3": [4]}`
+	if err := os.WriteFile(path, []byte(grid), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
