@@ -33,8 +33,9 @@ run continues with --resume and ends exactly as an uninterrupted one.
 tuning step writes it); flags given explicitly override its values.
 
 --distributed mpi trains synchronously data-parallel over MPI, one process per rank started
-by mpirun: each rank reads its share of the training files and computes the gradients of
-its batch; the ranks average them every step (global batch = --batch-size x ranks). Rank 0
+by mpirun: each rank reads its share of the training rows (whole files when there are at
+least as many as ranks, else consecutive ranges of rows; every row once per epoch) and
+computes the gradients of its batch; the ranks average them every step (global batch = --batch-size x ranks). Rank 0
 validates, checkpoints and prints. It needs a binary built with -tags mpi (Open MPI:
 scripts/install-mpi.sh); set GOMLX_BACKEND=go:parallelism=0,ops_sequential when ranks
 share the cores (the default when a rank has fewer than 2 cores).

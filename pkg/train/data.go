@@ -45,6 +45,7 @@ type dataPlan struct {
 	oneHot bool           // the label column is encoded_label
 	seqLen int            // particle rows stored per row
 	keep   int            // particle rows kept per row
+	parts  []filePart     // the row ranges of a share (OpenDatasetShare); nil: every file whole
 }
 
 // hlfWidth and seqWidth are the float32 values one row yields for each input.
@@ -66,7 +67,7 @@ func (p *dataPlan) seqWidth() int {
 func (p *dataPlan) rowBytes() int64 { return int64(4*(p.hlfWidth()+p.seqWidth()) + 8) }
 
 // rows is the number of rows of the dataset.
-func (p *dataPlan) rows() int { return int(p.reader.NumRows()) }
+func (p *dataPlan) rows() int { return p.partRows() }
 
 // planData opens dir and finds the columns that cfg.Kind reads. needLabels makes a dataset
 // without encoded_label and label an error.
@@ -198,16 +199,16 @@ func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int,
 // scanBatchRows is the number of rows read from Parquet at a time.
 const scanBatchRows = 256
 
-// scan reads the files in the given order (all, in storage order, when nil), calling fn for
-// every batch of rows.
+// scan reads the files (or the row ranges of a share: fileParts) in the given order (all, in
+// storage order, when nil), calling fn for every batch of rows.
 func (p *dataPlan) scan(ctx context.Context, order []int, fn func(*dataset.Batch) error) error {
-	files := p.reader.Files()
-	for k := range files {
-		f := files[k]
+	parts := p.fileParts()
+	for k := range parts {
+		part := parts[k]
 		if order != nil {
-			f = files[order[k]]
+			part = parts[order[k]]
 		}
-		if err := p.reader.ScanFile(ctx, f, p.schema, scanBatchRows, fn); err != nil {
+		if err := p.scanPart(ctx, part, fn); err != nil {
 			return err
 		}
 	}

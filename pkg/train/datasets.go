@@ -56,7 +56,7 @@ type DatasetJob struct {
 	Progress   progress.Sink
 	Log        io.Writer
 	// Comm, when it connects several processes, trains distributed (see Job.Comm): each rank
-	// reads its share of TrainDir's files (OpenDatasetShare); rank 0 alone reads TestDir, the
+	// reads its share of TrainDir's rows (OpenDatasetShare); rank 0 alone reads TestDir, the
 	// scaler and a resumed run's records, and writes to Dir.
 	Comm cluster.Comm
 }
