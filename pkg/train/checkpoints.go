@@ -30,7 +30,8 @@ import (
 
 const (
 	// stagingDir, in checkpoint/, is where GoMLX writes a checkpoint before it is renamed
-	// into place; a run that holds the model directory's lock empties it.
+	// into place; it exists only while a checkpoint is saved (a killed save leaves it, and
+	// the next run removes it).
 	stagingDir = ".saving"
 	// keepCheckpoints is the number of complete checkpoints kept in checkpoint/.
 	keepCheckpoints = 2
@@ -68,6 +69,9 @@ func newCheckpoints(store *model.Store, ckDir string, epochs int) (*checkpoints,
 		return nil, fmt.Errorf("train: prepare saving checkpoints in %s: %w", ckDir, err)
 	}
 	store.SetLoader(loader)
+	if err := os.Remove(staging); err != nil { // made again for each save
+		return nil, fmt.Errorf("train: %w", err)
+	}
 	return &checkpoints{dir: ckDir, store: store, staging: h, epochs: epochs}, nil
 }
 
@@ -82,13 +86,16 @@ func (c *checkpoints) ListCheckpoints() ([]string, error) { return listCheckpoin
 func (c *checkpoints) Save() error {
 	c.store.SetParam(epochsParam, c.epochs+1)
 	staging := c.staging.Dir()
-	err := c.staging.Save()
+	err := os.MkdirAll(staging, 0o755)
+	if err == nil {
+		err = c.staging.Save()
+	}
 	var name string
 	if err == nil {
 		name, err = c.install(staging)
 	}
-	if cerr := clearDir(staging); err == nil {
-		err = cerr
+	if rerr := os.RemoveAll(staging); err == nil {
+		err = rerr
 	}
 	if err != nil {
 		return fmt.Errorf("save checkpoint in %s: %w", c.dir, err)
@@ -317,20 +324,6 @@ func syncFile(path string) error {
 		err = cerr
 	}
 	return err
-}
-
-// clearDir removes what dir holds.
-func clearDir(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // loadRecorded loads into store the state that hist, the history of the model directory dir,

@@ -111,6 +111,12 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 	if len(names) != 2 {
 		t.Fatalf("checkpoints %v, want 2", names)
 	}
+	entries, _ := os.ReadDir(filepath.Join(trained, CheckpointDir))
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "checkpoint-") {
+			t.Errorf("%s left in the checkpoint folder", e.Name())
+		}
+	}
 	previous := namedCheckpointWeights(t, trained, names[0])
 	if sameWeights(previous, namedCheckpointWeights(t, trained, names[1])) {
 		t.Fatal("the two epochs' checkpoints hold the same weights")
@@ -242,6 +248,9 @@ func TestCheckpointOnFullDisk(t *testing.T) {
 	t.Logf("child:\n%s", out)
 	if got := checkpointNames(t, dir); !slices.Equal(got, first) {
 		t.Errorf("checkpoints after the failed save: %v, want %v", got, first)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, CheckpointDir)); len(entries) != 2 {
+		t.Errorf("the checkpoint folder holds %d entries after the failed save, want the 2 files of the first checkpoint", len(entries))
 	}
 	info, w, err := ModelWeights(dir)
 	if err != nil {
