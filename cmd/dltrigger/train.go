@@ -71,7 +71,7 @@ Example:
       --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5
   GOEXPERIMENT=simd go build -tags mpi -o dltrigger-mpi ./cmd/dltrigger
   mpirun -np 2 ./dltrigger-mpi train --distributed mpi --model hlf --train ... --test ... --out models/hlf`)
-	kind := fs.String("model", "", "classifier `KIND`: hlf, particle or inclusive (or xgboost, rf)")
+	kind := fs.String("model", "", "classifier `KIND`: hlf, particle or inclusive")
 	trainDir := fs.String("train", "", "training dataset `DIR` (required)")
 	testDir := fs.String("test", "", "validation dataset `DIR` (required)")
 	out := fs.String("out", "", "model `DIR` (required)")
@@ -87,7 +87,7 @@ Example:
 	plateau := fs.Int("lr-plateau-patience", def.LRPlateauPatience, "reduce the learning rate after `N` epochs without a lower val_loss (0: off)")
 	factor := fs.Float64("lr-plateau-factor", def.LRPlateauFactor, "multiply the learning rate by this `factor` on a plateau, in (0, 1)")
 	minLR := fs.Float64("min-lr", def.MinLR, "the learning rate is not reduced below this `rate`")
-	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint")
+	resume := fs.Bool("resume", false, "continue the run in --out from its last checkpoint, with the settings it recorded: settings given again must equal them (--epochs sets the epochs to reach)")
 	optionsFile := fs.String("options", "", "training options `FILE` (JSON)")
 	shuffle := fs.Int("shuffle-buffer", 0, "`rows` of the shuffle buffer when streaming (0: default)")
 	memMiB := fs.Int64("memory", train.DefaultMemoryLimitBytes>>20, "load datasets up to this many `MiB` into memory, stream larger ones (<0: always stream)")
@@ -99,6 +99,16 @@ Example:
 	if err := requireFlags(fs, "train", "test", "out"); err != nil {
 		return err
 	}
+	switch {
+	case *epochs < 1:
+		return usageErrorf(fs, "--epochs %d: want at least 1", *epochs)
+	case *batch < 1:
+		return usageErrorf(fs, "--batch-size %d: want at least 1 row", *batch)
+	case !(*lr > 0) || math.IsInf(*lr, 1):
+		return usageErrorf(fs, "--lr %v: want a finite number > 0", *lr)
+	case *shuffle < 0:
+		return usageErrorf(fs, "--shuffle-buffer %d: want 0 (the default size) or more rows", *shuffle)
+	}
 	if *maxParticles < 0 || *maxParticles > models.MaxParticles {
 		return usageErrorf(fs, "--max-particles %d: want 0 (all) to %d, the particle rows of an event", *maxParticles, models.MaxParticles)
 	}
@@ -108,29 +118,11 @@ Example:
 	if !*resume && *optionsFile == "" && *kind == "" {
 		return usageErrorf(fs, "--model (or --options) is required")
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	o := &train.Options{}
-	optionFlags := map[string]func(){
-		"epochs": func() { o.Epochs = *epochs }, "batch-size": func() { o.BatchSize = *batch },
-		"lr": func() { o.LearningRate = *lr }, "seed": func() { o.Seed = *seed },
-		"max-particles":           func() { o.MaxParticles = *maxParticles },
-		"truncate":                func() { o.Truncate = models.Truncation(*truncate) },
-		"early-stopping-patience": func() { o.EarlyStoppingPatience = *patience },
-		"restore-best":            func() { o.RestoreBest = *restoreBest },
-		"lr-plateau-patience":     func() { o.LRPlateauPatience = *plateau },
-		"lr-plateau-factor":       func() { o.LRPlateauFactor = *factor },
-		"min-lr":                  func() { o.MinLR = *minLR },
-	}
-	for _, name := range slices.Sorted(maps.Keys(optionFlags)) {
-		if *resume && set[name] && name != "epochs" {
-			return usageErrorf(fs, "--%s: --resume continues with the options recorded in %s; only --epochs may change",
-				name, filepath.Join(*out, train.ModelFile))
-		}
-	}
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	comm, err := cluster.New(*dist)
 	if err != nil {
 		return err
@@ -142,26 +134,54 @@ Example:
 	if !*quiet && comm.Rank() == 0 {
 		job.Progress = progress.NewTerminal(os.Stderr)
 	}
+	var cfg *train.OptionsFile
+	switch {
+	case *optionsFile != "":
+		if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
+			return err
+		}
+	case *resume && *kind == "":
+		cfg = &train.OptionsFile{Options: train.DefaultOptions()}
+	default:
+		cfg = train.DefaultOptionsFile(models.Kind(*kind))
+	}
+	o := &cfg.Options
+	optionFlags := map[string]struct {
+		member string // in model.json's "training"
+		apply  func()
+	}{
+		"epochs": {"epochs", func() { o.Epochs = *epochs }}, "batch-size": {"batch_size", func() { o.BatchSize = *batch }},
+		"lr": {"learning_rate", func() { o.LearningRate = *lr }}, "seed": {"seed", func() { o.Seed = *seed }},
+		"max-particles":           {"max_particles", func() { o.MaxParticles = *maxParticles }},
+		"truncate":                {"truncate", func() { o.Truncate = models.Truncation(*truncate) }},
+		"early-stopping-patience": {"early_stopping_patience", func() { o.EarlyStoppingPatience = *patience }},
+		"restore-best":            {"restore_best", func() { o.RestoreBest = *restoreBest }},
+		"lr-plateau-patience":     {"lr_plateau_patience", func() { o.LRPlateauPatience = *plateau }},
+		"lr-plateau-factor":       {"lr_plateau_factor", func() { o.LRPlateauFactor = *factor }},
+		"min-lr":                  {"min_lr", func() { o.MinLR = *minLR }},
+	}
+	for name, f := range optionFlags {
+		if set[name] || (!*resume && *optionsFile == "" && name == "max-particles") {
+			f.apply()
+		}
+	}
 	if *resume {
-		if set["epochs"] {
-			job.Options.Epochs = *epochs
+		// The run continues with its recorded settings: those given again must equal them.
+		r := &train.Restated{Kind: models.Kind(*kind), Options: *o, Given: map[string]string{}}
+		if *optionsFile != "" {
+			r.Model, r.ModelFrom = &cfg.Model, "--options "+*optionsFile
+			r.GiveAll(r.ModelFrom)
+		}
+		for name, f := range optionFlags {
+			if set[name] {
+				r.Given[f.member] = "--" + name
+			}
+		}
+		job.Restated = r
+		if set["epochs"] || *optionsFile != "" {
+			job.Options.Epochs = o.Epochs
 		}
 	} else {
-		var cfg *train.OptionsFile
-		switch {
-		case *optionsFile != "":
-			if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
-				return err
-			}
-		default:
-			cfg = train.DefaultOptionsFile(models.Kind(*kind))
-		}
-		o = &cfg.Options
-		for name, apply := range optionFlags {
-			if set[name] || (*optionsFile == "" && name == "max-particles") {
-				apply()
-			}
-		}
 		if !cfg.Model.UsesSequence() {
 			o.MaxParticles = 0
 		}

@@ -72,6 +72,18 @@ Example:
 	if err := requireFlags(fs, "train", "out"); err != nil {
 		return err
 	}
+	switch {
+	case *folds < 2:
+		return usageErrorf(fs, "--folds %d: want at least 2", *folds)
+	case !(*fraction > 0 && *fraction <= 1):
+		return usageErrorf(fs, "--fraction %v: want a share of the rows in (0, 1]", *fraction)
+	case *random < 0:
+		return usageErrorf(fs, "--random %d: want 0 (every point of the grid) or more points", *random)
+	case *workers < 0:
+		return usageErrorf(fs, "--workers %d: want 0 (one per core) or more", *workers)
+	case *top < 0:
+		return usageErrorf(fs, "--top %d: want 0 or more rows", *top)
+	}
 	i, n, err := resolveShard(*shard, *of, os.Getenv)
 	if err != nil {
 		return err

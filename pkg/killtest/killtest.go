@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 )
@@ -41,29 +42,43 @@ func Ready() {
 // when the child ends or says something else first, or takes longer than two minutes.
 func RunUntilReady(t testing.TB, env ...string) {
 	t.Helper()
+	Start(t, env...)()
+}
+
+// Start runs the test binary as RunUntilReady does and returns once the child has called
+// Ready: the child then waits, holding what it took (a lock, open files), until the test
+// calls kill (SIGKILL) or ends.
+func Start(t testing.TB, env ...string) (kill func()) {
+	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL is a Unix signal")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
+		cancel()
 		t.Fatal(err)
 	}
+	var once sync.Once
+	kill = func() {
+		once.Do(func() {
+			cmd.Process.Kill() // SIGKILL
+			cmd.Wait()
+			cancel()
+		})
+	}
+	t.Cleanup(kill)
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if line != readyLine {
-		cmd.Process.Kill()
-		cmd.Wait()
+		kill()
 		t.Fatalf("child process said %q (%v), want %q", line, err, readyLine)
 	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	return kill
 }

@@ -136,10 +136,10 @@ func (c Config) Validate() error {
 		if c.Kind == KindInclusive && c.InclusiveHidden <= 0 {
 			return fmt.Errorf("models: inclusive classifier needs inclusive_hidden > 0, got %d", c.InclusiveHidden)
 		}
-		if c.Dropout < 0 || c.Dropout >= 1 {
+		if !(c.Dropout >= 0 && c.Dropout < 1) {
 			return fmt.Errorf("models: dropout must be in [0, 1), got %v", c.Dropout)
 		}
-		if c.FlushGradBelow < 0 {
+		if !(c.FlushGradBelow >= 0) {
 			return fmt.Errorf("models: flush_grad_below must be >= 0, got %v", c.FlushGradBelow)
 		}
 	case KindXGBoost, KindRF:

@@ -48,6 +48,7 @@ type dataPlan struct {
 	seqLen int            // particle rows stored per row
 	skip   int            // particle rows skipped before those kept
 	keep   int            // particle rows kept per row
+	parts  []filePart     // the row ranges of a share (OpenDatasetShare); nil: every file whole
 }
 
 // hlfWidth and seqWidth are the float32 values one row yields for each input.
@@ -69,7 +70,7 @@ func (p *dataPlan) seqWidth() int {
 func (p *dataPlan) rowBytes() int64 { return int64(4*(p.hlfWidth()+p.seqWidth()) + 8) }
 
 // rows is the number of rows of the dataset.
-func (p *dataPlan) rows() int { return int(p.reader.NumRows()) }
+func (p *dataPlan) rows() int { return p.partRows() }
 
 // planData opens dir and finds the columns that cfg.Kind reads. needLabels makes a dataset
 // without encoded_label and label an error.
@@ -162,6 +163,9 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 // truncated to the p.keep after p.skip) and returns its label (-1 when the dataset has none). Its errors name
 // the file and row; callers add the package prefix.
 func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int, error) {
+	if err := p.checkRow(b, i); err != nil {
+		return 0, err
+	}
 	if p.hlf >= 0 {
 		src := b.Floats[p.hlf][i*models.NumHLF : (i+1)*models.NumHLF]
 		for k, v := range src {
@@ -202,16 +206,16 @@ func (p *dataPlan) convertRow(b *dataset.Batch, i int, hlf, seq []float32) (int,
 // scanBatchRows is the number of rows read from Parquet at a time.
 const scanBatchRows = 256
 
-// scan reads the files in the given order (all, in storage order, when nil), calling fn for
-// every batch of rows.
+// scan reads the files (or the row ranges of a share: fileParts) in the given order (all, in
+// storage order, when nil), calling fn for every batch of rows.
 func (p *dataPlan) scan(ctx context.Context, order []int, fn func(*dataset.Batch) error) error {
-	files := p.reader.Files()
-	for k := range files {
-		f := files[k]
+	parts := p.fileParts()
+	for k := range parts {
+		part := parts[k]
 		if order != nil {
-			f = files[order[k]]
+			part = parts[order[k]]
 		}
-		if err := p.reader.ScanFile(ctx, f, p.schema, scanBatchRows, fn); err != nil {
+		if err := p.scanPart(ctx, part, fn); err != nil {
 			return err
 		}
 	}

@@ -46,6 +46,13 @@ func seqValue(id, p, f int) float64 { return float64(id) + float64(p)/10 + float
 // writeDataset writes rows ids 0..n-1 of l in files of perFile rows (row groups of 4 rows).
 func writeDataset(t testing.TB, dir string, l layout, n, perFile int) {
 	t.Helper()
+	writeDatasetWith(t, dir, l, n, perFile, nil)
+}
+
+// writeDatasetWith is writeDataset with edit, when not nil, changing the values of each row
+// (in l.schema's order) before they are written.
+func writeDatasetWith(t testing.TB, dir string, l layout, n, perFile int, edit func(id int, vals []any)) {
+	t.Helper()
 	for part := 0; part*perFile < n; part++ {
 		w, err := dataset.NewWriter(filepath.Join(dir, dataset.PartName(part, "test")), l.schema, dataset.WithRowGroupRows(4))
 		if err != nil {
@@ -74,6 +81,9 @@ func writeDataset(t testing.TB, dir string, l layout, n, perFile int) {
 				case ColumnLabel:
 					vals = append(vals, int64(id%3))
 				}
+			}
+			if edit != nil {
+				edit(id, vals)
 			}
 			if err := w.Append(vals...); err != nil {
 				t.Fatal(err)

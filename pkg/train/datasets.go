@@ -43,6 +43,9 @@ type DatasetJob struct {
 	Model   models.Config
 	Options Options
 	Resume  bool
+	// Restated, for a resumed run, holds the settings given again: each must equal the
+	// run's records, as TrainDir, TestDir and ShuffleBuffer (when > 0) must (see Restated).
+	Restated *Restated
 	// ShuffleBuffer and MemoryLimitBytes are passed to OpenDataset (see DataConfig).
 	ShuffleBuffer    int
 	MemoryLimitBytes int64
@@ -53,22 +56,31 @@ type DatasetJob struct {
 	Progress   progress.Sink
 	Log        io.Writer
 	// Comm, when it connects several processes, trains distributed (see Job.Comm): each rank
-	// reads its share of TrainDir's files (OpenDatasetShare); rank 0 alone reads TestDir, the
+	// reads its share of TrainDir's rows (OpenDatasetShare); rank 0 alone reads TestDir, the
 	// scaler and a resumed run's records, and writes to Dir.
 	Comm cluster.Comm
 }
 
 // TrainDatasets opens the datasets with OpenDataset for the job's classifier and runs Train,
-// or Resume when job.Resume is set.
-func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
+// or Resume when job.Resume is set, holding the model directory's lock (LockFile) from the
+// start: a new run that fails before its first epoch completes leaves no model files.
+func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) {
 	dist := distributed(job.Comm)
 	root := !dist || job.Comm.Rank() == 0
 	if !root {
 		job.Log, job.Progress = nil, nil
 	}
-	cfg, err := DataConfig{}, error(nil)
+	cfg := DataConfig{}
 	if root {
-		cfg, err = datasetConfig(job)
+		var c *claim
+		if c, err = claimModelDir(job.Dir); err == nil {
+			defer func() {
+				if rerr := c.release(err != nil); err == nil {
+					err = rerr
+				}
+			}()
+			cfg, err = datasetConfig(job)
+		}
 	}
 	if dist {
 		cfg, err = fromRoot(job.Comm, cfg, err)
@@ -103,7 +115,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*History, error) {
 		}
 	}
 	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm}
+		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm, dirClaimed: true}
 	if job.Resume {
 		return Resume(ctx, j)
 	}
@@ -122,13 +134,18 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation()
 		// The recorded way of reading gives the same order as before the interruption.
 		var rec DataRecord
-		if err := readJSON(filepath.Join(job.Dir, DataFile), &rec); err == nil {
+		recorded := readJSON(filepath.Join(job.Dir, DataFile), &rec)
+		if recorded != nil && !errors.Is(recorded, os.ErrNotExist) {
+			return DataConfig{}, recorded
+		}
+		if err := job.checkRestated(info, rec); err != nil {
+			return DataConfig{}, err
+		}
+		if recorded == nil {
 			job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
 			if rec.Streamed {
 				job.MemoryLimitBytes = -1
 			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return DataConfig{}, err
 		}
 	}
 	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
@@ -155,7 +172,7 @@ func prepareDatasetRun(job DatasetJob, cfg DataConfig, trainSrc Source) (json.Ra
 	}
 	if !job.Resume {
 		if h, err := ReadHistory(job.Dir); err == nil && h.Epochs() == 0 { // else Train refuses the directory
-			rec := DataRecord{Train: job.TrainDir, Test: job.TestDir}
+			rec := DataRecord{Train: absPath(job.TrainDir), Test: absPath(job.TestDir)}
 			if p, ok := trainSrc.(*ParquetSource); ok {
 				rec.Streamed, rec.ShuffleBuffer = true, p.ShuffleBuffer()
 			}

@@ -23,9 +23,9 @@ import (
 //
 //   - every rank holds a replica of the model, starting from rank 0's variables (fresh or
 //     loaded from the last checkpoint), broadcast bit for bit;
-//   - every rank reads its own share of the training rows (DatasetJob: its share of the
-//     dataset's files), in batches of Options.BatchSize: the global batch is BatchSize times
-//     the number of ranks;
+//   - every rank reads its own share of the training rows (DatasetJob: OpenDatasetShare,
+//     whole files, or row ranges when the dataset has fewer files than ranks), in batches of
+//     Options.BatchSize: the global batch is BatchSize times the number of ranks;
 //   - each step, each rank computes the loss, the correct count and the gradients of its
 //     batch in one graph; one all-reduce sums them (weighted by rows) in a single buffer; every
 //     rank applies the same Adam update in a second graph. The replicas stay identical and a

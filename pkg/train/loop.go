@@ -15,7 +15,6 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
@@ -40,6 +39,8 @@ type Job struct {
 	// Comm, when it connects several processes, makes this one rank of a synchronous
 	// data-parallel run (see Distributed); nil or a Size of 1 trains in this process alone.
 	Comm cluster.Comm
+
+	dirClaimed bool // the caller holds Dir's lock (see claimed)
 }
 
 // Train trains job.Model from freshly initialised weights for job.Options.Epochs epochs (fewer
@@ -47,10 +48,11 @@ type Job struct {
 // history (also in history.json). The options' controls (early stopping, learning rate on
 // plateau, best checkpoint) act after each validation; see Options.
 // It refuses a directory that already holds completed epochs: Resume continues those.
-// Cancelling ctx stops at the next batch; the last completed epoch stays resumable.
+// Cancelling ctx stops at the next batch; the last completed epoch stays resumable. A run
+// holds the directory's lock (LockFile); one that fails before its first epoch completes
+// leaves no model files behind.
 func Train(ctx stdcontext.Context, job Job) (*History, error) {
-	hist, _, err := launch(ctx, job, prepareTrain)
-	return hist, err
+	return claimed(ctx, job, prepareTrain)
 }
 
 // prepareTrain checks a new run and writes its model.json.
@@ -81,8 +83,7 @@ func prepareTrain(job Job) (*ModelInfo, *History, error) {
 // train further; a run that early stopping ended trains no further). The result equals that of
 // an uninterrupted run with the same seed, the decisions of the controls included.
 func Resume(ctx stdcontext.Context, job Job) (*History, error) {
-	hist, _, err := launch(ctx, job, prepareResume)
-	return hist, err
+	return claimed(ctx, job, prepareResume)
 }
 
 // prepareResume reads the model.json and the history of a run to continue.
@@ -96,12 +97,19 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 			"it still serves evaluate, predict, serve and export, but cannot be resumed; train a new model into another directory", job.Dir)
 	}
 	if job.Options.Epochs > 0 && job.Options.Epochs != info.Options.Epochs {
+		if job.Log != nil {
+			fmt.Fprintf(job.Log, "resume: %d epochs in all instead of the %d recorded (%s updated)\n", job.Options.Epochs, info.Options.Epochs, ModelFile)
+		}
 		info.Options.Epochs = job.Options.Epochs
 		if err := WriteModelInfo(job.Dir, info); err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(job.Scaler) > 0 {
+		if len(info.Scaler) > 0 && !sameJSON(info.Scaler, job.Scaler) {
+			return nil, nil, fmt.Errorf("train: resume %s: the scaler of the training data differs from the one recorded in %s: the data was prepared again; train into another directory",
+				job.Dir, filepath.Join(job.Dir, ModelFile))
+		}
 		info.Scaler = job.Scaler
 		if err := WriteModelInfo(job.Dir, info); err != nil {
 			return nil, nil, err
@@ -162,7 +170,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 
 	gctx = model.NewStore()
 	gctx.SetParam(model.ParamInitialSeed, opts.Seed)
-	var ckpt *checkpoint.Handler
+	var ckpt *checkpoints
 	for len(hist.LearningRate) < hist.Epochs() { // written before the rate was recorded: constant
 		hist.LearningRate = append(hist.LearningRate, opts.LearningRate)
 	}
@@ -171,7 +179,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		lr = opts.LearningRate
 	}
 	if root && err == nil {
-		ckpt, err = openCheckpoints(gctx, job.Dir, hist)
+		ckpt, err = openCheckpoints(gctx, job.Dir, hist, job.Log)
 		if err == nil && hist.Epochs() > 0 {
 			err = checkLearningRate(gctx, lr, filepath.Join(job.Dir, CheckpointDir))
 		}
@@ -348,7 +356,7 @@ func (h *History) record(rec epochRecord) {
 // the controls decide (setting the next learning rate in store), saves a checkpoint, keeps it
 // as the best when it is, and completes rec.
 func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, hist *History,
-	evalStep *model.Exec, store *model.Store, ckpt *checkpoint.Handler, rec *epochRecord) error {
+	evalStep *model.Exec, store *model.Store, ckpt *checkpoints, rec *epochRecord) error {
 	epoch := hist.Epochs()
 	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
 	valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
@@ -363,7 +371,7 @@ func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Op
 		}
 	}
 	if err := ckpt.Save(); err != nil {
-		return fmt.Errorf("train: %s: save checkpoint: %w", job.Dir, err)
+		return fmt.Errorf("train: %s: %w", job.Dir, err)
 	}
 	names, err := ckpt.ListCheckpoints()
 	if err != nil || len(names) == 0 {
@@ -408,7 +416,7 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 			return 0, 0, 0, err
 		}
 		if math.IsNaN(res.loss) || math.IsInf(res.loss, 0) {
-			return 0, 0, 0, fmt.Errorf("loss is %v after %d rows", res.loss, rows)
+			return 0, 0, 0, fmt.Errorf("loss is %v after %d rows of finite inputs: the training diverged (try a lower learning rate)", res.loss, rows)
 		}
 		lossSum += res.loss * float64(b.Size)
 		correct += res.correct
@@ -422,23 +430,19 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 	return lossSum / float64(rows), correct / float64(rows), rows, nil
 }
 
-// openCheckpoints attaches the checkpoint handler of dir to ctx. With completed epochs in
+// openCheckpoints prepares saving the checkpoints of dir from ctx. With completed epochs in
 // hist it first removes checkpoints newer than the recorded one (a crash between saving and
-// recording leaves one) and loads the recorded state; otherwise it starts from an empty
-// checkpoint directory. Loaded variables outside the model scope (optimizer state, counters,
-// random state) are marked not trainable, as they were when created.
-func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint.Handler, error) {
+// recording leaves one) and loads the recorded state (see loadRecorded); otherwise it starts
+// from an empty checkpoint directory. Loaded variables outside the model scope (optimizer
+// state, counters, random state) are marked not trainable, as they were when created.
+func openCheckpoints(store *model.Store, dir string, hist *History, log io.Writer) (*checkpoints, error) {
 	ckDir := filepath.Join(dir, CheckpointDir)
 	entries, err := os.ReadDir(ckDir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("train: read %s: %w", ckDir, err)
 	}
-	found := false
 	for _, e := range entries {
 		name := e.Name()
-		if hist.Epochs() > 0 && strings.HasPrefix(name, hist.Checkpoint+".") {
-			found = true
-		}
 		// Checkpoint names sort in saving order ("checkpoint-n<7 digits>-..."); "~" sorts after
 		// the ".json" and ".bin" suffixes of the recorded checkpoint itself.
 		if hist.Epochs() == 0 || (strings.HasPrefix(name, "checkpoint-") && name > hist.Checkpoint+".~") {
@@ -447,8 +451,10 @@ func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint
 			}
 		}
 	}
-	if hist.Epochs() > 0 && !found {
-		return nil, fmt.Errorf("train: %s: checkpoint %s recorded in %s is missing", ckDir, hist.Checkpoint, HistoryFile)
+	if hist.Epochs() > 0 {
+		if err := loadRecorded(store, dir, hist, log); err != nil {
+			return nil, err
+		}
 	}
 	if err := pruneBest(ckDir, hist.BestCheckpoint); err != nil {
 		return nil, err
@@ -458,13 +464,13 @@ func openCheckpoints(store *model.Store, dir string, hist *History) (*checkpoint
 			return nil, fmt.Errorf("train: %s: best checkpoint recorded in %s: %w", ckDir, HistoryFile, err)
 		}
 	}
-	h, err := checkpoint.Build(store).Dir(ckDir).Keep(2).Immediate().Done()
+	c, err := newCheckpoints(store, ckDir, hist.Epochs())
 	if err != nil {
-		return nil, fmt.Errorf("train: open checkpoints in %s: %w", ckDir, err)
+		return nil, err
 	}
 	prefix := "/" + modelScope + "/"
 	for v := range store.IterVariables() {
 		v.Trainable = strings.HasPrefix(v.Path(), prefix)
 	}
-	return h, nil
+	return c, nil
 }

@@ -40,6 +40,12 @@ type ModelInfo struct {
 	// Scaler holds the feature scaling that the preparation step fitted (min-max ranges of the
 	// high-level features), kept verbatim so that inference can apply it to new events.
 	Scaler json.RawMessage `json:"scaler,omitempty"`
+
+	// Checkpoint and Skipped are set where the weights are loaded (LoadPredictor,
+	// ModelWeights): the checkpoint read, the newest complete one, and "NAME: cause" for
+	// each newer one skipped as damaged.
+	Checkpoint string   `json:"-"`
+	Skipped    []string `json:"-"`
 }
 
 // History is the content of history.json: one entry per completed epoch.

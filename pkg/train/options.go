@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
@@ -64,12 +65,12 @@ func (o Options) Validate() error {
 		return fmt.Errorf("train: epochs must be > 0, got %d", o.Epochs)
 	case o.BatchSize <= 0:
 		return fmt.Errorf("train: batch size must be > 0, got %d", o.BatchSize)
-	case o.LearningRate <= 0:
-		return fmt.Errorf("train: learning rate must be > 0, got %v", o.LearningRate)
-	case o.Beta1 < 0 || o.Beta1 >= 1 || o.Beta2 < 0 || o.Beta2 >= 1:
+	case !(o.LearningRate > 0) || math.IsInf(o.LearningRate, 1):
+		return fmt.Errorf("train: learning rate must be a finite number > 0, got %v", o.LearningRate)
+	case !(o.Beta1 >= 0 && o.Beta1 < 1 && o.Beta2 >= 0 && o.Beta2 < 1):
 		return fmt.Errorf("train: Adam betas must be in [0, 1), got %v, %v", o.Beta1, o.Beta2)
-	case o.Epsilon <= 0:
-		return fmt.Errorf("train: Adam epsilon must be > 0, got %v", o.Epsilon)
+	case !(o.Epsilon > 0) || math.IsInf(o.Epsilon, 1):
+		return fmt.Errorf("train: Adam epsilon must be a finite number > 0, got %v", o.Epsilon)
 	case o.MaxParticles < 0 || o.MaxParticles > models.MaxParticles:
 		return fmt.Errorf("train: max particles must be 0 (all) to %d, the particle rows of an event; got %d", models.MaxParticles, o.MaxParticles)
 	}

@@ -28,10 +28,11 @@ const prefetchBatches = 2
 //
 // Orders: without shuffling, rows come in storage order (files in path order). With
 // shuffling, when the whole dataset fits in the buffer the order is exactly MemorySource's
-// permutation of (seed, epoch); otherwise the file order is a permutation drawn from
-// (seed, epoch) and every row read replaces a row drawn at random from the full buffer,
-// which is emitted (the buffer's remainder is emitted in random order at the end). Either
-// way the order is a function of (seed, epoch) only, so Resume stays exact.
+// permutation of (seed, epoch); otherwise the order of the files (or of the row ranges of a
+// share, see OpenDatasetShare) is a permutation drawn from (seed, epoch) and every row read
+// replaces a row drawn at random from the full buffer, which is emitted (the buffer's
+// remainder is emitted in random order at the end). Either way the order is a function of
+// (seed, epoch) only, so Resume stays exact.
 type ParquetSource struct {
 	plan   *dataPlan
 	buffer int // shuffle buffer rows
@@ -143,7 +144,7 @@ func (s *ParquetSource) produce(ctx context.Context, order Order, e *emitter) er
 	whole := s.buffer >= n
 	var files []int
 	if !whole {
-		files = rng.Perm(len(p.reader.Files()))
+		files = rng.Perm(len(p.fileParts()))
 	}
 	buf := newRowBuffer(p, min(s.buffer, n))
 	err := p.scan(ctx, files, func(b *dataset.Batch) error {

@@ -2,6 +2,8 @@ package train
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -62,20 +64,40 @@ func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 	return out, nil
 }
 
-// loadModel reads model.json and loads the checkpoint that dir serves (see servedCheckpoint)
-// into a new store (a legacy directory's GRU weights fused).
+// notices receives what loading a model skipped (see loadModel); commands show it.
+var notices io.Writer = os.Stderr
+
+// loadModel reads model.json and loads the checkpoint dir serves into a new store (a legacy
+// directory's GRU weights fused): the best epoch's when the run restores the best weights (see
+// servedCheckpoint), else the newest complete one; info.Checkpoint names it, info.Skipped the
+// newer damaged ones.
 func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 	info, err := ReadModelInfo(dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	store := model.NewStore()
-	load, ckDir, err := servedCheckpoint(store, dir, info)
-	if err != nil {
-		return nil, nil, err
+	ckDir := filepath.Join(dir, CheckpointDir)
+	best := false
+	if info.Options.RestoreBest {
+		if hist, err := ReadHistory(dir); err == nil && hist.BestCheckpoint != "" {
+			load, src, err := servedCheckpoint(store, dir, info)
+			if err != nil {
+				return nil, nil, err
+			}
+			if _, err := load.Immediate().Done(); err != nil {
+				return nil, nil, fmt.Errorf("train: load model %s: %w", src, err)
+			}
+			info.Checkpoint, best = hist.BestCheckpoint, true
+		}
 	}
-	if _, err := load.Immediate().Done(); err != nil {
-		return nil, nil, fmt.Errorf("train: load model %s: %w", ckDir, err)
+	if !best {
+		if info.Checkpoint, _, info.Skipped, err = loadNewest(store, ckDir, ""); err != nil {
+			return nil, nil, err
+		}
+		for _, s := range info.Skipped {
+			fmt.Fprintf(notices, "train: model %s: skipped the damaged checkpoint %s; using %s, the newest complete one\n", dir, s, info.Checkpoint)
+		}
 	}
 	if info.Legacy() {
 		if err := fuseLegacyGRU(store); err != nil {

@@ -13,6 +13,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		os.Setenv("GOMLX_BACKEND", "go")
 	}
+	if out := os.Getenv(lockChildEnv); out != "" {
+		os.Exit(searchUntilKilled(out))
+	}
 	os.Exit(m.Run())
 }
 

@@ -17,11 +17,17 @@ type MergeSummary struct {
 
 // Merge joins the results logs of the shards' output directories (or results.jsonl files)
 // inputs into out: out/results.jsonl (written atomically, in input order, the first result of
-// each key kept) and the final table (WriteOutputs). out may be one of the inputs.
+// each key kept) and the final table (WriteOutputs). out may be one of the inputs. Merge
+// holds out's LockFile, as Run does.
 func Merge(out string, inputs []string) (*MergeSummary, error) {
 	if len(inputs) == 0 {
 		return nil, fmt.Errorf("tune: merge: no results to merge")
 	}
+	lock, err := lockOut(out)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	sum := &MergeSummary{Inputs: len(inputs)}
 	seen := map[string]bool{}
 	var all []Result
@@ -48,10 +54,7 @@ func Merge(out string, inputs []string) (*MergeSummary, error) {
 			all = append(all, r)
 		}
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, fmt.Errorf("tune: merge: %w", err)
-	}
-	err := writeAtomic(filepath.Join(out, ResultsFile), func(w io.Writer) error {
+	err = writeAtomic(filepath.Join(out, ResultsFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w) // one compact object per line, as ResultLog writes them
 		for _, r := range all {
 			if err := enc.Encode(r); err != nil {

@@ -25,7 +25,7 @@ type Config struct {
 	Data   train.Data // high-level features and labels; Setup.Fraction of the rows are used
 	Points []Point    // the points of the whole search (Grid.Points or Grid.Random)
 	Setup  Setup
-	Out    string // output directory (one process at a time)
+	Out    string // output directory (one process at a time: Run holds its LockFile)
 	// Workers is the number of models trained at once; <= 0: one per core.
 	Workers int
 	// Shard and Of split Points over processes: this one scores points Shard, Shard+Of, ...
@@ -104,9 +104,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("tune: create output directory: %w", err)
+	lock, err := lockOut(cfg.Out)
+	if err != nil {
+		return nil, err
 	}
+	defer lock.Release()
 	scratch := filepath.Join(cfg.Out, scratchDir)
 	if err := os.RemoveAll(scratch); err != nil {
 		return nil, fmt.Errorf("tune: clear %s: %w", scratch, err)

@@ -1,0 +1,379 @@
+package train
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+)
+
+// Checkpoints are written atomically and read with care. GoMLX's Handler.Save writes the two
+// files of a checkpoint (NAME.bin, the variables, and NAME.json, their layout, by which
+// checkpoints are listed) in place, so a run killed or out of disk space while saving leaves a
+// checkpoint that cannot be read, and a reader that takes the newest checkpoint fails on it.
+// Here GoMLX saves into a staging folder inside checkpoint/; the checkpoint is read back
+// there, synced, and renamed into place, its data first and its layout last: a checkpoint
+// listed in checkpoint/ is complete. Readers (loadNewest) still check what they read and take
+// the newest checkpoint that reads completely, naming the damaged ones they skip (written by
+// older versions, or damaged since).
+
+const (
+	// stagingDir, in checkpoint/, is where GoMLX writes a checkpoint before it is renamed
+	// into place; it exists only while a checkpoint is saved (a killed save leaves it, and
+	// the next run removes it).
+	stagingDir = ".saving"
+	// keepCheckpoints is the number of complete checkpoints kept in checkpoint/.
+	keepCheckpoints = 2
+	// epochsParam is the parameter, saved in each checkpoint, holding the number of epochs
+	// completed when it was saved.
+	epochsParam = "/dltrigger_epochs"
+)
+
+// checkpointName is a checkpoint's base name: its save counter and the rest.
+var checkpointName = regexp.MustCompile(`^checkpoint-n(\d+)-(.+)$`)
+
+// checkpoints saves the checkpoints of a model directory's checkpoint/ folder.
+type checkpoints struct {
+	dir     string              // checkpoint/
+	store   *model.Store        // what is saved
+	staging *checkpoint.Handler // GoMLX's handler, saving into dir/stagingDir
+	epochs  int                 // epochs completed at the last save (or load)
+}
+
+// newCheckpoints prepares saving store into ckDir, whose last checkpoint holds the state after
+// epochs epochs: it empties the staging folder and attaches a GoMLX handler saving there. The
+// handler loads nothing, and the loader of store (a checkpoint loaded by loadNewest) stays the
+// one that gives variables their values.
+func newCheckpoints(store *model.Store, ckDir string, epochs int) (*checkpoints, error) {
+	staging := filepath.Join(ckDir, stagingDir)
+	if err := os.RemoveAll(staging); err != nil {
+		return nil, fmt.Errorf("train: remove the staging folder of an interrupted save: %w", err)
+	}
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		return nil, fmt.Errorf("train: create %s: %w", staging, err)
+	}
+	loader := store.Loader()
+	h, err := checkpoint.Build(store).Dir(staging).Keep(-1).Done()
+	if err != nil {
+		return nil, fmt.Errorf("train: prepare saving checkpoints in %s: %w", ckDir, err)
+	}
+	store.SetLoader(loader)
+	if err := os.Remove(staging); err != nil { // made again for each save
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return &checkpoints{dir: ckDir, store: store, staging: h, epochs: epochs}, nil
+}
+
+// Dir is the checkpoint folder.
+func (c *checkpoints) Dir() string { return c.dir }
+
+// ListCheckpoints returns the base names of the checkpoints in the folder, oldest first.
+func (c *checkpoints) ListCheckpoints() ([]string, error) { return listCheckpoints(c.dir) }
+
+// Save saves the state after one more epoch as a new checkpoint, atomically, and keeps the
+// last keepCheckpoints checkpoints. When it fails, the folder holds what it held before.
+func (c *checkpoints) Save() error {
+	c.store.SetParam(epochsParam, c.epochs+1)
+	staging := c.staging.Dir()
+	err := os.MkdirAll(staging, 0o755)
+	if err == nil {
+		err = c.staging.Save()
+	}
+	var name string
+	if err == nil {
+		name, err = c.install(staging)
+	}
+	if rerr := os.RemoveAll(staging); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return fmt.Errorf("save checkpoint in %s: %w", c.dir, err)
+	}
+	c.epochs++
+	return c.prune(name)
+}
+
+// install checks the one checkpoint saved in staging, syncs it and renames it into the
+// folder under the next save counter; it returns its name there.
+func (c *checkpoints) install(staging string) (string, error) {
+	saved, err := listCheckpoints(staging)
+	if err != nil {
+		return "", err
+	}
+	if len(saved) != 1 {
+		return "", fmt.Errorf("GoMLX saved %d checkpoints in %s, want 1", len(saved), staging)
+	}
+	if _, _, err := readCheckpoint(staging, saved[0]); err != nil {
+		return "", fmt.Errorf("the checkpoint does not read back: %w", err)
+	}
+	names, err := listCheckpoints(c.dir)
+	if err != nil {
+		return "", err
+	}
+	next := 0
+	for _, n := range names {
+		if m := checkpointName.FindStringSubmatch(n); m != nil {
+			k, _ := strconv.Atoi(m[1])
+			next = max(next, k+1)
+		}
+	}
+	m := checkpointName.FindStringSubmatch(saved[0])
+	if m == nil {
+		return "", fmt.Errorf("GoMLX saved a checkpoint named %q", saved[0])
+	}
+	name := fmt.Sprintf("checkpoint-n%07d-%s", next, m[2])
+	// The data first: a checkpoint is listed (by its layout file) only once both are in place.
+	for _, suffix := range []string{checkpoint.BinDataSuffix, checkpoint.JsonNameSuffix} {
+		src := filepath.Join(staging, saved[0]+suffix)
+		if err := syncFile(src); err != nil {
+			return "", err
+		}
+		if err := os.Rename(src, filepath.Join(c.dir, name+suffix)); err != nil {
+			return "", err
+		}
+	}
+	return name, syncFile(c.dir)
+}
+
+// prune removes the checkpoints older than the last keepCheckpoints (the layout first, so
+// that no listed checkpoint lacks its data) and data files whose layout is missing.
+func (c *checkpoints) prune(newest string) error {
+	names, err := listCheckpoints(c.dir)
+	if err != nil {
+		return err
+	}
+	listed := map[string]bool{}
+	for i, n := range names {
+		if i < len(names)-keepCheckpoints && n != newest {
+			for _, suffix := range []string{checkpoint.JsonNameSuffix, checkpoint.BinDataSuffix} {
+				if err := os.Remove(filepath.Join(c.dir, n+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("remove old checkpoint: %w", err)
+				}
+			}
+			continue
+		}
+		listed[n] = true
+	}
+	orphans, err := filepath.Glob(filepath.Join(c.dir, "checkpoint-*"+checkpoint.BinDataSuffix))
+	if err != nil {
+		return err
+	}
+	for _, path := range orphans {
+		if !listed[strings.TrimSuffix(filepath.Base(path), checkpoint.BinDataSuffix)] {
+			if err := os.Remove(path); err != nil {
+				return fmt.Errorf("remove the data of an incomplete checkpoint: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// listCheckpoints returns the base names of the checkpoints (their layout files) in dir,
+// oldest first; a missing dir has none.
+func listCheckpoints(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("train: list checkpoints: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && strings.HasPrefix(n, "checkpoint-") && strings.HasSuffix(n, checkpoint.JsonNameSuffix) {
+			names = append(names, strings.TrimSuffix(n, checkpoint.JsonNameSuffix))
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// readCheckpoint reads the checkpoint name of dir and checks that it is complete: the layout
+// decodes, and the data (decompressed, its checksum verified) holds exactly the bytes the
+// layout describes. It returns both files' contents.
+func readCheckpoint(dir, name string) (layout string, data []byte, err error) {
+	js, err := os.ReadFile(filepath.Join(dir, name+checkpoint.JsonNameSuffix))
+	if err != nil {
+		return "", nil, err
+	}
+	var meta struct {
+		Variables []struct{ Pos, Length int }
+	}
+	if err := json.Unmarshal(js, &meta); err != nil {
+		return "", nil, fmt.Errorf("%s%s: %w", name, checkpoint.JsonNameSuffix, err)
+	}
+	want := 0
+	for _, v := range meta.Variables {
+		if v.Pos != want || v.Length < 0 {
+			return "", nil, fmt.Errorf("%s%s: variable at byte %d of %d, want %d", name, checkpoint.JsonNameSuffix, v.Pos, v.Length, want)
+		}
+		want += v.Length
+	}
+	bin, err := os.ReadFile(filepath.Join(dir, name+checkpoint.BinDataSuffix))
+	if err != nil {
+		return "", nil, err
+	}
+	n, err := checkpointDataSize(bin)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s%s: %w", name, checkpoint.BinDataSuffix, err)
+	}
+	if n != int64(want) {
+		return "", nil, fmt.Errorf("%s%s: %d bytes of variables, %s describes %d", name, checkpoint.BinDataSuffix, n, name+checkpoint.JsonNameSuffix, want)
+	}
+	return string(js), bin, nil
+}
+
+// GoMLX's data file is the raw variables, or (its default) a header naming the compression
+// followed by a gzip stream of them.
+const (
+	gomlxBinHeader  = "gomlx_checkpointss"
+	gomlxGzipHeader = "gzip"
+)
+
+// checkpointDataSize returns the number of bytes of variables a checkpoint data file holds,
+// decompressing it to the end (which checks the gzip checksum and length).
+func checkpointDataSize(bin []byte) (int64, error) {
+	rest, ok := bytes.CutPrefix(bin, []byte(gomlxBinHeader))
+	if !ok {
+		return int64(len(bin)), nil
+	}
+	if len(rest) < 1 || len(rest) < 1+int(rest[0]) {
+		return 0, errors.New("truncated header")
+	}
+	if c := string(rest[1 : 1+int(rest[0])]); c != gomlxGzipHeader {
+		return 0, fmt.Errorf("compression %q, want %q", c, gomlxGzipHeader)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(rest[1+int(rest[0]):]))
+	if err != nil {
+		return 0, fmt.Errorf("read gzip: %w", err)
+	}
+	n, err := io.Copy(io.Discard, zr)
+	if err != nil {
+		return 0, fmt.Errorf("read gzip: %w", err)
+	}
+	return n, nil
+}
+
+// loadNewest loads into store the newest checkpoint of ckDir that reads completely, not newer
+// than upTo when upTo is not "". It returns its name, the number of epochs it was saved after
+// (-1 when it does not say: saved by an older version) and, for each newer checkpoint skipped,
+// "NAME: cause". No complete checkpoint is an error naming the damaged ones.
+func loadNewest(store *model.Store, ckDir, upTo string) (name string, epochs int, skipped []string, err error) {
+	names, err := listCheckpoints(ckDir)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	for i := len(names) - 1; i >= 0; i-- {
+		if upTo != "" && names[i] > upTo {
+			continue
+		}
+		js, bin, err := readCheckpoint(ckDir, names[i])
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s: %v", names[i], err))
+			continue
+		}
+		if err := loadCheckpoint(store, js, bin); err != nil {
+			return "", 0, skipped, fmt.Errorf("train: load checkpoint %s: %w", filepath.Join(ckDir, names[i]), err)
+		}
+		epochs := -1
+		if v, ok := store.GetParam(epochsParam); ok {
+			if e, ok := v.(int); ok {
+				epochs = e
+			}
+		}
+		return names[i], epochs, skipped, nil
+	}
+	if len(skipped) == 0 {
+		return "", 0, nil, fmt.Errorf("train: %s holds no checkpoint: no epoch of this model completed", ckDir)
+	}
+	return "", 0, skipped, fmt.Errorf("train: %s holds no complete checkpoint: %s", ckDir, strings.Join(skipped, "; "))
+}
+
+// loadCheckpoint loads the checkpoint of layout js and data bin into store, creating its
+// variables at once.
+func loadCheckpoint(store *model.Store, js string, bin []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	_, err = checkpoint.Load(store).FromEmbed(js, bin).Immediate().Done()
+	return err
+}
+
+// syncFile flushes the file (or directory) path to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// loadRecorded loads into store the state that hist, the history of the model directory dir,
+// records: its checkpoint. When that one is damaged (an older version saved in place; a disk
+// failed), it loads the newest complete checkpoint before it and, so that the run continues
+// exactly as an uninterrupted one, cuts hist (and history.json) back to the epochs that
+// checkpoint was saved after; the later epochs are trained again. Checkpoints newer than the
+// one loaded are removed.
+func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) error {
+	ckDir := filepath.Join(dir, CheckpointDir)
+	name, epochs, skipped, err := loadNewest(store, ckDir, hist.Checkpoint)
+	if err != nil {
+		return fmt.Errorf("train: resume %s: %w", dir, err)
+	}
+	if name != hist.Checkpoint {
+		if epochs < 0 || epochs >= hist.Epochs() {
+			return fmt.Errorf("train: resume %s: checkpoint %s, recorded in %s after epoch %d, is damaged (%s); the newest complete one, %s, does not say after which epoch it was saved: the run cannot continue exactly",
+				dir, hist.Checkpoint, HistoryFile, hist.Epochs(), strings.Join(skipped, "; "), name)
+		}
+		if log != nil {
+			fmt.Fprintf(log, "resume: checkpoint %s, recorded after epoch %d, is damaged (%s): continuing from %s, saved after epoch %d; epochs %d to %d are trained again\n",
+				hist.Checkpoint, hist.Epochs(), strings.Join(skipped, "; "), name, epochs, epochs+1, hist.Epochs())
+		}
+		hist.truncate(epochs)
+		hist.Checkpoint = name
+		if err := writeJSON(filepath.Join(dir, HistoryFile), hist); err != nil {
+			return err
+		}
+	} else if epochs >= 0 && epochs != hist.Epochs() {
+		return fmt.Errorf("train: resume %s: checkpoint %s was saved after epoch %d, %s records %d epochs", dir, name, epochs, HistoryFile, hist.Epochs())
+	}
+	names, err := listCheckpoints(ckDir)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if n > name {
+			for _, suffix := range []string{checkpoint.JsonNameSuffix, checkpoint.BinDataSuffix} {
+				if err := os.Remove(filepath.Join(ckDir, n+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("train: remove damaged checkpoint: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// truncate keeps the first epochs epochs of h.
+func (h *History) truncate(epochs int) {
+	cut := func(s []float64) []float64 { return s[:min(len(s), epochs)] }
+	h.Loss, h.Accuracy, h.ValLoss, h.ValAccuracy = cut(h.Loss), cut(h.Accuracy), cut(h.ValLoss), cut(h.ValAccuracy)
+	h.RowsPerSecond = cut(h.RowsPerSecond)
+}

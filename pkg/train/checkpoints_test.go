@@ -1,0 +1,288 @@
+package train
+
+import (
+	stdcontext "context"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
+)
+
+// smallJob is a quick HLF training of epochs epochs into dir.
+func smallJob(t *testing.T, dir string, epochs int) Job {
+	t.Helper()
+	cfg := models.DefaultConfig(models.KindHLF)
+	cfg.HLFHidden = []int{8, 6}
+	opts := DefaultOptions()
+	opts.Epochs, opts.BatchSize, opts.Seed = epochs, 16, 11
+	tr, va := sources(t, blobs(30, 0, 5), blobs(8, 0, 6))
+	return Job{Dir: dir, Model: cfg, Options: opts, Train: tr, Validation: va, Backend: testBackend}
+}
+
+// checkpointNames lists the checkpoints of the model directory dir, oldest first.
+func checkpointNames(t *testing.T, dir string) []string {
+	t.Helper()
+	names, err := listCheckpoints(filepath.Join(dir, CheckpointDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// namedCheckpointWeights reads the model variables of the checkpoint name of the model
+// directory dir with GoMLX alone.
+func namedCheckpointWeights(t *testing.T, dir, name string) map[string]Weight {
+	t.Helper()
+	ckDir := filepath.Join(dir, CheckpointDir)
+	js, err := os.ReadFile(filepath.Join(ckDir, name+checkpoint.JsonNameSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := os.ReadFile(filepath.Join(ckDir, name+checkpoint.BinDataSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore()
+	if _, err := checkpoint.Load(store).FromEmbed(string(js), bin).Immediate().Done(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := storeWeights(store, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func sameWeights(a, b map[string]Weight) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, w := range a {
+		if !slices.Equal(w.Values, b[k].Values) {
+			return false
+		}
+	}
+	return true
+}
+
+// damage truncates path to keep bytes (a negative keep cuts that many from the end).
+func damage(t *testing.T, path string, keep int) {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64(keep)
+	if keep < 0 {
+		n = st.Size() + int64(keep)
+	}
+	if err := os.Truncate(path, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyDir copies the files of a model directory (one level of folders).
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDamagedCheckpointIsSkipped damages the newest checkpoint of a model directory in the
+// ways a full disk or a kill leaves it: inference and export read the previous, complete one
+// and name the damaged one.
+func TestDamagedCheckpointIsSkipped(t *testing.T) {
+	trained := t.TempDir()
+	if _, err := Train(stdcontext.Background(), smallJob(t, trained, 2)); err != nil {
+		t.Fatal(err)
+	}
+	names := checkpointNames(t, trained)
+	if len(names) != 2 {
+		t.Fatalf("checkpoints %v, want 2", names)
+	}
+	entries, _ := os.ReadDir(filepath.Join(trained, CheckpointDir))
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "checkpoint-") {
+			t.Errorf("%s left in the checkpoint folder", e.Name())
+		}
+	}
+	previous := namedCheckpointWeights(t, trained, names[0])
+	if sameWeights(previous, namedCheckpointWeights(t, trained, names[1])) {
+		t.Fatal("the two epochs' checkpoints hold the same weights")
+	}
+	for _, tc := range []struct {
+		name   string
+		suffix string
+		keep   int
+	}{
+		{"data cut in half", checkpoint.BinDataSuffix, 200},
+		{"data without its gzip trailer", checkpoint.BinDataSuffix, -4},
+		{"empty layout", checkpoint.JsonNameSuffix, 0},
+		{"layout cut", checkpoint.JsonNameSuffix, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "m")
+			copyDir(t, trained, dir)
+			damage(t, filepath.Join(dir, CheckpointDir, names[1]+tc.suffix), tc.keep)
+			var said strings.Builder
+			notices = &said
+			defer func() { notices = os.Stderr }()
+			info, w, err := ModelWeights(dir)
+			if err != nil {
+				t.Fatalf("ModelWeights: %v", err)
+			}
+			if !sameWeights(w, previous) {
+				t.Error("ModelWeights did not return the previous checkpoint's weights")
+			}
+			if info.Checkpoint != names[0] || len(info.Skipped) != 1 || !strings.HasPrefix(info.Skipped[0], names[1]+": ") {
+				t.Errorf("loaded %s, skipped %q; want %s, skipping %s", info.Checkpoint, info.Skipped, names[0], names[1])
+			}
+			if !strings.Contains(said.String(), "skipped the damaged checkpoint "+names[1]) {
+				t.Errorf("loading said %q, want it to name %s", said.String(), names[1])
+			}
+			p, err := LoadPredictor(dir, testBackend)
+			if err != nil {
+				t.Fatalf("LoadPredictor: %v", err)
+			}
+			if _, err := p.Predict(Data{HLF: blobs(1, 0, 9).HLF}); err != nil {
+				t.Fatal(err)
+			}
+			p.Close()
+		})
+	}
+	t.Run("all damaged", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "m")
+		copyDir(t, trained, dir)
+		for _, n := range names {
+			damage(t, filepath.Join(dir, CheckpointDir, n+checkpoint.BinDataSuffix), 100)
+		}
+		_, _, err := ModelWeights(dir)
+		if err == nil || !strings.Contains(err.Error(), "no complete checkpoint") || !strings.Contains(err.Error(), names[0]) || !strings.Contains(err.Error(), names[1]) {
+			t.Fatalf("ModelWeights: %v; want an error naming both damaged checkpoints", err)
+		}
+	})
+}
+
+// TestResumeFromDamagedCheckpointIsExact damages the checkpoint that history.json records: the
+// resumed run continues from the previous one, trains that epoch again, and ends exactly as an
+// uninterrupted run.
+func TestResumeFromDamagedCheckpointIsExact(t *testing.T) {
+	whole := t.TempDir()
+	want, err := Train(stdcontext.Background(), smallJob(t, whole, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := t.TempDir()
+	if _, err := Train(stdcontext.Background(), smallJob(t, broken, 2)); err != nil {
+		t.Fatal(err)
+	}
+	names := checkpointNames(t, broken)
+	damage(t, filepath.Join(broken, CheckpointDir, names[len(names)-1]+checkpoint.BinDataSuffix), 150)
+	var log strings.Builder
+	job := smallJob(t, broken, 3)
+	job.Log = &log
+	got, err := Resume(stdcontext.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), names[len(names)-1]+", recorded after epoch 2, is damaged") {
+		t.Errorf("the log does not name the damaged checkpoint:\n%s", log.String())
+	}
+	if err := compareHistories(got, want, 0); err != nil {
+		t.Error(err)
+	}
+	_, a, err := ModelWeights(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, b, err := ModelWeights(broken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameWeights(a, b) || len(info.Skipped) != 0 {
+		t.Errorf("the resumed run ends with other weights (skipped %q)", info.Skipped)
+	}
+}
+
+// fullDiskEnv names the model directory that TestCheckpointOnFullDisk's child process resumes
+// with a file size limit below a checkpoint's size, as on a full disk.
+const fullDiskEnv = "TRAIN_FULL_DISK_DIR"
+
+// TestCheckpointOnFullDisk resumes a one-epoch run in a child process whose writes fail past
+// half a checkpoint's size (RLIMIT_FSIZE, as a full disk fails them): the run must fail, and
+// leave the model directory with its complete first checkpoint only, which inference reads.
+func TestCheckpointOnFullDisk(t *testing.T) {
+	if dir := os.Getenv(fullDiskEnv); dir != "" {
+		resumeOnFullDisk(t, dir)
+		return
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("RLIMIT_FSIZE and SIGXFSZ as on Linux")
+	}
+	dir := t.TempDir()
+	if _, err := Train(stdcontext.Background(), smallJob(t, dir, 1)); err != nil {
+		t.Fatal(err)
+	}
+	first := checkpointNames(t, dir)
+	_, want, err := ModelWeights(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCheckpointOnFullDisk$", "-test.v")
+	cmd.Env = append(os.Environ(), fullDiskEnv+"="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	t.Logf("child:\n%s", out)
+	if got := checkpointNames(t, dir); !slices.Equal(got, first) {
+		t.Errorf("checkpoints after the failed save: %v, want %v", got, first)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, CheckpointDir)); len(entries) != 2 {
+		t.Errorf("the checkpoint folder holds %d entries after the failed save, want the 2 files of the first checkpoint", len(entries))
+	}
+	info, w, err := ModelWeights(dir)
+	if err != nil {
+		t.Fatalf("ModelWeights after the failed save: %v", err)
+	}
+	if !sameWeights(w, want) || len(info.Skipped) != 0 {
+		t.Errorf("weights after the failed save differ from the first epoch's (skipped %q)", info.Skipped)
+	}
+	if h, err := ReadHistory(dir); err != nil || h.Epochs() != 1 {
+		t.Errorf("history after the failed save: %v, %v; want 1 epoch", h, err)
+	}
+}
+
+// resumeOnFullDisk is the child side of TestCheckpointOnFullDisk.
+func resumeOnFullDisk(t *testing.T, dir string) {
+	bin, err := os.Stat(filepath.Join(dir, CheckpointDir, checkpointNames(t, dir)[0]+checkpoint.BinDataSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signal.Ignore(syscall.SIGXFSZ) // the write fails with EFBIG instead
+	limit := uint64(bin.Size() / 2)
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: old.Max}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Resume(stdcontext.Background(), smallJob(t, dir, 2))
+	syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old)
+	if err == nil {
+		t.Fatalf("resuming with writes limited to %d bytes succeeded", limit)
+	}
+	t.Logf("resume with writes limited to %d bytes: %v", limit, err)
+}
