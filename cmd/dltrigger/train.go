@@ -5,10 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
+	"math"
 	"os"
-	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
