@@ -29,8 +29,8 @@ type docLine struct {
 // The lines of code blocks run as written, on small generated data, except these, which
 // are only checked ('dltrigger check': command, flags, arguments, required flags).
 var staticOnly = map[string]string{
-	"download testUndersampled_HLF_features.parquet trainUndersampled_HLF_features.parquet --dir data": "needs the network (CERN's web server)",
-	"download trainUndersampled_HLF_features.parquet testUndersampled_HLF_features.parquet --dir data": "needs the network (CERN's web server)",
+	"download testUndersampled_HLF_features.parquet trainUndersampled_HLF_features.parquet --dir data":                                                         "needs the network (CERN's web server)",
+	"download trainUndersampled_HLF_features.parquet testUndersampled_HLF_features.parquet --dir data":                                                         "needs the network (CERN's web server)",
 	"train --model xgboost --train prepared/trainUndersampled_HLF_features.parquet --test prepared/testUndersampled_HLF_features.parquet --out models/xgboost": "needs a binary built with -tags xgboost (TestTreesCommands runs it under the tag)",
 }
 
