@@ -170,43 +170,61 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 	})
 }
 
-// TestResumeFromDamagedCheckpointIsExact damages the checkpoint that history.json records: the
-// resumed run continues from the previous one, trains that epoch again, and ends exactly as an
-// uninterrupted run.
+// TestResumeFromDamagedCheckpointIsExact damages (or removes) the checkpoint that
+// history.json records: the resumed run continues from the previous one, trains that epoch
+// again, and ends exactly as an uninterrupted run.
 func TestResumeFromDamagedCheckpointIsExact(t *testing.T) {
 	whole := t.TempDir()
 	want, err := Train(stdcontext.Background(), smallJob(t, whole, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
-	broken := t.TempDir()
-	if _, err := Train(stdcontext.Background(), smallJob(t, broken, 2)); err != nil {
-		t.Fatal(err)
-	}
-	names := checkpointNames(t, broken)
-	damage(t, filepath.Join(broken, CheckpointDir, names[len(names)-1]+checkpoint.BinDataSuffix), 150)
-	var log strings.Builder
-	job := smallJob(t, broken, 3)
-	job.Log = &log
-	got, err := Resume(stdcontext.Background(), job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(log.String(), names[len(names)-1]+", recorded after epoch 2, is damaged") {
-		t.Errorf("the log does not name the damaged checkpoint:\n%s", log.String())
-	}
-	if err := compareHistories(got, want, 0); err != nil {
-		t.Error(err)
-	}
 	_, a, err := ModelWeights(whole)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, b, err := ModelWeights(broken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sameWeights(a, b) || len(info.Skipped) != 0 {
-		t.Errorf("the resumed run ends with other weights (skipped %q)", info.Skipped)
+	for _, tc := range []struct {
+		name   string
+		damage func(t *testing.T, base string)
+		says   string
+	}{
+		{"damaged", func(t *testing.T, base string) { damage(t, base+checkpoint.BinDataSuffix, 150) }, "is damaged ("},
+		{"missing", func(t *testing.T, base string) {
+			for _, suffix := range []string{checkpoint.BinDataSuffix, checkpoint.JsonNameSuffix} {
+				if err := os.Remove(base + suffix); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, "is missing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			broken := t.TempDir()
+			if _, err := Train(stdcontext.Background(), smallJob(t, broken, 2)); err != nil {
+				t.Fatal(err)
+			}
+			names := checkpointNames(t, broken)
+			recorded := names[len(names)-1]
+			tc.damage(t, filepath.Join(broken, CheckpointDir, recorded))
+			var log strings.Builder
+			job := smallJob(t, broken, 3)
+			job.Log = &log
+			got, err := Resume(stdcontext.Background(), job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(log.String(), recorded+", recorded after epoch 2, "+tc.says) {
+				t.Errorf("the log does not name the %s checkpoint:\n%s", tc.name, log.String())
+			}
+			if err := compareHistories(got, want, 0); err != nil {
+				t.Error(err)
+			}
+			info, b, err := ModelWeights(broken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameWeights(a, b) || len(info.Skipped) != 0 {
+				t.Errorf("the resumed run ends with other weights (skipped %q)", info.Skipped)
+			}
+		})
 	}
 }
