@@ -339,13 +339,17 @@ func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) 
 		return fmt.Errorf("train: resume %s: %w", dir, err)
 	}
 	if name != hist.Checkpoint {
+		cause := "missing"
+		if len(skipped) > 0 {
+			cause = "damaged (" + strings.Join(skipped, "; ") + ")"
+		}
 		if epochs < 0 || epochs >= hist.Epochs() {
-			return fmt.Errorf("train: resume %s: checkpoint %s, recorded in %s after epoch %d, is damaged (%s); the newest complete one, %s, does not say after which epoch it was saved: the run cannot continue exactly",
-				dir, hist.Checkpoint, HistoryFile, hist.Epochs(), strings.Join(skipped, "; "), name)
+			return fmt.Errorf("train: resume %s: checkpoint %s, recorded in %s after epoch %d, is %s; the newest complete one, %s, does not say after which epoch it was saved: the run cannot continue exactly",
+				dir, hist.Checkpoint, HistoryFile, hist.Epochs(), cause, name)
 		}
 		if log != nil {
-			fmt.Fprintf(log, "resume: checkpoint %s, recorded after epoch %d, is damaged (%s): continuing from %s, saved after epoch %d; epochs %d to %d are trained again\n",
-				hist.Checkpoint, hist.Epochs(), strings.Join(skipped, "; "), name, epochs, epochs+1, hist.Epochs())
+			fmt.Fprintf(log, "resume: checkpoint %s, recorded after epoch %d, is %s: continuing from %s, saved after epoch %d; epochs %d to %d are trained again\n",
+				hist.Checkpoint, hist.Epochs(), cause, name, epochs, epochs+1, hist.Epochs())
 		}
 		hist.truncate(epochs)
 		hist.Checkpoint = name

@@ -430,7 +430,7 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 	return lossSum / float64(rows), correct / float64(rows), rows, nil
 }
 
-// openCheckpoints prepares saving the checkpoints of dir from ctx. With completed epochs in
+// openCheckpoints prepares saving store in the checkpoints of dir. With completed epochs in
 // hist it first removes checkpoints newer than the recorded one (a crash between saving and
 // recording leaves one) and loads the recorded state (see loadRecorded); otherwise it starts
 // from an empty checkpoint directory. Loaded variables outside the model scope (optimizer

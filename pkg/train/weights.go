@@ -64,7 +64,8 @@ func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 	return out, nil
 }
 
-// notices receives what loading a model skipped (see loadModel); commands show it.
+// notices receives, on standard error by default, the damaged checkpoints that loading a
+// model skipped (see loadModel).
 var notices io.Writer = os.Stderr
 
 // loadModel reads model.json and loads the checkpoint dir serves into a new store (a legacy
