@@ -351,8 +351,25 @@ func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) 
 			fmt.Fprintf(log, "resume: checkpoint %s, recorded after epoch %d, is %s: continuing from %s, saved after epoch %d; epochs %d to %d are trained again\n",
 				hist.Checkpoint, hist.Epochs(), cause, name, epochs, epochs+1, hist.Epochs())
 		}
-		hist.truncate(epochs)
+		info, err := ReadModelInfo(dir)
+		if err != nil {
+			return err
+		}
+		oldBest := hist.BestEpoch
+		hist.truncate(epochs, info.Options)
 		hist.Checkpoint = name
+		switch {
+		case hist.BestEpoch == 0:
+			hist.BestCheckpoint = ""
+		case hist.BestEpoch == epochs && hist.BestEpoch != oldBest: // the checkpoint loaded is the best
+			hist.BestCheckpoint = name
+			if err := keepBest(ckDir, name); err != nil {
+				return err
+			}
+		case hist.BestEpoch != oldBest:
+			return fmt.Errorf("train: resume %s: checkpoint %s is %s, and the best epoch before it, %d, was kept only until epoch %d bettered it: the run cannot continue exactly; train into another directory",
+				dir, hist.Checkpoint, cause, hist.BestEpoch, oldBest)
+		}
 		if err := writeJSON(filepath.Join(dir, HistoryFile), hist); err != nil {
 			return err
 		}
@@ -375,9 +392,30 @@ func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) 
 	return nil
 }
 
-// truncate keeps the first epochs epochs of h.
-func (h *History) truncate(epochs int) {
+// truncate keeps the first epochs epochs of h and rebuilds the training controls' state
+// (next learning rate, plateau count, best and stopped epochs) as it stood after them, by
+// replaying the controls' decisions of opts over the kept epochs.
+func (h *History) truncate(epochs int, opts Options) {
 	cut := func(s []float64) []float64 { return s[:min(len(s), epochs)] }
+	lrs := h.LearningRate
 	h.Loss, h.Accuracy, h.ValLoss, h.ValAccuracy = cut(h.Loss), cut(h.Accuracy), cut(h.ValLoss), cut(h.ValAccuracy)
-	h.RowsPerSecond = cut(h.RowsPerSecond)
+	h.RowsPerSecond, h.LearningRate = cut(h.RowsPerSecond), cut(h.LearningRate)
+	replay := &History{}
+	for e := range h.Epochs() {
+		lr := opts.LearningRate
+		if e < len(lrs) {
+			lr = lrs[e]
+		}
+		s := nextControls(opts, replay, lr, h.ValLoss[e])
+		replay.ValLoss = append(replay.ValLoss, h.ValLoss[e])
+		replay.Loss = append(replay.Loss, h.Loss[e])
+		replay.NextLearningRate, replay.PlateauWait = s.LearningRate, s.PlateauWait
+		if s.Improved {
+			replay.BestEpoch = e + 1
+		}
+		if s.Stop && replay.StoppedEpoch == 0 {
+			replay.StoppedEpoch = e + 1
+		}
+	}
+	h.NextLearningRate, h.PlateauWait, h.BestEpoch, h.StoppedEpoch = replay.NextLearningRate, replay.PlateauWait, replay.BestEpoch, replay.StoppedEpoch
 }
