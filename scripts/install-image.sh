@@ -25,8 +25,11 @@ say() { echo "install-image: $*"; }
 . scripts/lib/debs.sh
 
 system_part() {
-  if ! ensure_debs install-image jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates \
-    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client npm libxgboost-dev; then
+  local debs=(jupyter-notebook jupyter-client jupyter-nbconvert python3-nbclient ca-certificates
+    openmpi-bin libopenmpi-dev pkg-config openssh-server openssh-client libxgboost-dev)
+  # npm brings ONNX Runtime's library; a Node.js that ships its own npm conflicts with Debian's.
+  command -v npm >/dev/null || debs+=(npm)
+  if ! ensure_debs install-image "${debs[@]}"; then
     say "run 'scripts/install-image.sh --system' as root" >&2
     return 1
   fi
