@@ -9,17 +9,25 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
-func TestModelWeightsAreTheCheckpointsModelVariables(t *testing.T) {
+// smallInclusive trains a small inclusive classifier (GRU 4, dense 3) for one epoch into a new
+// directory and returns it with its validation rows.
+func smallInclusive(t *testing.T) (dir string, val Data) {
+	t.Helper()
 	trainData, valData := blobs(20, 4, 5), blobs(5, 4, 6)
 	cfg := models.DefaultConfig(models.KindInclusive)
 	cfg.GRUUnits, cfg.InclusiveHidden = 4, 3
 	opts := DefaultOptions()
 	opts.Epochs, opts.BatchSize = 1, 30
-	dir := t.TempDir()
+	dir = t.TempDir()
 	tr, va := sources(t, trainData, valData)
 	if _, err := Train(stdcontext.Background(), Job{Dir: dir, Model: cfg, Options: opts, Train: tr, Validation: va, Backend: testBackend}); err != nil {
 		t.Fatal(err)
 	}
+	return dir, valData
+}
+
+func TestModelWeightsAreTheCheckpointsModelVariables(t *testing.T) {
+	dir, _ := smallInclusive(t)
 	info, w, err := ModelWeights(dir)
 	if err != nil {
 		t.Fatal(err)
