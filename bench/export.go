@@ -129,3 +129,15 @@ func Head(d train.Data, n int) train.Data {
 	}
 	return out
 }
+
+// WorkDir returns dir, created if missing, or, when dir is empty, a new temporary directory
+// named after pattern (as os.MkdirTemp); done removes a temporary one and keeps a given one.
+func WorkDir(dir, pattern string) (path string, done func(), err error) {
+	if dir != "" {
+		return dir, func() {}, os.MkdirAll(dir, 0o755)
+	}
+	if dir, err = os.MkdirTemp("", pattern); err != nil {
+		return "", nil, err
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}

@@ -111,28 +111,32 @@ func TestKernelFamily(t *testing.T) {
 }
 
 // TestHLFGetsSequentialGoBackend checks that a single process training the HLF network on
-// the default Go backend runs it with ops_sequential, and the GRU classifiers without.
+// the default Go backend runs it with ops_sequential, and the GRU classifiers without; and the
+// replacements of the backend for the ranks of a distributed run.
 func TestHLFGetsSequentialGoBackend(t *testing.T) {
-	t.Setenv(backendsEnv, "")
-	t.Setenv("ONNXRUNTIME_SHARED_LIBRARY_PATH", "")
-	t.Setenv("GOMLX_NO_AUTO_INSTALL", "1")
-	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", t.TempDir())
 	for _, tc := range []struct {
-		kind models.Kind
-		want string
-	}{{models.KindHLF, `with "go:ops_sequential" for the HLF network`}, {models.KindParticle, ""}} {
-		var log bytes.Buffer
-		b, err := replicaBackend(nil, &log, tc.kind)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Finalize()
-		line := strings.SplitN(log.String(), "\n", 2)[0]
-		if !strings.HasPrefix(line, "backend: Go ") {
-			t.Skipf("the default backend here is not the Go backend: %s", line)
-		}
-		if got := strings.Contains(line, "ops_sequential"); got != (tc.want != "") || !strings.Contains(line, tc.want) {
-			t.Errorf("%s: %q, want it to say %q", tc.kind, line, tc.want)
-		}
+		name, family string
+		dist         bool
+		kind         models.Kind
+		envSet       bool
+		cores        int
+		want         string
+	}{
+		{"hlf", "Go AVX-512", false, models.KindHLF, false, 2, hlfGoConfig},
+		{"particle", "Go AVX-512", false, models.KindParticle, false, 2, ""},
+		{"hlf-env", "Go AVX-512", false, models.KindHLF, true, 2, ""},
+		{"hlf-ort", "ORT CPU 1.30.0", false, models.KindHLF, false, 2, ""},
+		{"rank-ort", "ORT CPU 1.30.0", true, models.KindParticle, true, 2, "go"},
+		{"rank-ort-shared", "ORT CPU 1.30.0", true, models.KindHLF, false, 1, singleThreadedConfig},
+		{"rank-go-shared", "Go AVX-512", true, models.KindHLF, false, 1, singleThreadedConfig},
+		{"rank-go-own-cores", "Go AVX-512", true, models.KindHLF, false, 2, ""},
+		{"rank-xla", "XLA CUDA", true, models.KindInclusive, false, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			config, why := backendOverride(tc.family, tc.dist, tc.kind, tc.envSet, tc.cores)
+			if config != tc.want || (config != "") != (why != "") {
+				t.Errorf("override %q (%s), want %q", config, why, tc.want)
+			}
+		})
 	}
 }

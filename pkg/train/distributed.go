@@ -45,79 +45,69 @@ func distributed(comm cluster.Comm) bool { return comm != nil && comm.Size() > 1
 // tune.SingleThreadedConfig): the choice of ranks that share their cores with other ranks.
 const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequential"
 
-// replicaBackend is NewBackend, with two exceptions for a rank of a distributed run:
-//
-//   - ONNX Runtime is replaced by the Go backend: through compute-onnx v0.1.5 the rank's
-//     separate apply step (Adam from the summed gradients) does not see its own variable
-//     updates from one call to the next (its moments and step counters stay at their first
-//     values), which single-process training, one fused graph, does not suffer;
-//   - a rank with fewer than two cores of its own ($OMPI_COMM_WORLD_LOCAL_SIZE ranks on this
-//     machine, else all ranks) and no $GOMLX_BACKEND gets the single-threaded Go backend, so
-//     that the ranks do not compete for the cores.
-//
-// A single process training the HLF classifier on the Go backend chosen by default (no
-// $GOMLX_BACKEND) gets it with ops_sequential: the small dense graph runs faster with its ops
-// one after the other (measured 1.45x on the HLF network, while the GRU runs 0.6x as fast).
+// replicaBackend is NewBackend, except where backendOverride replaces the backend it chooses.
 func replicaBackend(comm cluster.Comm, log io.Writer, kind models.Kind) (compute.Backend, error) {
-	if !distributed(comm) {
-		b, line, err := NewBackend(nil)
-		if err != nil {
-			return nil, err
-		}
-		if kind == models.KindHLF && os.Getenv(compute.ConfigEnvVar) == "" && strings.HasPrefix(KernelFamily(b), "Go ") {
-			b.Finalize()
-			if b, err = BackendFromConfig(hlfGoConfig); err != nil {
-				return nil, fmt.Errorf("train: backend %q: %w", hlfGoConfig, err)
-			}
-			first, rest, _ := strings.Cut(line, "\n")
-			line = strings.Replace(first, "backend: "+KernelFamily(b), fmt.Sprintf("backend: %s with %q for the HLF network", KernelFamily(b), hlfGoConfig), 1)
-			if rest != "" {
-				line += "\n" + rest
-			}
-		}
-		if log != nil {
-			fmt.Fprintln(log, line)
-		}
-		return b, nil
-	}
 	b, line, err := NewBackend(nil)
 	if err != nil {
 		return nil, err
 	}
-	ort := isORT(b)
-	local := comm.Size()
-	if n, err := strconv.Atoi(os.Getenv("OMPI_COMM_WORLD_LOCAL_SIZE")); err == nil && n > 0 {
-		local = n
-	}
-	config := gobackend.BackendName
-	if os.Getenv(compute.ConfigEnvVar) == "" && runtime.NumCPU()/local < 2 {
-		config = singleThreadedConfig
-	}
-	switch {
-	case !ort && config == gobackend.BackendName:
-		if log != nil {
-			fmt.Fprintln(log, line)
+	local := 1
+	if distributed(comm) {
+		local = comm.Size()
+		if n, err := strconv.Atoi(os.Getenv("OMPI_COMM_WORLD_LOCAL_SIZE")); err == nil && n > 0 {
+			local = n
 		}
-		return b, nil
-	case !ort && strings.HasPrefix(KernelFamily(b), "XLA"):
-		if log != nil {
-			fmt.Fprintln(log, line)
-		}
-		return b, nil
 	}
-	b.Finalize()
-	g, err := BackendFromConfig(config)
-	if err != nil {
-		return nil, fmt.Errorf("train: backend %q: %w", config, err)
+	envSet := os.Getenv(compute.ConfigEnvVar) != ""
+	if config, why := backendOverride(KernelFamily(b), distributed(comm), kind, envSet, runtime.NumCPU()/local); config != "" {
+		b.Finalize()
+		if b, err = BackendFromConfig(config); err != nil {
+			return nil, fmt.Errorf("train: backend %q: %w", config, err)
+		}
+		_, hints, _ := strings.Cut(line, "\n")
+		line = fmt.Sprintf("backend: %s with %q (%s)", KernelFamily(b), config, why)
+		if hints != "" {
+			line += "\n" + hints
+		}
 	}
 	if log != nil {
-		why := fmt.Sprintf("%d ranks on this machine, %d CPUs usable by this one", local, runtime.NumCPU())
-		if ort {
-			why = "ONNX Runtime does not serve distributed training (through compute-onnx v0.1.5 its apply step loses its variable updates)"
-		}
-		fmt.Fprintf(log, "backend: %s with %q (%s)\n", KernelFamily(g), config, why)
+		fmt.Fprintln(log, line)
 	}
-	return g, nil
+	return b, nil
+}
+
+// backendOverride returns the Go backend configuration that replaces the backend of kernel
+// family chosen (see NewBackend), and why; "" keeps the chosen one. dist says whether the
+// process is a rank of a distributed run, envSet whether $GOMLX_BACKEND chose, and cores is the
+// number of CPUs per rank on this machine.
+//
+//   - A rank of a distributed run does not train on ONNX Runtime: through compute-onnx v0.1.5
+//     its separate apply step (Adam from the summed gradients) does not see its own variable
+//     updates from one call to the next (Adam's moments and step counter stay at their first
+//     values; TestORTApplyStepLosesItsUpdates), which single-process training, one fused
+//     graph, does not suffer. It gets the Go backend.
+//   - A rank with fewer than two cores of its own and no $GOMLX_BACKEND gets the
+//     single-threaded Go backend, so that the ranks do not compete for the cores.
+//   - A single process training the HLF classifier on the Go backend chosen by default gets it
+//     with ops_sequential: the small dense graph runs faster with its ops one after the other
+//     (`torchcompare speed --models hlf,particle --seq-lens 50 --backends go,go:ops_sequential`
+//     measured 1.45x on the HLF network and 0.6x on the GRU).
+func backendOverride(family string, dist bool, kind models.Kind, envSet bool, cores int) (config, why string) {
+	goChosen := strings.HasPrefix(family, "Go ")
+	shared := !envSet && cores < 2
+	switch {
+	case dist && strings.HasPrefix(family, "ORT"):
+		config = gobackend.BackendName
+		if shared {
+			config = singleThreadedConfig
+		}
+		return config, "ONNX Runtime does not serve distributed training: through compute-onnx v0.1.5 its apply step loses its variable updates"
+	case dist && goChosen && shared:
+		return singleThreadedConfig, fmt.Sprintf("the ranks share the cores: %d CPU usable by this one", max(cores, 1))
+	case !dist && goChosen && !envSet && kind == models.KindHLF:
+		return hlfGoConfig, "the HLF network's small graph runs faster with its ops one after the other"
+	}
+	return "", ""
 }
 
 // hlfGoConfig is the Go backend's configuration for training the HLF classifier.

@@ -44,12 +44,12 @@ func BenchmarkTuneScaling(b *testing.B) {
 			ort += search(3, 1, ConfigBackends("onnx"))
 		}
 	}
+	b.Logf("load average after: %s", loadAverage())
+	n := float64(b.N)
 	if withORT {
-		b.ReportMetric(ort.Seconds()/iterations(b), "s/1worker-onnx")
+		b.ReportMetric(ort.Seconds()/n, "s/1worker-onnx")
 		b.ReportMetric(two.Seconds()/ort.Seconds(), "speedup-onnx-vs-2workers")
 	}
-	b.Logf("load average after: %s", loadAverage())
-	n := iterations(b)
 	b.ReportMetric(one.Seconds()/n, "s/1worker")
 	b.ReportMetric(two.Seconds()/n, "s/2workers")
 	b.ReportMetric(shared.Seconds()/n, "s/1worker-shared")
@@ -63,9 +63,6 @@ func BenchmarkTuneScaling(b *testing.B) {
 	// other nothing, above 1 when they contend (locks, spinning, caches).
 	b.ReportMetric(cpu[1].Seconds()/cpu[0].Seconds(), "cpu-2workers/1worker")
 }
-
-// iterations is the number of iterations of b, as a float.
-func iterations(b *testing.B) float64 { return float64(b.N) }
 
 // cpuTime is the user and system CPU time of the process so far.
 func cpuTime() time.Duration {

@@ -103,15 +103,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	work := *workFlag
-	if work == "" {
-		if work, err = os.MkdirTemp("", "latency-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(work)
-	} else if err := os.MkdirAll(work, 0o755); err != nil {
+	work, done, err := bench.WorkDir(*workFlag, "latency-")
+	if err != nil {
 		return err
 	}
+	defer done()
 
 	n := slices.Max(append(slices.Clone(batches), 1))
 	data := benchData(n, *particles, 1)

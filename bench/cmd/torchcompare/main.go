@@ -75,7 +75,7 @@ func runSpeed(ctx context.Context, args []string) error {
 	fs.IntVar(&longSeq, "long-seq", longSeq, "sequence length from which --long-steps applies")
 	threads := fs.String("threads", "2,1", "PyTorch thread counts (`LIST`); ratios are taken against the fastest")
 	gruImpl := fs.String("gru-impl", "fused", "PyTorch GRU masking: fused (no masking, same arithmetic), packed or loop")
-	backends := fs.String("backends", "onnx,go", "GoMLX backend configurations to time (`LIST`); those that do not load here are skipped, saying why")
+	backends := fs.String("backends", "onnx,go", "GoMLX backend configurations to time (`LIST`, separated by commas, or by semicolons when a configuration has commas: \"go;go:parallelism=0,ops_sequential\"); those that do not load here are skipped, saying why")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -96,7 +96,11 @@ func runSpeed(ctx context.Context, args []string) error {
 	if o.SeqLens, err = bench.ParseInts(*seqLens); err != nil {
 		return err
 	}
-	for _, config := range strings.Split(*backends, ",") {
+	sep := ","
+	if strings.Contains(*backends, ";") {
+		sep = ";"
+	}
+	for _, config := range strings.Split(*backends, sep) {
 		b, err := train.BackendFromConfig(strings.TrimSpace(config))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "torchcompare: backend %q skipped: %v\n", config, err)
@@ -150,13 +154,11 @@ func runAUC(ctx context.Context, args []string) error {
 	if *maxRows > 0 {
 		trainData = bench.Head(trainData, *maxRows)
 	}
-	dir := *work
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "torchcompare-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
+	dir, done, err := bench.WorkDir(*work, "torchcompare-")
+	if err != nil {
+		return err
 	}
+	defer done()
 	opts := def
 	opts.Epochs, opts.Seed = *epochs, *seed
 	if models.DefaultConfig(k).UsesSequence() {

@@ -51,13 +51,11 @@ func run(ctx context.Context, args []string) error {
 	if *maxRows > 0 {
 		trainData = bench.Head(trainData, *maxRows)
 	}
-	dir := *work
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "treecompare-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
+	dir, done, err := bench.WorkDir(*work, "treecompare-")
+	if err != nil {
+		return err
 	}
+	defer done()
 	maj, minor, patch := xgboost.Version()
 	fmt.Printf("prepared data: %s; XGBoost %d.%d.%d; load average before: %v\n", *prep, maj, minor, patch, bench.LoadAverage())
 	rep, err := bench.CompareTrees(ctx, bench.TreesJob{Train: trainData, Test: testData, Epochs: *epochs, Seed: *seed,
