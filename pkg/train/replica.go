@@ -230,22 +230,17 @@ func (s *replicaStep) pass(ctx stdcontext.Context, src Source, order Order, bar 
 		}
 		var tail [tailLen]float32
 		t0 := time.Now()
-		// The sum goes into a fresh tensor: a backend's output tensor changed in place may
-		// still hand the backend its old on-device buffer (seen on ONNX Runtime).
-		flat, err := tensors.CopyFlatData[float32](fused)
-		fused.FinalizeAll()
-		if err == nil {
+		err := tensors.MutableFlatData(fused, func(flat []float32) {
 			if local != nil {
 				flat[s.params+tailFailed] = 1
 			}
 			if err := s.comm.AllReduceSum(flat); err != nil {
 				local = errors.Join(local, err)
 				tail[tailFailed] = 1
-			} else {
-				copy(tail[:], flat[s.params:])
+				return
 			}
-			fused = tensors.FromFlatDataAndDimensions(flat, len(flat))
-		}
+			copy(tail[:], flat[s.params:])
+		})
 		s.times.AllReduce += time.Since(t0)
 		if err != nil || tail[tailFailed] > 0 || tail[tailRows] == 0 {
 			fused.FinalizeAll()
