@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/parallel"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
@@ -130,44 +131,29 @@ func (f *fetcher) fetchAll(ctx context.Context, files []remoteFile, local []stri
 		mu   sync.Mutex
 		errs []error
 		done int
-		wg   sync.WaitGroup
-		next = make(chan int)
 	)
-	for range f.opts.Parallel {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out, err := f.fetchFile(ctx, files[i], local[i])
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, err)
-				} else {
-					done++
-					f.whole.Add(1)
-				}
-				if out.skipped {
-					res.Skipped++
-				}
-				if out.resumed {
-					res.Resumed++
-				}
-				res.Bytes += out.bytes
-				f.bar.SetNote("files %d/%d", f.whole.Load(), len(files))
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, i := range idx {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
+	// Every file is tried: a failed one is recorded, not a reason to stop the others.
+	_ = parallel.For(ctx, len(idx), f.opts.Parallel, func(ctx context.Context, k int) error {
+		i := idx[k]
+		out, err := f.fetchFile(ctx, files[i], local[i])
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			done++
+			f.whole.Add(1)
 		}
-	}
-	close(next)
-	wg.Wait()
+		if out.skipped {
+			res.Skipped++
+		}
+		if out.resumed {
+			res.Resumed++
+		}
+		res.Bytes += out.bytes
+		f.bar.SetNote("files %d/%d", f.whole.Load(), len(files))
+		return nil
+	})
 	return done, errs
 }
 
@@ -243,29 +229,26 @@ func localPath(dir, rel string) (string, error) {
 // requests, opts.Parallel at a time. A size that cannot be had stays unknown (-1): the
 // download then trusts the GET answer.
 func (f *fetcher) stat(ctx context.Context, files []remoteFile) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, f.opts.Parallel)
+	var unknown []int
 	for i := range files {
-		if files[i].Size >= 0 {
-			continue
+		if files[i].Size < 0 {
+			unknown = append(unknown, i)
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(rf *remoteFile) {
-			defer func() { <-sem; wg.Done() }()
-			_ = retry(ctx, f.opts.Retries, f.opts.Backoff, func() error {
-				resp, err := f.head(ctx, rf.URL)
-				if err != nil {
-					return err
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					return statusError(resp)
-				}
-				rf.Size = resp.ContentLength
-				return nil
-			})
-		}(&files[i])
 	}
-	wg.Wait()
+	_ = parallel.For(ctx, len(unknown), f.opts.Parallel, func(ctx context.Context, k int) error {
+		rf := &files[unknown[k]]
+		_ = retry(ctx, f.opts.Retries, f.opts.Backoff, func() error {
+			resp, err := f.head(ctx, rf.URL)
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return statusError(resp)
+			}
+			rf.Size = resp.ContentLength
+			return nil
+		})
+		return nil
+	})
 }

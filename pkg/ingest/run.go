@@ -14,6 +14,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/parallel"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
@@ -104,8 +105,6 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	r.countEntries(todo)
 	r.bar.SetNote("files 0/%d", len(todo))
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	r.jobs = make(chan *chunkJob)
 	r.free = make(chan *chunkJob, 2*workers+2)
 	for i := 0; i < cap(r.free); i++ {
@@ -120,48 +119,29 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		}()
 	}
 
-	files := make(chan Input)
-	var fwg sync.WaitGroup
-	var failed error
-	var failOnce sync.Once
-	fail := func(err error) { failOnce.Do(func() { failed = err; cancel() }) }
-	for i := 0; i < min(workers, max(len(todo), 1)); i++ {
-		fwg.Add(1)
-		go func() {
-			defer fwg.Done()
-			for in := range files {
-				err := r.file(ctx, in)
-				var oerr *outputError
-				switch {
-				case err == nil, ctx.Err() != nil:
-				case errors.As(err, &oerr):
-					fail(fmt.Errorf("ingest: writing the output failed, run stopped (the input %s is not at fault): %w", in.Path, err))
-				default:
-					r.addBad(in.Path, err)
-					if opts.Strict {
-						fail(err)
-					}
-				}
+	failed := parallel.For(ctx, len(todo), workers, func(ctx context.Context, i int) error {
+		in := todo[i]
+		err := r.file(ctx, in)
+		var oerr *outputError
+		switch {
+		case err == nil, ctx.Err() != nil:
+		case errors.As(err, &oerr):
+			return fmt.Errorf("ingest: writing the output failed, run stopped (the input %s is not at fault): %w", in.Path, err)
+		default:
+			r.addBad(in.Path, err)
+			if opts.Strict {
+				return err
 			}
-		}()
-	}
-feed:
-	for _, in := range todo {
-		select {
-		case files <- in:
-		case <-ctx.Done():
-			break feed
 		}
-	}
-	close(files)
-	fwg.Wait()
+		return nil
+	})
 	close(r.jobs)
 	wg.Wait()
 	r.bar.Finish()
 	sum.Elapsed = time.Since(start)
 	sort.Slice(sum.Bad, func(i, j int) bool { return sum.Bad[i].Path < sum.Bad[j].Path })
 	switch {
-	case failed != nil:
+	case failed != nil && !errors.Is(failed, ctx.Err()): // ctx.Err(): interrupted, said below
 		return sum, failed
 	case ctx.Err() != nil:
 		return sum, fmt.Errorf("ingest: interrupted after %d of %d files: %w", sum.FilesDone, len(todo), ctx.Err())

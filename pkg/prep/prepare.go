@@ -15,6 +15,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/parallel"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
@@ -251,7 +252,7 @@ func fit(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary) er
 	var mu sync.Mutex
 	sum.Scaler = NewMinMax(dataset.NumHLF)
 	sum.Scaler.Features = hlfNames()
-	err = forEachFile(ctx, in, opts.Workers, func(_ int, f dataset.File) error {
+	err = forEachFile(ctx, in, opts.Workers, func(ctx context.Context, _ int, f dataset.File) error {
 		local := NewMinMax(dataset.NumHLF)
 		counts := map[int64]int64{}
 		err := in.ScanFile(ctx, f, want, 0, func(b *dataset.Batch) error {
@@ -287,40 +288,13 @@ func fit(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary) er
 	return nil
 }
 
-// forEachFile calls fn for every file of in on workers goroutines; the first error cancels.
-func forEachFile(ctx context.Context, in *dataset.Reader, workers int, fn func(i int, f dataset.File) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+// forEachFile calls fn for every file of in, workers at a time (package parallel): the first
+// error cancels the ctx of the calls in flight and is returned.
+func forEachFile(ctx context.Context, in *dataset.Reader, workers int, fn func(ctx context.Context, i int, f dataset.File) error) error {
 	files := in.Files()
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for w := 0; w < min(workers, len(files)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(i, files[i]); err != nil {
-					once.Do(func() { first = err; cancel() })
-				}
-			}
-		}()
-	}
-feed:
-	for i := range files {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
+	return parallel.For(ctx, len(files), workers, func(ctx context.Context, i int) error {
+		return fn(ctx, i, files[i])
+	})
 }
 
 // scatter samples, splits and writes rows into shuffle buckets; it returns the bucket files.
@@ -352,7 +326,7 @@ func scatter(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary
 	}
 	bar := progress.NewBar(opts.Progress, "prepare: sample+split", "rows", in.NumRows())
 	var mu sync.Mutex
-	err = forEachFile(ctx, in, opts.Workers, func(fi int, f dataset.File) error {
+	err = forEachFile(ctx, in, opts.Workers, func(ctx context.Context, fi int, f dataset.File) error {
 		trainN, testN := map[int64]int64{}, map[int64]int64{}
 		err := in.ScanFile(ctx, f, dataset.Ingested(), 64, func(b *dataset.Batch) error {
 			h, l, labels := b.Float64s("hfeatures"), b.Float64s("lfeatures"), b.Int64s("label")

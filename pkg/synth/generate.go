@@ -8,12 +8,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	"go-hep.org/x/hep/groot/riofs"
 	"go-hep.org/x/hep/groot/rtree"
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
+	"github.com/godltrigger/godltrigger/pkg/parallel"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/runlock"
 )
@@ -157,43 +157,9 @@ func Generate(ctx context.Context, dir string, opts Options) ([]string, error) {
 	bar.SetNote("%d files to write, %d kept", len(todo), len(files)-len(todo))
 	defer bar.Finish()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan job)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	for w := 0; w < min(opts.Workers, len(todo)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				if err := writeFile(ctx, j, comp, bar); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					cancel()
-				}
-			}
-		}()
-	}
-feed:
-	for _, j := range todo {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
+	firstErr := parallel.For(ctx, len(todo), opts.Workers, func(ctx context.Context, i int) error {
+		return writeFile(ctx, todo[i], comp, bar)
+	})
 	if firstErr != nil && !errors.Is(firstErr, context.Canceled) {
 		return nil, firstErr
 	}
