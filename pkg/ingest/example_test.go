@@ -1,14 +1,73 @@
 package ingest_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/synth"
 )
+
+// Run turns Delphes files into the Parquet dataset of features, one sample (class) each:
+// here 60 generated events of each class, in one file per class.
+func ExampleRun() {
+	dir, err := os.MkdirTemp("", "ingest")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	events := filepath.Join(dir, "events")
+	if _, err := synth.Generate(ctx, events, synth.Options{Events: 60, Seed: 1}); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	var samples []ingest.Sample
+	for _, name := range []string{"qcd", "ttbar", "wjets"} {
+		s, err := ingest.ParseSample(name + "=" + filepath.Join(events, name))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		samples = append(samples, s)
+	}
+	out := filepath.Join(dir, "ingested")
+	sum, err := ingest.Run(ctx, ingest.Options{Out: out, Samples: samples, Workers: 2, Logf: func(string, ...any) {}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d files, %d events, complete %v\n", sum.FilesDone, sum.Events, sum.Complete)
+	for label := int64(0); label < 3; label++ {
+		fmt.Printf("label %d (%s): %d selected\n", label, sum.Names[label], sum.Selected[label])
+	}
+	// One Parquet file per input in a Hive partition per label (named after the input and a
+	// hash of its path), and the marker of a complete output.
+	partitions, _ := filepath.Glob(filepath.Join(out, "label=*"))
+	for _, p := range partitions {
+		parts, _ := filepath.Glob(filepath.Join(p, "part-*.parquet"))
+		fmt.Printf("%s: %d part file\n", filepath.Base(p), len(parts))
+	}
+	_, err = os.Stat(filepath.Join(out, dataset.SuccessFile))
+	fmt.Println(dataset.SuccessFile, err == nil)
+	// Output:
+	// 3 files, 180 events, complete true
+	// label 0 (qcd): 24 selected
+	// label 1 (ttbar): 57 selected
+	// label 2 (wjets): 57 selected
+	// label=0: 1 part file
+	// label=1: 1 part file
+	// label=2: 1 part file
+	// _SUCCESS true
+}
 
 func ExampleParseSample() {
 	s, err := ingest.ParseSample("ttbar=data/ttbar/*.root,root://eos.example//store/ttbar")

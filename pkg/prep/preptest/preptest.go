@@ -12,11 +12,10 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/synth"
 )
 
-// Prepare generates events per class under dir/events with seed, ingests them into
-// dir/ingested and prepares them (seed 42) into dir/prepared, which it returns: the datasets
-// named by prep (prep.TrainHLF, ...) and prep.ScalerFile.
-func Prepare(ctx context.Context, dir string, events int, seed int64) (string, error) {
-	ev, ing, out := filepath.Join(dir, "events"), filepath.Join(dir, "ingested"), filepath.Join(dir, "prepared")
+// Ingest generates events per class under dir/events with seed and ingests them into
+// dir/ingested, which it returns: a complete ingest output, the input of prep.Run.
+func Ingest(ctx context.Context, dir string, events int, seed int64) (string, error) {
+	ev, ing := filepath.Join(dir, "events"), filepath.Join(dir, "ingested")
 	if _, err := synth.Generate(ctx, ev, synth.Options{Events: events, Seed: seed, EventsPerFile: events}); err != nil {
 		return "", fmt.Errorf("preptest: %w", err)
 	}
@@ -24,12 +23,25 @@ func Prepare(ctx context.Context, dir string, events int, seed int64) (string, e
 	for _, c := range synth.AllClasses() {
 		samples = append(samples, ingest.Sample{Name: c.String(), Label: int64(c), Patterns: []string{filepath.Join(ev, c.String())}})
 	}
-	quiet := func(string, ...any) {}
 	if _, err := ingest.Run(ctx, ingest.Options{Out: ing, Samples: samples, Logf: quiet}); err != nil {
 		return "", fmt.Errorf("preptest: %w", err)
 	}
+	return ing, nil
+}
+
+// Prepare makes Ingest's output and prepares it (seed 42) into dir/prepared, which it returns:
+// the datasets named by prep (prep.TrainHLF, ...) and prep.ScalerFile.
+func Prepare(ctx context.Context, dir string, events int, seed int64) (string, error) {
+	ing, err := Ingest(ctx, dir, events, seed)
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "prepared")
 	if _, err := prep.Run(ctx, prep.Options{In: ing, Out: out, Seed: 42, Logf: quiet}); err != nil {
 		return "", fmt.Errorf("preptest: %w", err)
 	}
 	return out, nil
 }
+
+// quiet drops the log lines of a step.
+func quiet(string, ...any) {}
