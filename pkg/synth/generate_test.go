@@ -170,6 +170,27 @@ func TestGenerateErrors(t *testing.T) {
 	})
 }
 
+// TestGenerateStopsAtFirstError: a file that cannot be written ends the run with an error
+// naming it, and no file after it is started.
+func TestGenerateStopsAtFirstError(t *testing.T) {
+	dir := t.TempDir()
+	blocked := FileName(dir, QCD, 0) // a folder where the first file goes: its rename fails
+	if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Generate(context.Background(), dir, Options{Events: 30, EventsPerFile: 10, Seed: 1, Workers: 1})
+	if err == nil || !strings.Contains(err.Error(), filepath.Base(blocked)) {
+		t.Fatalf("error %v, want one naming %s", err, blocked)
+	}
+	written, _ := filepath.Glob(filepath.Join(dir, "*", "*.root"))
+	temps, _ := filepath.Glob(filepath.Join(dir, "*", ".*.root.tmp*"))
+	for _, p := range append(written, temps...) {
+		if p != blocked {
+			t.Errorf("%s written after the first error", p)
+		}
+	}
+}
+
 // BenchmarkGenerate measures events per second written by Generate on all cores, with
 // each compression, against the generator alone (no writing) as baseline in the same run.
 func BenchmarkGenerate(b *testing.B) {
