@@ -10,7 +10,8 @@ const (
 // Classes names the classes, indexed by label: the keys of metrics.json, the sample names of
 // ingestion and generation, plot legends and the order of a model's probabilities
 // (PIPELINE.md, "Classes and input files").
-var Classes = [...]string{QCD: "qcd", TTbar: "ttbar", WJets: "wjets"}
+var Classes = [NumClasses]string{QCD: "qcd", TTbar: "ttbar", WJets: "wjets"}
 
-// NumClasses is the number of classes: 3, the width of encoded_label and of a model's output.
-const NumClasses = len(Classes)
+// NumClasses is the number of classes, the length of Classes: the width of encoded_label and
+// of a model's output.
+const NumClasses = 3

@@ -15,7 +15,8 @@
 //	TrainHLF, TestHLF, ...         the published dataset names; ScalerFile beside them
 //	ReferenceAUC*                  the published ttbar-selector AUCs
 //
-// Counts are constants derived from the tables (NumHLF is len(HLF)), so a table and its
-// count cannot disagree. The package imports nothing of the module and sits at the bottom of
+// Counts are untyped constants that size the tables (HLF is a [NumHLF]string): a table with
+// more entries than its count does not compile, and the package's tests find one with fewer
+// (an empty name). The package imports nothing of the module and sits at the bottom of
 // its import graph.
 package spec
