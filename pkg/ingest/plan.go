@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // Sample is one class of input events.
@@ -21,9 +22,6 @@ type Sample struct {
 	Patterns []string // paths, globs, directories or root:// URLs
 }
 
-// ClassNames are the original's classes, indexed by label.
-var ClassNames = [...]string{"qcd", "ttbar", "wjets"}
-
 // ParseSample parses a "NAME=PATTERN[,PATTERN...]" flag value. NAME is qcd, ttbar or wjets
 // (labels 0, 1, 2 as in the original) or a non-negative integer label.
 func ParseSample(s string) (Sample, error) {
@@ -32,7 +30,7 @@ func ParseSample(s string) (Sample, error) {
 		return Sample{}, fmt.Errorf("ingest: sample %q: want NAME=GLOB (e.g. ttbar=data/ttbar/*.root)", s)
 	}
 	label := int64(-1)
-	for i, n := range ClassNames {
+	for i, n := range spec.Classes {
 		if n == name {
 			label = int64(i)
 		}
@@ -40,7 +38,7 @@ func ParseSample(s string) (Sample, error) {
 	if label < 0 {
 		v, err := strconv.ParseInt(name, 10, 64)
 		if err != nil || v < 0 {
-			return Sample{}, fmt.Errorf("ingest: sample %q: unknown class %q (want qcd, ttbar, wjets or a label number)", s, name)
+			return Sample{}, fmt.Errorf("ingest: sample %q: unknown class %q (want %s or a label number)", s, name, strings.Join(spec.Classes[:], ", "))
 		}
 		label = v
 	}
