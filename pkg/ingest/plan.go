@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/delphes"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 )
@@ -118,7 +119,7 @@ func OutputPath(out string, in Input) string {
 		return r
 	}, base)
 	name := fmt.Sprintf("part-%s-%s.parquet", base, hex.EncodeToString(sum[:4]))
-	return filepath.Join(out, fmt.Sprintf("label=%d", in.Label), name)
+	return filepath.Join(dataset.PartitionDir(out, spec.ColumnLabel, in.Label), name)
 }
 
 // ShardFromEnv returns the shard index and count that a scheduler gives this process:
