@@ -2,7 +2,8 @@
 // (an isolated electron or muon with pT > 23 GeV), the 801×19 low-level features (the
 // lepton, then up to 450 tracks, 150 photons and 200 neutral hadrons, zero-padded) and the
 // 14 high-level features, exactly as the original SparkDLTrigger ingestion computed them,
-// quirks included (see Options for the corrected variant).
+// quirks included (see Options for the corrected variant). The names of the features and
+// the sizes of the arrays are package spec's (HLF, Particle, SequenceLength).
 //
 // Use one Extractor per goroutine:
 //

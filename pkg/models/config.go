@@ -9,6 +9,9 @@
 //
 //	cfg := models.DefaultConfig(models.KindInclusive)
 //	logits := models.Logits(scope.In("model"), cfg, hlf, seq) // hlf [B,14], seq [B,S,19] -> [B,3]
+//
+// The input and output sizes (NumHLF, NumFeatures, NumClasses, MaxParticles) are package
+// spec's.
 package models
 
 import (
