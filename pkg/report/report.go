@@ -140,7 +140,7 @@ func Write(path string, d *Demo) error {
 
 type modelView struct {
 	Model
-	AUC       [3]string
+	AUC       [spec.NumClasses]string
 	Accuracy  string
 	Paper     string
 	Images    []imageView
