@@ -50,41 +50,38 @@ func TestParquetSchemasFollowSpec(t *testing.T) {
 }
 
 func TestFeatureIndicesFollowSpec(t *testing.T) {
-	hlf := []struct {
+	type index struct {
 		i    int
 		name string
+	}
+	for _, tc := range []struct {
+		table   string
+		names   []string
+		indices []index
 	}{
-		{features.HLFHT, "HT"}, {features.HLFMET, "MET"}, {features.HLFPhiMET, "PhiMET"}, {features.HLFMT, "MT"},
-		{features.HLFNJets, "nJets"}, {features.HLFNBjets, "nBjets"}, {features.HLFLepPt, "LepPt"},
-		{features.HLFLepEta, "LepEta"}, {features.HLFLepPhi, "LepPhi"}, {features.HLFLepIsoCh, "LepIsoCh"},
-		{features.HLFLepIsoGamma, "LepIsoGamma"}, {features.HLFLepIsoNeu, "LepIsoNeu"},
-		{features.HLFLepCharge, "LepCharge"}, {features.HLFLepIsEle, "LepIsEle"},
-	}
-	if len(hlf) != len(spec.HLF) {
-		t.Errorf("features has %d high-level feature indices, spec %d names", len(hlf), len(spec.HLF))
-	}
-	for k, c := range hlf {
-		if c.i != k || spec.HLF[c.i] != c.name {
-			t.Errorf("high-level feature %s: index %d, spec.HLF[%d] = %q", c.name, c.i, c.i, spec.HLF[c.i])
+		{"spec.HLF", spec.HLF[:], []index{
+			{features.HLFHT, "HT"}, {features.HLFMET, "MET"}, {features.HLFPhiMET, "PhiMET"}, {features.HLFMT, "MT"},
+			{features.HLFNJets, "nJets"}, {features.HLFNBjets, "nBjets"}, {features.HLFLepPt, "LepPt"},
+			{features.HLFLepEta, "LepEta"}, {features.HLFLepPhi, "LepPhi"}, {features.HLFLepIsoCh, "LepIsoCh"},
+			{features.HLFLepIsoGamma, "LepIsoGamma"}, {features.HLFLepIsoNeu, "LepIsoNeu"},
+			{features.HLFLepCharge, "LepCharge"}, {features.HLFLepIsEle, "LepIsEle"},
+		}},
+		{"spec.Particle", spec.Particle[:], []index{
+			{features.ColEnergy, "Energy"}, {features.ColPx, "Px"}, {features.ColPy, "Py"}, {features.ColPz, "Pz"},
+			{features.ColPt, "Pt"}, {features.ColEta, "Eta"}, {features.ColPhi, "Phi"}, {features.ColVtxX, "vtxX"},
+			{features.ColVtxY, "vtxY"}, {features.ColVtxZ, "vtxZ"}, {features.ColChPFIso, "ChPFIso"},
+			{features.ColGammaPFIso, "GammaPFIso"}, {features.ColNeuPFIso, "NeuPFIso"}, {features.ColIsChHad, "isChHad"},
+			{features.ColIsNeuHad, "isNeuHad"}, {features.ColIsGamma, "isGamma"}, {features.ColIsEle, "isEle"},
+			{features.ColIsMu, "isMu"}, {features.ColCharge, "Charge"},
+		}},
+	} {
+		if len(tc.indices) != len(tc.names) {
+			t.Errorf("features has %d indices into %s, which has %d names", len(tc.indices), tc.table, len(tc.names))
 		}
-	}
-	cols := []struct {
-		i    int
-		name string
-	}{
-		{features.ColEnergy, "Energy"}, {features.ColPx, "Px"}, {features.ColPy, "Py"}, {features.ColPz, "Pz"},
-		{features.ColPt, "Pt"}, {features.ColEta, "Eta"}, {features.ColPhi, "Phi"}, {features.ColVtxX, "vtxX"},
-		{features.ColVtxY, "vtxY"}, {features.ColVtxZ, "vtxZ"}, {features.ColChPFIso, "ChPFIso"},
-		{features.ColGammaPFIso, "GammaPFIso"}, {features.ColNeuPFIso, "NeuPFIso"}, {features.ColIsChHad, "isChHad"},
-		{features.ColIsNeuHad, "isNeuHad"}, {features.ColIsGamma, "isGamma"}, {features.ColIsEle, "isEle"},
-		{features.ColIsMu, "isMu"}, {features.ColCharge, "Charge"},
-	}
-	if len(cols) != len(spec.Particle) {
-		t.Errorf("features has %d particle column indices, spec %d names", len(cols), len(spec.Particle))
-	}
-	for k, c := range cols {
-		if c.i != k || spec.Particle[c.i] != c.name {
-			t.Errorf("particle column %s: index %d, spec.Particle[%d] = %q", c.name, c.i, c.i, spec.Particle[c.i])
+		for k, c := range tc.indices {
+			if c.i != k || tc.names[c.i] != c.name {
+				t.Errorf("%s: index %d, %s[%d] = %q", c.name, c.i, tc.table, c.i, tc.names[c.i])
+			}
 		}
 	}
 	if features.NumParticles != features.MaxTracks+features.MaxPhotons+features.MaxNeutrals+1 {
