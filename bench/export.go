@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -91,11 +92,10 @@ func writeAtomic(path string, data []byte) error {
 // 'dltrigger prepare') that the classifier kind reads: the HLF files for hlf, the inclusive
 // ones otherwise.
 func PreparedPaths(prepDir string, kind models.Kind) (trainDir, testDir string) {
-	suffix := "_InclusiveClassifier.parquet"
 	if !models.DefaultConfig(kind).UsesSequence() { // the HLF network and the tree ensembles
-		suffix = "_HLF_features.parquet"
+		return filepath.Join(prepDir, spec.TrainHLF), filepath.Join(prepDir, spec.TestHLF)
 	}
-	return filepath.Join(prepDir, "trainUndersampled"+suffix), filepath.Join(prepDir, "testUndersampled"+suffix)
+	return filepath.Join(prepDir, spec.TrainInclusive), filepath.Join(prepDir, spec.TestInclusive)
 }
 
 // LoadPrepared loads the training and test sets of kind from a prepared folder, keeping the

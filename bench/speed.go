@@ -103,7 +103,7 @@ func CompareSpeed(ctx context.Context, o SpeedOptions) (*SpeedReport, error) {
 		o.Models = []models.Kind{models.KindHLF, models.KindParticle}
 	}
 	if o.SeqLens == nil {
-		o.SeqLens = []int{50, 200, 801}
+		o.SeqLens = []int{50, 200, models.MaxParticles}
 	}
 	if o.Batch <= 0 {
 		o.Batch = 128

@@ -9,6 +9,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/tune"
 )
 
@@ -18,8 +19,8 @@ func (nb *Notebook) IngestSummary(s *ingest.Summary) {
 	var sel int64
 	for _, l := range sortedKeys(s.Selected) {
 		name := s.Names[l]
-		if name == "" && l >= 0 && int(l) < len(ingest.ClassNames) {
-			name = ingest.ClassNames[l]
+		if name == "" && l >= 0 && int(l) < len(spec.Classes) {
+			name = spec.Classes[l]
 		}
 		t.Add(name, strconv.FormatInt(l, 10), strconv.FormatInt(s.Selected[l], 10))
 		sel += s.Selected[l]
@@ -36,8 +37,8 @@ func (nb *Notebook) PrepSummary(s *prep.Summary) {
 	t := &Table{Caption: "Feature preparation summary", Header: []string{"class", "input rows", "kept fraction", "train rows", "test rows"}}
 	for _, l := range sortedKeys(s.In) {
 		name := strconv.FormatInt(l, 10)
-		if l >= 0 && int(l) < len(ingest.ClassNames) {
-			name = ingest.ClassNames[l]
+		if l >= 0 && int(l) < len(spec.Classes) {
+			name = spec.Classes[l]
 		}
 		t.Add(name, strconv.FormatInt(s.In[l], 10), fmt.Sprintf("%.4f", s.Fraction[l]),
 			strconv.FormatInt(s.Train[l], 10), strconv.FormatInt(s.Test[l], 10))

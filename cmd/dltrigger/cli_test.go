@@ -13,6 +13,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // runAll runs a command line and returns its exit status and everything it wrote on
@@ -220,12 +221,12 @@ func TestErrorsDoNotRepeatTheirPrefix(t *testing.T) {
 	// A dataset whose only row has no class.
 	bad := t.TempDir()
 	w, err := dataset.NewWriter(filepath.Join(bad, "part-0.parquet"), dataset.Schema{
-		{Name: "HLF_input", Kind: dataset.Float64List, Width: dataset.NumHLF},
+		{Name: "HLF_input", Kind: dataset.Float64List, Width: spec.NumHLF},
 		{Name: "encoded_label", Kind: dataset.Float64List, Width: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Append(make([]float64, dataset.NumHLF), []float64{0, 0, 0}); err != nil {
+	if err := w.Append(make([]float64, spec.NumHLF), []float64{0, 0, 0}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

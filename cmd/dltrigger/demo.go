@@ -10,6 +10,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/pipeline"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/report"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 func init() {
@@ -58,13 +59,21 @@ Example:
 func printDemoSummary(d *report.Demo, path string) {
 	fmt.Println()
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "model\tAUC qcd\tAUC ttbar\tAUC wjets\taccuracy\tpaper ttbar AUC\n")
+	fmt.Fprintf(tw, "model")
+	for _, c := range spec.Classes {
+		fmt.Fprintf(tw, "\tAUC %s", c)
+	}
+	fmt.Fprintf(tw, "\taccuracy\tpaper %s AUC\n", spec.Classes[spec.TTbar])
 	for _, m := range d.Models {
 		paper := "–"
 		if a, ok := report.PaperAUC[m.Kind]; ok {
 			paper = fmt.Sprintf("%.4f", a)
 		}
-		fmt.Fprintf(tw, "%s\t%.4f\t%.4f\t%.4f\t%.4f\t%s\n", m.Kind, m.Metrics.AUC["qcd"], m.Metrics.AUC["ttbar"], m.Metrics.AUC["wjets"], m.Metrics.Accuracy, paper)
+		fmt.Fprintf(tw, "%s", m.Kind)
+		for _, c := range spec.Classes {
+			fmt.Fprintf(tw, "\t%.4f", m.Metrics.AUC[c])
+		}
+		fmt.Fprintf(tw, "\t%.4f\t%s\n", m.Metrics.Accuracy, paper)
 	}
 	tw.Flush()
 	if d.Truncation != "" {

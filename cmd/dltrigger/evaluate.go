@@ -9,6 +9,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -17,18 +18,18 @@ func init() {
 }
 
 func runEvaluate(ctx context.Context, args []string) error {
-	fs := newFlags("evaluate", "evaluate --model MODEL_DIR --test DIR --out REPORT_DIR [--reference]", `
+	fs := newFlags("evaluate", "evaluate --model MODEL_DIR --test DIR --out REPORT_DIR [--reference]", fmt.Sprintf(`
 Predicts the test dataset with a model trained by 'dltrigger train' and writes to
 REPORT_DIR: metrics.json (accuracy, one-vs-rest AUC of qcd, ttbar and wjets, the
 confusion matrix normalised per true class, trigger working points of the ttbar and
 wjets selectors with bootstrap intervals) and the plots, as PNG and SVG: loss and
 accuracy per epoch, ROC curves (the ttbar selector highlighted) and the confusion
 matrix. --reference puts the published ttbar AUC of the model's kind in the legend
-(HLF 0.9821, particle 0.9906, inclusive 0.9929).
+(HLF %.4f, particle %.4f, inclusive %.4f).
 
 Example:
   dltrigger evaluate --model models/hlf --test prepared/testUndersampled_HLF_features.parquet \
-      --out reports/hlf --reference`)
+      --out reports/hlf --reference`, spec.ReferenceAUCHLF, spec.ReferenceAUCParticle, spec.ReferenceAUCInclusive))
 	model := fs.String("model", "", "model `DIR` (required)")
 	test := fs.String("test", "", "labelled test dataset `DIR` (required; --in is accepted too)")
 	out := fs.String("out", "", "report `DIR` (required)")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // parquetFixture writes a two-partition Ingested dataset and returns its directory.
@@ -22,8 +23,8 @@ func parquetFixture(t *testing.T) string {
 			t.Fatal(err)
 		}
 		for i := 0; i < 3; i++ {
-			hf := make([]float64, dataset.NumHLF)
-			lf := make([]float64, dataset.ParticleRows*dataset.ParticleCols)
+			hf := make([]float64, spec.NumHLF)
+			lf := make([]float64, spec.SequenceLength*spec.NumParticleFeatures)
 			hf[0], hf[1], lf[1] = float64(10*label)+float64(i), 0.125, 2.5
 			if err := w.Append(hf, lf); err != nil {
 				t.Fatal(err)

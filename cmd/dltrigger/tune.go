@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/tune"
 	"github.com/godltrigger/godltrigger/pkg/xgboost"
 )
@@ -53,7 +54,7 @@ OMPI_COMM_WORLD_RANK); join their directories with 'dltrigger tune merge'.
 Example:
   dltrigger tune --train prepared --out tuning --grid default --folds 5 --fraction 0.02
   dltrigger train --model hlf --options tuning/best_options.json --train prepared/trainUndersampled_HLF_features.parquet ...`)
-	trainDir := fs.String("train", "", "prepared HLF training `DIR` (or the prepare output holding "+tune.HLFTrainDataset+"; required)")
+	trainDir := fs.String("train", "", "prepared HLF training `DIR` (or the prepare output holding "+spec.TrainHLF+"; required)")
 	out := fs.String("out", "", "output `DIR` (required)")
 	gridFile := fs.String("grid", "default", "grid `FILE` (JSON), \"default\" (243 points), \"xgboost\" or \"rf\"")
 	folds := fs.Int("folds", tune.DefaultSetup().Folds, "cross-validation folds")

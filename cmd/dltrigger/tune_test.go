@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/tune"
 )
 
@@ -37,7 +38,7 @@ func TestTuneShardsMergeAndTrain(t *testing.T) {
 		t.Fatalf("merged %d results, want the grid's 4", len(results))
 	}
 	runOK(t, context.Background(), "train", "--options", filepath.Join(merged, tune.BestOptionsFile),
-		"--train", filepath.Join(data, tune.HLFTrainDataset), "--test", filepath.Join(data, tune.HLFTrainDataset),
+		"--train", filepath.Join(data, spec.TrainHLF), "--test", filepath.Join(data, spec.TrainHLF),
 		"--out", filepath.Join(work, "model"), "--epochs", "1", "--quiet")
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // benchRows are the distinct rows a benchmark cycles through.
@@ -117,9 +119,9 @@ func (x *baseline) write(hfs, lfs [][]float64, from, n int) error {
 		hv.AppendValues(hfs[i%len(hfs)], nil)
 		lb.Append(true)
 		lf := lfs[i%len(lfs)]
-		for r := 0; r < ParticleRows; r++ {
+		for r := 0; r < spec.SequenceLength; r++ {
 			inner.Append(true)
-			lv.AppendValues(lf[r*ParticleCols:(r+1)*ParticleCols], nil)
+			lv.AppendValues(lf[r*spec.NumParticleFeatures:(r+1)*spec.NumParticleFeatures], nil)
 		}
 	}
 	rec := x.bld.NewRecordBatch()
@@ -141,7 +143,7 @@ func BenchmarkScanInclusive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hlf, enc := make([]float64, NumHLF), []float64{0, 1, 0}
+	hlf, enc := make([]float64, spec.NumHLF), []float64{0, 1, 0}
 	const rows = 2000
 	for i := 0; i < rows; i++ {
 		if err := w.Append(hlf, lfs[i%len(lfs)], enc); err != nil {

@@ -5,7 +5,7 @@
 // A dataset is a Schema of columns of three kinds: Int64 (label), Float64List (a
 // fixed-length list of doubles, e.g. hfeatures, 14) and Float64List2 (a fixed-shape
 // list of lists, e.g. lfeatures, 801x19). Ready-made schemas: Ingested (step 1),
-// Full, HLF and Inclusive (step 2).
+// Full, HLF and Inclusive (step 2); their column names and shapes are package spec's.
 //
 // Writing one part file (rows are appended in bulk, one call per row or per Batch):
 //

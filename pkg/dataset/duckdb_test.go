@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // duckScript runs each SQL argument with DuckDB (npm @duckdb/node-api) and prints
@@ -115,7 +117,7 @@ func TestDuckDBReadsOurFiles(t *testing.T) {
 				}
 				for k, v := range lf {
 					s.lfSum += v
-					if k%ParticleCols == 18 {
+					if k%spec.NumParticleFeatures == 18 {
 						s.lf18 += v
 					}
 				}
@@ -164,7 +166,7 @@ func TestDuckDBReadsOurFiles(t *testing.T) {
 		if int64(num(t, row["label"])) != w.label {
 			t.Errorf("row %d: label %v, want %d", id, row["label"], w.label)
 		}
-		if num(t, row["nh"]) != NumHLF || num(t, row["nl"]) != ParticleRows || num(t, row["cmin"]) != ParticleCols || num(t, row["cmax"]) != ParticleCols {
+		if num(t, row["nh"]) != spec.NumHLF || num(t, row["nl"]) != spec.SequenceLength || num(t, row["cmin"]) != spec.NumParticleFeatures || num(t, row["cmax"]) != spec.NumParticleFeatures {
 			t.Errorf("row %d: list lengths %v", id, row)
 		}
 		if !near(num(t, row["hs"]), w.hfSum) || !near(num(t, row["ls"]), w.lfSum) || !near(num(t, row["l18"]), w.lf18) {
@@ -186,8 +188,8 @@ func TestDuckDBReadsOurFiles(t *testing.T) {
 	}
 	for i, row := range res[3] {
 		r := []int{0, 3, 1, 2}[i] // fillRow's label is r%3; ORDER BY label, then row
-		if num(t, row["label"]) != float64(r%3) || num(t, row["ng"]) != ParticleRows || num(t, row["nc"]) != ParticleCols ||
-			num(t, row["last"]) != value(r, 5, ParticleRows*ParticleCols-1) || num(t, row["e3"]) != value(r, 3, 2) {
+		if num(t, row["label"]) != float64(r%3) || num(t, row["ng"]) != spec.SequenceLength || num(t, row["nc"]) != spec.NumParticleFeatures ||
+			num(t, row["last"]) != value(r, 5, spec.SequenceLength*spec.NumParticleFeatures-1) || num(t, row["e3"]) != value(r, 3, 2) {
 			t.Errorf("Full row %d: %v", r, row)
 		}
 	}

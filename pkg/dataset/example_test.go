@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // writeIngested writes a small step-1 dataset the way Spark's partitionBy("label")
@@ -20,8 +21,8 @@ func writeIngested(dir string) {
 			log.Fatal(err)
 		}
 		for i := 0; i < 2; i++ {
-			hf := make([]float64, dataset.NumHLF)
-			lf := make([]float64, dataset.ParticleRows*dataset.ParticleCols) // row-major 801x19
+			hf := make([]float64, spec.NumHLF)
+			lf := make([]float64, spec.SequenceLength*spec.NumParticleFeatures) // row-major 801x19
 			hf[0], lf[0] = float64(10*label+int64(i)), 0.5
 			if err := w.Append(hf, lf); err != nil {
 				log.Fatal(err)
@@ -47,8 +48,8 @@ func ExampleNewWriter() {
 	}
 	defer w.Abort() // removes the temporary file if anything fails before Close
 	for label := 0; label < 3; label++ {
-		hlf := make([]float64, dataset.NumHLF)
-		onehot := make([]float64, dataset.NumClasses)
+		hlf := make([]float64, spec.NumHLF)
+		onehot := make([]float64, spec.NumClasses)
 		onehot[label] = 1
 		if err := w.Append(hlf, onehot); err != nil {
 			log.Fatal(err)

@@ -102,7 +102,7 @@ func (r *Reader) Head(ctx context.Context, w io.Writer, n int, cols []string) er
 		for i := 0; i < b.Rows && left > 0; i++ {
 			fmt.Fprintf(w, "row %d (%s, row %d)\n", n-left, r.rel(b.File), b.Row+int64(i))
 			for j, c := range s {
-				fmt.Fprintf(w, "  %s: %s\n", c.Name, formatValue(b, j, i))
+				fmt.Fprintf(w, "  %s: %s\n", c.Name, b.Format(j, i))
 			}
 			left--
 		}
@@ -117,8 +117,10 @@ func (r *Reader) Head(ctx context.Context, w io.Writer, n int, cols []string) er
 	return nil
 }
 
-// formatValue formats row i of column j of b.
-func formatValue(b *Batch, j, i int) string {
+// Format writes row i of column j as Head shows it: an integer, a list abbreviated to its
+// first values and length, "[0.12, 0.5, 3, 1, … (14)]", or a list of lists to its shape and
+// first rows, "801x19 [[0.5, 0, 0, 0, … (19)], …, … (801)]".
+func (b *Batch) Format(j, i int) string {
 	c := b.Schema[j]
 	switch c.Kind {
 	case Int64:

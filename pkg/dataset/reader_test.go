@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 func TestScanFilesInParallel(t *testing.T) {
@@ -100,7 +102,7 @@ func TestSchemaSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(s.Names(), []string{"encoded_label", "HLF_input"}) || s.RowBytes() != 8*(NumClasses+NumHLF) {
+	if !reflect.DeepEqual(s.Names(), []string{"encoded_label", "HLF_input"}) || s.RowBytes() != 8*(spec.NumClasses+spec.NumHLF) {
 		t.Fatalf("Select = %v", s)
 	}
 	if _, err := HLF().Select("GRU_input"); err == nil {

@@ -1,19 +1,23 @@
 package dataset
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
+)
 
 // eventRow returns a realistic Ingested row: the 801x19 low-level features hold a
 // lepton and a few dozen particles per category, the rest being all-zero padding rows
 // (as step 1 writes them), and 14 high-level features.
 func eventRow(rng *rand.Rand) (hf, lf []float64) {
-	hf = make([]float64, NumHLF)
+	hf = make([]float64, spec.NumHLF)
 	for i := range hf {
 		hf[i] = rng.NormFloat64() * 50
 	}
-	lf = make([]float64, ParticleRows*ParticleCols)
+	lf = make([]float64, spec.SequenceLength*spec.NumParticleFeatures)
 	fill := func(from, n int) {
 		for r := from; r < from+n; r++ {
-			row := lf[r*ParticleCols : (r+1)*ParticleCols]
+			row := lf[r*spec.NumParticleFeatures : (r+1)*spec.NumParticleFeatures]
 			for j := range 10 {
 				row[j] = rng.NormFloat64() * 20
 			}

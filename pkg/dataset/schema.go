@@ -7,14 +7,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/schema"
-)
 
-// Shapes of the pipeline's columns.
-const (
-	ParticleRows = 801 // rows of lfeatures and GRU_input: lepton, 450 tracks, 150 photons, 200 neutrals
-	ParticleCols = 19  // features per particle row
-	NumHLF       = 14  // high-level features
-	NumClasses   = 3   // QCD, ttbar, W+jets
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // Kind is the type of a column.
@@ -103,29 +97,29 @@ type Schema []Column
 // from there. Write part files with Ingested().Drop("label").
 func Ingested() Schema {
 	return Schema{
-		{Name: "hfeatures", Kind: Float64List, Width: NumHLF},
-		{Name: "label", Kind: Int64},
-		{Name: "lfeatures", Kind: Float64List2, Rows: ParticleRows, Cols: ParticleCols},
+		{Name: spec.ColumnHFeatures, Kind: Float64List, Width: spec.NumHLF},
+		{Name: spec.ColumnLabel, Kind: Int64},
+		{Name: spec.ColumnLFeatures, Kind: Float64List2, Rows: spec.SequenceLength, Cols: spec.NumParticleFeatures},
 	}
 }
 
 // Full is the published "full" dataset of step 2.
 func Full() Schema {
 	return Schema{
-		{Name: "hfeatures", Kind: Float64List, Width: NumHLF},
-		{Name: "label", Kind: Int64},
-		{Name: "lfeatures", Kind: Float64List2, Rows: ParticleRows, Cols: ParticleCols},
-		{Name: "encoded_label", Kind: Float64List, Width: NumClasses},
-		{Name: "HLF_input", Kind: Float64List, Width: NumHLF},
-		{Name: "GRU_input", Kind: Float64List2, Rows: ParticleRows, Cols: ParticleCols},
+		{Name: spec.ColumnHFeatures, Kind: Float64List, Width: spec.NumHLF},
+		{Name: spec.ColumnLabel, Kind: Int64},
+		{Name: spec.ColumnLFeatures, Kind: Float64List2, Rows: spec.SequenceLength, Cols: spec.NumParticleFeatures},
+		{Name: spec.ColumnEncodedLabel, Kind: Float64List, Width: spec.NumClasses},
+		{Name: spec.ColumnHLFInput, Kind: Float64List, Width: spec.NumHLF},
+		{Name: spec.ColumnGRUInput, Kind: Float64List2, Rows: spec.SequenceLength, Cols: spec.NumParticleFeatures},
 	}
 }
 
 // HLF is the published high-level-feature dataset of step 2.
 func HLF() Schema {
 	return Schema{
-		{Name: "HLF_input", Kind: Float64List, Width: NumHLF},
-		{Name: "encoded_label", Kind: Float64List, Width: NumClasses},
+		{Name: spec.ColumnHLFInput, Kind: Float64List, Width: spec.NumHLF},
+		{Name: spec.ColumnEncodedLabel, Kind: Float64List, Width: spec.NumClasses},
 	}
 }
 
@@ -133,9 +127,9 @@ func HLF() Schema {
 // 801*19 = 15219 doubles.
 func Inclusive() Schema {
 	return Schema{
-		{Name: "HLF_input", Kind: Float64List, Width: NumHLF},
-		{Name: "GRU_input", Kind: Float64List, Width: ParticleRows * ParticleCols},
-		{Name: "encoded_label", Kind: Float64List, Width: NumClasses},
+		{Name: spec.ColumnHLFInput, Kind: Float64List, Width: spec.NumHLF},
+		{Name: spec.ColumnGRUInput, Kind: Float64List, Width: spec.SequenceLength * spec.NumParticleFeatures},
+		{Name: spec.ColumnEncodedLabel, Kind: Float64List, Width: spec.NumClasses},
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // fixCol is one column of a fixture file written with the low-level Parquet API,
@@ -165,9 +167,11 @@ func writeSparkFile(t testing.TB, path string, rows int, cols ...fixCol) {
 	}
 }
 
-func hfCol() fixCol { return fixCol{name: "hfeatures", id: 0, shape: flat(NumHLF), nullAt: [2]int{-1}} }
+func hfCol() fixCol {
+	return fixCol{name: "hfeatures", id: 0, shape: flat(spec.NumHLF), nullAt: [2]int{-1}}
+}
 func lfCol() fixCol {
-	return fixCol{name: "lfeatures", id: 2, nested: true, shape: matrix(ParticleRows, ParticleCols), nullAt: [2]int{-1}}
+	return fixCol{name: "lfeatures", id: 2, nested: true, shape: matrix(spec.SequenceLength, spec.NumParticleFeatures), nullAt: [2]int{-1}}
 }
 
 // sparkDataset writes an Ingested dataset as Spark does: label=K directories of
@@ -285,7 +289,7 @@ func TestSchemaErrors(t *testing.T) {
 			if r == row {
 				return []int{n}
 			}
-			return []int{NumHLF}
+			return []int{spec.NumHLF}
 		}
 	}
 	tests := []struct {
@@ -308,17 +312,17 @@ func TestSchemaErrors(t *testing.T) {
 		{"long list", "label=1", []fixCol{bad(func(c *fixCol) { c.shape = short(3, 15) }), lfCol()},
 			"row 3: column hfeatures: 15 values, want 14"},
 		{"null list", "label=0", []fixCol{bad(func(c *fixCol) {
-			c.shape = func(r int) []int { return map[bool][]int{true: nil, false: {NumHLF}}[r == 1] }
+			c.shape = func(r int) []int { return map[bool][]int{true: nil, false: {spec.NumHLF}}[r == 1] }
 		}), lfCol()},
 			"row 1: column hfeatures: null list"},
 		{"null element", "label=0", []fixCol{bad(func(c *fixCol) { c.nullAt = [2]int{2, 5} }), lfCol()},
 			"row 2: column hfeatures: null element"},
 		{"too few particle rows", "label=0", []fixCol{hfCol(), badLF(func(c *fixCol) {
-			c.shape = func(r int) []int { return matrix(ParticleRows-r/3, ParticleCols)(r) }
+			c.shape = func(r int) []int { return matrix(spec.SequenceLength-r/3, spec.NumParticleFeatures)(r) }
 		})}, "row 3: column lfeatures: 800 lists, want 801"},
 		{"short particle row", "label=0", []fixCol{hfCol(), badLF(func(c *fixCol) {
 			c.shape = func(r int) []int {
-				m := matrix(ParticleRows, ParticleCols)(r)
+				m := matrix(spec.SequenceLength, spec.NumParticleFeatures)(r)
 				if r == 2 {
 					m[5] = 18
 				}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // DefaultBaseURL is where the original study published its datasets: one directory of
@@ -27,33 +29,36 @@ type Dataset struct {
 }
 
 const (
-	hlfTrainRows = 3_426_083
-	hlfTestRows  = 856_090
+	hlfTrainRows = spec.PublishedTrainRows
+	hlfTestRows  = spec.PublishedTestRows
 )
+
+// tfrecord is the name of the TFRecord twin of a published Parquet dataset.
+func tfrecord(parquet string) string { return strings.TrimSuffix(parquet, ".parquet") + ".tfrecord" }
 
 // catalogue is the list of published datasets, the source of truth for data/README.md.
 var catalogue = []Dataset{
-	{"trainUndersampled_HLF_features.parquet", "parquet", 300e6, hlfTrainRows,
+	{spec.TrainHLF, "parquet", 300e6, hlfTrainRows,
 		"HLF classifier training set: HLF_input (14 doubles, min-max scaled), encoded_label (3 doubles, one-hot)"},
-	{"testUndersampled_HLF_features.parquet", "parquet", 75e6, hlfTestRows,
+	{spec.TestHLF, "parquet", 75e6, hlfTestRows,
 		"HLF classifier test set, same columns as the training set"},
-	{"trainUndersampled_InclusiveClassifier.parquet", "parquet", 132e9, hlfTrainRows,
+	{spec.TrainInclusive, "parquet", 132e9, hlfTrainRows,
 		"inclusive and particle-sequence classifiers training set: HLF_input, GRU_input (801*19 doubles), encoded_label"},
-	{"testUndersampled_InclusiveClassifier.parquet", "parquet", 32e9, hlfTestRows,
+	{spec.TestInclusive, "parquet", 32e9, hlfTestRows,
 		"inclusive and particle-sequence classifiers test set, same columns as the training set"},
-	{"trainUndersampled.parquet", "parquet", 255e9, hlfTrainRows,
+	{spec.TrainFull, "parquet", 255e9, hlfTrainRows,
 		"full training set: hfeatures, label, lfeatures, hfeatures_dense, encoded_label, HLF_input, GRU_input"},
-	{"testUndersampled.parquet", "parquet", 64e9, hlfTestRows,
+	{spec.TestFull, "parquet", 64e9, hlfTestRows,
 		"full test set, same columns as the full training set"},
 	{"testUndersampled_2kevents.parquet", "parquet", 162e6, 2000,
 		"2k-event sample of the full test set, all columns; a quick way to try the pipeline"},
-	{"trainUndersampled_HLF_features.tfrecord", "tfrecord", 106e6, hlfTrainRows,
+	{tfrecord(spec.TrainHLF), "tfrecord", 106e6, hlfTrainRows,
 		"HLF training set as TFRecord (listed only: the pipeline reads Parquet)"},
-	{"testUndersampled_HLF_features.tfrecord", "tfrecord", 422e6, hlfTestRows,
+	{tfrecord(spec.TestHLF), "tfrecord", 422e6, hlfTestRows,
 		"HLF test set as TFRecord (listed only: the pipeline reads Parquet)"},
-	{"trainUndersampled_InclusiveClassifier.tfrecord", "tfrecord", 195e9, hlfTrainRows,
+	{tfrecord(spec.TrainInclusive), "tfrecord", 195e9, hlfTrainRows,
 		"inclusive classifier training set as TFRecord (listed only: the pipeline reads Parquet)"},
-	{"testUndersampled_InclusiveClassifier.tfrecord", "tfrecord", 49e9, hlfTestRows,
+	{tfrecord(spec.TestInclusive), "tfrecord", 49e9, hlfTestRows,
 		"inclusive classifier test set as TFRecord (listed only: the pipeline reads Parquet)"},
 	{"lepFilter_rawData_SAMPLE", "root", 14e9, 0,
 		"sample of the raw simulated events (Delphes ROOT files), the input of step 1 (ingest)"},

@@ -3,21 +3,25 @@ package evaluate
 import (
 	"fmt"
 	"math"
+	"slices"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
-// Class labels of the three samples (PIPELINE.md, "Classes and input files").
+// Class labels of the three samples (spec's, PIPELINE.md, "Classes and input files").
 const (
-	QCD   = 0 // QCD multijet
-	TTbar = 1 // top-quark pair production, the headline trigger selector
-	WJets = 2 // W+jets, W -> lepton neutrino
+	QCD   = spec.QCD   // QCD multijet
+	TTbar = spec.TTbar // top-quark pair production, the headline trigger selector
+	WJets = spec.WJets // W+jets, W -> lepton neutrino
 )
 
 // NumClasses is the number of classes of the trigger topology classifier.
-const NumClasses = 3
+const NumClasses = spec.NumClasses
 
 // ClassNames returns the names used as keys in metrics.json and as plot
-// labels, indexed by class label: "qcd", "ttbar", "wjets".
-func ClassNames() []string { return []string{"qcd", "ttbar", "wjets"} }
+// labels, indexed by class label: spec.Classes ("qcd", "ttbar", "wjets"), in a
+// new slice.
+func ClassNames() []string { return slices.Clone(spec.Classes[:]) }
 
 // checkPredictions validates a flat row-major probability matrix against
 // its labels: len(probs) == len(labels)*nClasses, every label in

@@ -23,7 +23,12 @@
 //	}) // out/{loss,roc,confusion}.{png,svg}
 //
 // In a notebook, LossPlot, AccuracyPlot, ROCPlot and ConfusionPlot return
-// the *plot.Plot to display inline.
+// the *plot.Plot to display inline; FeatureHistograms draws the input
+// features' distributions per class (the data exploration of the original
+// notebooks).
+//
+// Class labels and names (QCD, TTbar, WJets, NumClasses, ClassNames) are
+// package spec's, the pipeline's vocabulary.
 //
 // # ROC curves and ties
 //

@@ -2,7 +2,8 @@
 // (an isolated electron or muon with pT > 23 GeV), the 801×19 low-level features (the
 // lepton, then up to 450 tracks, 150 photons and 200 neutral hadrons, zero-padded) and the
 // 14 high-level features, exactly as the original SparkDLTrigger ingestion computed them,
-// quirks included (see Options for the corrected variant).
+// quirks included (see Options for the corrected variant). The names of the features and
+// the sizes of the arrays are package spec's (HLF, Particle, SequenceLength).
 //
 // Use one Extractor per goroutine:
 //
@@ -14,17 +15,19 @@
 //	}
 package features
 
-// Sizes of the feature arrays.
+import "github.com/godltrigger/godltrigger/pkg/spec"
+
+// Sizes of the feature arrays (spec's, under the names step 1 uses).
 const (
-	NumParticles = 1 + MaxTracks + MaxPhotons + MaxNeutrals // rows of lfeatures: 801
-	NumColumns   = 19                                       // columns of a row
-	NumHLF       = 14                                       // high-level features
-	MaxTracks    = 450
-	MaxPhotons   = 150
-	MaxNeutrals  = 200
+	NumParticles = spec.SequenceLength      // rows of lfeatures
+	NumColumns   = spec.NumParticleFeatures // columns of a row
+	NumHLF       = spec.NumHLF              // high-level features
+	MaxTracks    = spec.MaxTracks
+	MaxPhotons   = spec.MaxPhotons
+	MaxNeutrals  = spec.MaxNeutrals
 )
 
-// Columns of a low-level feature row.
+// Columns of a low-level feature row, indices into spec.Particle.
 const (
 	ColEnergy = iota
 	ColPx
@@ -47,13 +50,7 @@ const (
 	ColCharge
 )
 
-// ColumnNames are the names of the 19 columns of a low-level feature row, in order.
-var ColumnNames = [NumColumns]string{
-	"Energy", "Px", "Py", "Pz", "Pt", "Eta", "Phi", "vtxX", "vtxY", "vtxZ",
-	"ChPFIso", "GammaPFIso", "NeuPFIso", "isChHad", "isNeuHad", "isGamma", "isEle", "isMu", "Charge",
-}
-
-// Indices of the high-level features.
+// Indices of the high-level features, into spec.HLF.
 const (
 	HLFHT = iota
 	HLFMET
@@ -70,12 +67,6 @@ const (
 	HLFLepCharge
 	HLFLepIsEle
 )
-
-// HLFNames are the names of the 14 high-level features, in order.
-var HLFNames = [NumHLF]string{
-	"HT", "MET", "PhiMET", "MT", "nJets", "nBjets", "LepPt", "LepEta", "LepPhi",
-	"LepIsoCh", "LepIsoGamma", "LepIsoNeu", "LepCharge", "LepIsEle",
-}
 
 // Selection and padding constants of the original.
 const (

@@ -6,6 +6,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
 	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
@@ -14,7 +15,7 @@ func checkRow(t *testing.T, r result, row int, want [features.NumColumns]float64
 	t.Helper()
 	for c, w := range want {
 		if g := r.at(row, c); !near(g, w) {
-			t.Errorf("row %d column %s = %v, want %v", row, features.ColumnNames[c], g, w)
+			t.Errorf("row %d column %s = %v, want %v", row, spec.Particle[c], g, w)
 		}
 	}
 }
@@ -124,7 +125,7 @@ func TestHighLevelFeatures(t *testing.T) {
 		want := [features.NumHLF]float64{30.5 + 40 + 35, 50, 1, wantMT, 3, 2, 40, 0, 0, 0, 0, 0, -1, 1}
 		for i, w := range want {
 			if !near(r.h[i], w) {
-				t.Errorf("FixQuirks=%v: %s = %v, want %v", fix, features.HLFNames[i], r.h[i], w)
+				t.Errorf("FixQuirks=%v: %s = %v, want %v", fix, spec.HLF[i], r.h[i], w)
 			}
 		}
 	}
@@ -156,11 +157,11 @@ func TestExtractDoesNotAllocate(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	if features.ColumnNames[features.ColChPFIso] != "ChPFIso" || features.ColumnNames[features.ColCharge] != "Charge" {
-		t.Errorf("column names out of order: %v", features.ColumnNames)
+	if spec.Particle[features.ColChPFIso] != "ChPFIso" || spec.Particle[features.ColCharge] != "Charge" {
+		t.Errorf("column names out of order: %v", spec.Particle)
 	}
-	if features.HLFNames[features.HLFMT] != "MT" || features.HLFNames[features.HLFLepIsEle] != "LepIsEle" {
-		t.Errorf("HLF names out of order: %v", features.HLFNames)
+	if spec.HLF[features.HLFMT] != "MT" || spec.HLF[features.HLFLepIsEle] != "LepIsEle" {
+		t.Errorf("HLF names out of order: %v", spec.HLF)
 	}
 	if features.NumParticles != 801 {
 		t.Errorf("NumParticles = %d", features.NumParticles)

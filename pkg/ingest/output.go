@@ -8,6 +8,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // FeatureSpec names the feature definitions written by this package; it goes into every
@@ -28,7 +29,7 @@ type output struct {
 }
 
 // partSchema is what a part file holds: the label lives in the partition directory.
-func partSchema() dataset.Schema { return dataset.Ingested().Drop("label") }
+func partSchema() dataset.Schema { return dataset.Ingested().Drop(spec.ColumnLabel) }
 
 // createOutput starts the output of in at path. Its errors are those of the output.
 func (r *runner) createOutput(path string, in Input) (*output, error) {
@@ -95,8 +96,8 @@ func (o *output) flush() error {
 
 func (o *output) write(rows int, h, l []float64) error {
 	b := &dataset.Batch{Schema: o.schema, Rows: rows, Floats: make([][]float64, len(o.schema)), Ints: make([][]int64, len(o.schema))}
-	b.Floats[o.schema.Index("hfeatures")] = h
-	b.Floats[o.schema.Index("lfeatures")] = l
+	b.Floats[o.schema.Index(spec.ColumnHFeatures)] = h
+	b.Floats[o.schema.Index(spec.ColumnLFeatures)] = l
 	return o.w.WriteBatch(b)
 }
 

@@ -11,7 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/delphes"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // Sample is one class of input events.
@@ -21,9 +23,6 @@ type Sample struct {
 	Patterns []string // paths, globs, directories or root:// URLs
 }
 
-// ClassNames are the original's classes, indexed by label.
-var ClassNames = [...]string{"qcd", "ttbar", "wjets"}
-
 // ParseSample parses a "NAME=PATTERN[,PATTERN...]" flag value. NAME is qcd, ttbar or wjets
 // (labels 0, 1, 2 as in the original) or a non-negative integer label.
 func ParseSample(s string) (Sample, error) {
@@ -32,7 +31,7 @@ func ParseSample(s string) (Sample, error) {
 		return Sample{}, fmt.Errorf("ingest: sample %q: want NAME=GLOB (e.g. ttbar=data/ttbar/*.root)", s)
 	}
 	label := int64(-1)
-	for i, n := range ClassNames {
+	for i, n := range spec.Classes {
 		if n == name {
 			label = int64(i)
 		}
@@ -40,7 +39,7 @@ func ParseSample(s string) (Sample, error) {
 	if label < 0 {
 		v, err := strconv.ParseInt(name, 10, 64)
 		if err != nil || v < 0 {
-			return Sample{}, fmt.Errorf("ingest: sample %q: unknown class %q (want qcd, ttbar, wjets or a label number)", s, name)
+			return Sample{}, fmt.Errorf("ingest: sample %q: unknown class %q (want %s or a label number)", s, name, strings.Join(spec.Classes[:], ", "))
 		}
 		label = v
 	}
@@ -120,7 +119,7 @@ func OutputPath(out string, in Input) string {
 		return r
 	}, base)
 	name := fmt.Sprintf("part-%s-%s.parquet", base, hex.EncodeToString(sum[:4]))
-	return filepath.Join(out, fmt.Sprintf("label=%d", in.Label), name)
+	return filepath.Join(dataset.PartitionDir(out, spec.ColumnLabel, in.Label), name)
 }
 
 // ShardFromEnv returns the shard index and count that a scheduler gives this process:

@@ -9,9 +9,16 @@
 //
 //	cfg := models.DefaultConfig(models.KindInclusive)
 //	logits := models.Logits(scope.In("model"), cfg, hlf, seq) // hlf [B,14], seq [B,S,19] -> [B,3]
+//
+// The input and output sizes (NumHLF, NumFeatures, NumClasses, MaxParticles) are package
+// spec's.
 package models
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
+)
 
 // Kind names one of the classifiers: the three networks of the study or a tree ensemble
 // (KindXGBoost, KindRF).
@@ -24,12 +31,12 @@ const (
 	KindInclusive Kind = "inclusive" // GRU branch and HLF input, concatenated -> dense -> 3
 )
 
-// Input and output sizes of the study.
+// Input and output sizes of the study (spec's, under the names the models use).
 const (
-	NumHLF       = 14  // high-level features per event
-	NumFeatures  = 19  // features per particle row
-	NumClasses   = 3   // QCD, ttbar, W+jets
-	MaxParticles = 801 // particle rows per event in the full sequence
+	NumHLF       = spec.NumHLF              // high-level features per event
+	NumFeatures  = spec.NumParticleFeatures // features per particle row
+	NumClasses   = spec.NumClasses          // QCD, ttbar, W+jets
+	MaxParticles = spec.SequenceLength      // particle rows per event in the full sequence
 )
 
 // Truncation says which rows of a particle sequence a classifier reads when it keeps fewer

@@ -12,10 +12,10 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
-	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -84,12 +84,12 @@ func metadata(dir string, info *train.ModelInfo) ([]classifier.KeyValue, error) 
 	}
 	kv = append(kv, entry(MetaFeatureSpec, ingest.FeatureSpec))
 	if info.Model.UsesHLF() {
-		if err := addJSON(MetaHLFFeatures, features.HLFNames); err != nil {
+		if err := addJSON(MetaHLFFeatures, spec.HLF); err != nil {
 			return nil, err
 		}
 	}
 	if info.Model.UsesSequence() {
-		if err := addJSON(MetaParticleFeatures, features.ColumnNames); err != nil {
+		if err := addJSON(MetaParticleFeatures, spec.Particle); err != nil {
 			return nil, err
 		}
 	}

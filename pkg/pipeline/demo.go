@@ -21,6 +21,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/report"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/synth"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -193,7 +194,7 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 			if err != nil {
 				return "", false, err
 			}
-			return fmt.Sprintf("ttbar AUC %.4f, accuracy %.4f on %d test events", m.Metrics.AUC["ttbar"], m.Metrics.Accuracy, m.Metrics.Events), false, nil
+			return fmt.Sprintf("ttbar AUC %.4f, accuracy %.4f on %d test events", m.Metrics.AUC[spec.Classes[spec.TTbar]], m.Metrics.Accuracy, m.Metrics.Events), false, nil
 		}); err != nil {
 			return nil, err
 		}

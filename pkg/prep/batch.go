@@ -4,10 +4,8 @@ import (
 	"sync"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
-	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
-
-func hlfNames() []string { return features.HLFNames[:] }
 
 // transformBatch holds up to cap rows of the full output schema, filled from shuffled rows by
 // several goroutines.
@@ -29,10 +27,10 @@ func newTransformBatch(rows, workers int) *transformBatch {
 func (tb *transformBatch) fill(rows []row, scaler *MinMax) {
 	b := tb.full
 	b.Rows = len(rows)
-	const nl, nh, nc = dataset.ParticleRows * dataset.ParticleCols, dataset.NumHLF, dataset.NumClasses
-	hf, lf := b.Float64s("hfeatures"), b.Float64s("lfeatures")
-	enc, hlf, gru := b.Float64s("encoded_label"), b.Float64s("HLF_input"), b.Float64s("GRU_input")
-	labels := b.Int64s("label")
+	const nl, nh, nc = spec.SequenceLength * spec.NumParticleFeatures, spec.NumHLF, spec.NumClasses
+	hf, lf := b.Float64s(spec.ColumnHFeatures), b.Float64s(spec.ColumnLFeatures)
+	enc, hlf, gru := b.Float64s(spec.ColumnEncodedLabel), b.Float64s(spec.ColumnHLFInput), b.Float64s(spec.ColumnGRUInput)
+	labels := b.Int64s(spec.ColumnLabel)
 	var wg sync.WaitGroup
 	for w, seq := range tb.seqs {
 		wg.Add(1)

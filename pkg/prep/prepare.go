@@ -17,17 +17,18 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/parallel"
 	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
-// Names of the outputs, as published.
+// Names of the outputs, as published (spec's names).
 const (
-	TrainFull      = "trainUndersampled.parquet"
-	TestFull       = "testUndersampled.parquet"
-	TrainHLF       = "trainUndersampled_HLF_features.parquet"
-	TestHLF        = "testUndersampled_HLF_features.parquet"
-	TrainInclusive = "trainUndersampled_InclusiveClassifier.parquet"
-	TestInclusive  = "testUndersampled_InclusiveClassifier.parquet"
-	ScalerFile     = "scaler.json"
+	TrainFull      = spec.TrainFull
+	TestFull       = spec.TestFull
+	TrainHLF       = spec.TrainHLF
+	TestHLF        = spec.TestHLF
+	TrainInclusive = spec.TrainInclusive
+	TestInclusive  = spec.TestInclusive
+	ScalerFile     = spec.ScalerFile
 )
 
 // Outputs lists the dataset directories Run writes, train then test for each schema.
@@ -78,7 +79,7 @@ func Complete(dir string) bool {
 }
 
 // bytes a row takes in memory while its bucket is shuffled (raw values plus slice headers).
-const rowMemBytes = (dataset.NumHLF+dataset.ParticleRows*dataset.ParticleCols)*8 + 128
+const rowMemBytes = (spec.NumHLF+spec.SequenceLength*spec.NumParticleFeatures)*8 + 128
 
 // writeBatchRows is the number of rows transformed and written at a time.
 const writeBatchRows = 128
@@ -226,7 +227,7 @@ func totalRows(m map[int64]int64) int64 {
 
 // writersMemory estimates what the three Parquet writers and the transform batch hold.
 func writersMemory(workers int) int64 {
-	const fullRow = (2*dataset.ParticleRows*dataset.ParticleCols + 2*dataset.NumHLF + dataset.NumClasses + 1) * 8
+	const fullRow = (2*spec.SequenceLength*spec.NumParticleFeatures + 2*spec.NumHLF + spec.NumClasses + 1) * 8
 	return 2*rowGroupBytes + 2*writeBatchRows*fullRow + int64(workers)*1<<20
 }
 
@@ -243,22 +244,22 @@ func jobID(seed int64) string {
 
 // fit reads hfeatures and label of every row: class counts and the scaler.
 func fit(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary) error {
-	want, err := dataset.Ingested().Select("hfeatures", "label")
+	want, err := dataset.Ingested().Select(spec.ColumnHFeatures, spec.ColumnLabel)
 	if err != nil {
 		return err
 	}
 	bar := progress.NewBar(opts.Progress, "prepare: fit", "rows", in.NumRows())
 	defer bar.Finish()
 	var mu sync.Mutex
-	sum.Scaler = NewMinMax(dataset.NumHLF)
-	sum.Scaler.Features = hlfNames()
+	sum.Scaler = NewMinMax(spec.NumHLF)
+	sum.Scaler.Features = spec.HLF[:]
 	err = forEachFile(ctx, in, opts.Workers, func(ctx context.Context, _ int, f dataset.File) error {
-		local := NewMinMax(dataset.NumHLF)
+		local := NewMinMax(spec.NumHLF)
 		counts := map[int64]int64{}
 		err := in.ScanFile(ctx, f, want, 0, func(b *dataset.Batch) error {
-			h, labels := b.Float64s("hfeatures"), b.Int64s("label")
+			h, labels := b.Float64s(spec.ColumnHFeatures), b.Int64s(spec.ColumnLabel)
 			for i := 0; i < b.Rows; i++ {
-				hi := h[i*dataset.NumHLF : (i+1)*dataset.NumHLF]
+				hi := h[i*spec.NumHLF : (i+1)*spec.NumHLF]
 				if err := features.CheckFinite(hi, nil); err != nil {
 					return fmt.Errorf("prep: %s: row %d: %w", f.Path, b.Row+int64(i), err)
 				}
@@ -329,8 +330,8 @@ func scatter(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary
 	err = forEachFile(ctx, in, opts.Workers, func(ctx context.Context, fi int, f dataset.File) error {
 		trainN, testN := map[int64]int64{}, map[int64]int64{}
 		err := in.ScanFile(ctx, f, dataset.Ingested(), 64, func(b *dataset.Batch) error {
-			h, l, labels := b.Float64s("hfeatures"), b.Float64s("lfeatures"), b.Int64s("label")
-			const nl = dataset.ParticleRows * dataset.ParticleCols
+			h, l, labels := b.Float64s(spec.ColumnHFeatures), b.Float64s(spec.ColumnLFeatures), b.Int64s(spec.ColumnLabel)
+			const nl = spec.SequenceLength * spec.NumParticleFeatures
 			for i := 0; i < b.Rows; i++ {
 				ri := int(b.Row) + i
 				if err := features.CheckFinite(nil, l[i*nl:(i+1)*nl]); err != nil {
@@ -346,7 +347,7 @@ func scatter(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary
 					set, counts = testB, testN
 				}
 				bk := set[rowBits(opts.Seed, fi, ri, streamBucket)%uint64(len(set))]
-				r := row{Key: rowBits(opts.Seed, fi, ri, streamOrder), Label: label, H: h[i*dataset.NumHLF : (i+1)*dataset.NumHLF], L: l[i*nl : (i+1)*nl]}
+				r := row{Key: rowBits(opts.Seed, fi, ri, streamOrder), Label: label, H: h[i*spec.NumHLF : (i+1)*spec.NumHLF], L: l[i*nl : (i+1)*nl]}
 				bk.Lock()
 				err := bk.w.write(&r)
 				bk.Unlock()

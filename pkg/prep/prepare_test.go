@@ -14,6 +14,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/prep"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/synth"
 )
 
@@ -87,7 +88,7 @@ func readFull(t *testing.T, dir string, scaler *prep.MinMax) rowSet {
 		t.Fatal(err)
 	}
 	set := rowSet{}
-	const nr, nc = dataset.ParticleRows, dataset.ParticleCols
+	const nr, nc = spec.SequenceLength, spec.NumParticleFeatures
 	err = r.Scan(context.Background(), dataset.Full(), 0, func(b *dataset.Batch) error {
 		for i := 0; i < b.Rows; i++ {
 			h, l := b.RowFloat64s("hfeatures", i), b.RowFloat64s("lfeatures", i)

@@ -8,7 +8,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/physics"
 )
 
-// Columns of a particle row used by the ΔR sort (see features.ColumnNames).
+// Columns of a particle row used by the ΔR sort (see spec.Particle).
 const (
 	colEta = 5
 	colPhi = 6

@@ -16,11 +16,12 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // PaperAUC is the ttbar-selector AUC of each model on the full dataset, from the reference
-// results of the original study.
-var PaperAUC = map[string]float64{"hlf": 0.9821, "particle": 0.9906, "inclusive": 0.9929}
+// results of the original study (spec's), keyed by the model's kind.
+var PaperAUC = map[string]float64{"hlf": spec.ReferenceAUCHLF, "particle": spec.ReferenceAUCParticle, "inclusive": spec.ReferenceAUCInclusive}
 
 // ResultsDoc is the repository's record of the full-scale comparison with the paper.
 const ResultsDoc = "docs/RESULTS.md"
@@ -80,7 +81,7 @@ func (m Model) ttbarAUC() (float64, bool) {
 	if m.Metrics == nil {
 		return 0, false
 	}
-	a, ok := m.Metrics.AUC["ttbar"]
+	a, ok := m.Metrics.AUC[spec.Classes[spec.TTbar]]
 	return a, ok
 }
 
@@ -139,7 +140,7 @@ func Write(path string, d *Demo) error {
 
 type modelView struct {
 	Model
-	AUC       [3]string
+	AUC       [spec.NumClasses]string
 	Accuracy  string
 	Paper     string
 	Images    []imageView

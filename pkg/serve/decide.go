@@ -10,6 +10,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/delphes"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // fileStats counts the decisions of one file.
@@ -27,7 +28,7 @@ func (s *Server) decideFile(ctx context.Context, in input, out string, gen int) 
 	}
 	meta := map[string]string{
 		MetaSpec: DecisionSpec, MetaInput: source, MetaModel: s.opts.Model,
-		MetaClass: ClassNames[s.class], MetaThreshold: formatThreshold(s.opts.Threshold),
+		MetaClass: spec.Classes[s.class], MetaThreshold: formatThreshold(s.opts.Threshold),
 		MetaInputVersion: fmt.Sprintf("size=%d mtime=%s generation=%d", in.size, in.mtime.UTC().Format(time.RFC3339Nano), gen),
 	}
 	var fs fileStats
@@ -52,7 +53,7 @@ func (s *Server) decideFile(ctx context.Context, in input, out string, gen int) 
 		if err != nil {
 			return fs, err
 		}
-		want, _ := dataset.Ingested().Select("hfeatures", "lfeatures")
+		want, _ := dataset.Ingested().Select(spec.ColumnHFeatures, spec.ColumnLFeatures)
 		if err := r.Check(want); err != nil {
 			return fs, fmt.Errorf("serve: %s is not an ingested Parquet file: %w", in.path, err)
 		}
@@ -109,7 +110,7 @@ func (s *Server) decideParquet(ctx context.Context, in input, r *dataset.Reader,
 					b.outcomes[i] = features.Selected
 				}
 				parallel(s.workers, b.n, func(wk *worker, i int) {
-					wk.prepare(b, i, rows.RowFloat64s("hfeatures", lo+i), rows.RowFloat64s("lfeatures", lo+i))
+					wk.prepare(b, i, rows.RowFloat64s(spec.ColumnHFeatures, lo+i), rows.RowFloat64s(spec.ColumnLFeatures, lo+i))
 				})
 				if err := s.finishBatch(in, b, w, fs); err != nil {
 					return err

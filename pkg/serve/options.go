@@ -11,11 +11,11 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // Defaults of Options.
 const (
-	DefaultClass       = "ttbar"
 	DefaultThreshold   = 0.5
 	DefaultBatchEvents = 256
 	DefaultPoll        = time.Second
@@ -23,17 +23,19 @@ const (
 	DefaultReportEvery = 10 * time.Second
 )
 
-// ClassNames are the classes of the model's outputs, in order (labels 0, 1, 2).
-var ClassNames = [3]string{"qcd", "ttbar", "wjets"}
+// DefaultClass is the class that selects when Options.Class is empty: ttbar, the headline
+// selector.
+var DefaultClass = spec.Classes[spec.TTbar]
 
-// ClassIndex returns the label of a class name ("qcd", "ttbar", "wjets").
+// ClassIndex returns the label of a class name (spec.Classes: "qcd", "ttbar", "wjets"),
+// ignoring case.
 func ClassIndex(name string) (int, error) {
-	for i, n := range ClassNames {
+	for i, n := range spec.Classes {
 		if strings.EqualFold(name, n) {
 			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("serve: unknown class %q (want %s)", name, strings.Join(ClassNames[:], ", "))
+	return 0, fmt.Errorf("serve: unknown class %q (want %s)", name, strings.Join(spec.Classes[:], ", "))
 }
 
 // Options configure a Server. Model, Watch and Out are required.

@@ -3,30 +3,28 @@ package synth
 import (
 	"fmt"
 	"strings"
+
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // Class is an event class, numbered as the labels of the reference pipeline.
 type Class int
 
-// The three event classes.
+// The three event classes, labelled as spec's.
 const (
-	QCD   Class = 0 // QCD multijet with heavy-flavour leptons
-	TTbar Class = 1 // top-pair production, at least one leptonic W
-	WJets Class = 2 // W -> lepton neutrino plus soft jets
+	QCD   Class = spec.QCD   // QCD multijet with heavy-flavour leptons
+	TTbar Class = spec.TTbar // top-pair production, at least one leptonic W
+	WJets Class = spec.WJets // W -> lepton neutrino plus soft jets
 )
 
 // AllClasses returns the three classes in label order.
 func AllClasses() []Class { return []Class{QCD, TTbar, WJets} }
 
-// String is the lower-case name used in file and directory names: "qcd", "ttbar", "wjets".
+// String is the lower-case name used in file and directory names, spec.Classes: "qcd",
+// "ttbar", "wjets".
 func (c Class) String() string {
-	switch c {
-	case QCD:
-		return "qcd"
-	case TTbar:
-		return "ttbar"
-	case WJets:
-		return "wjets"
+	if c.Valid() {
+		return spec.Classes[c]
 	}
 	return fmt.Sprintf("Class(%d)", int(c))
 }
@@ -34,18 +32,23 @@ func (c Class) String() string {
 // Valid reports whether c is one of the three classes.
 func (c Class) Valid() bool { return c >= QCD && c <= WJets }
 
+// shortNames are the other spellings ParseClass accepts.
+var shortNames = map[string]Class{"tt": TTbar, "w+jets": WJets, "w": WJets}
+
 // ParseClass parses a class name as written by String (case-insensitive; "tt" and "w" are
 // accepted too).
 func ParseClass(s string) (Class, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "qcd":
-		return QCD, nil
-	case "ttbar", "tt":
-		return TTbar, nil
-	case "wjets", "w+jets", "w":
-		return WJets, nil
+	name := strings.ToLower(strings.TrimSpace(s))
+	for _, c := range AllClasses() {
+		if name == c.String() {
+			return c, nil
+		}
 	}
-	return 0, fmt.Errorf("synth: unknown class %q (want qcd, ttbar or wjets)", s)
+	if c, ok := shortNames[name]; ok {
+		return c, nil
+	}
+	n := spec.Classes[:]
+	return 0, fmt.Errorf("synth: unknown class %q (want %s or %s)", s, strings.Join(n[:len(n)-1], ", "), n[len(n)-1])
 }
 
 // ParseClasses parses a comma-separated list of class names, e.g. "qcd,ttbar". Duplicates

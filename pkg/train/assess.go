@@ -13,6 +13,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
 // ReferenceAUC is the published ttbar-selector AUC of each classifier (PIPELINE.md,
@@ -20,11 +21,11 @@ import (
 func ReferenceAUC(kind models.Kind) float64 {
 	switch kind {
 	case models.KindHLF:
-		return 0.9821
+		return spec.ReferenceAUCHLF
 	case models.KindParticle:
-		return 0.9906
+		return spec.ReferenceAUCParticle
 	case models.KindInclusive:
-		return 0.9929
+		return spec.ReferenceAUCInclusive
 	}
 	return 0
 }
@@ -109,7 +110,7 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 	}
 	rocOpts := evaluate.ROCPlotOptions{Title: name + ": tt selector", Model: name}
 	if opts.Reference && ReferenceAUC(kind) > 0 {
-		rocOpts.ReferenceAUC = map[string]float64{"ttbar": ReferenceAUC(kind)}
+		rocOpts.ReferenceAUC = map[string]float64{spec.Classes[spec.TTbar]: ReferenceAUC(kind)}
 	}
 	set := evaluate.PlotSet{ROC: curves, ROCOptions: rocOpts, Confusion: conf, Model: name}
 	if hist.Epochs() > 0 {

@@ -7,14 +7,15 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
-// Column names of the prepared datasets (PIPELINE.md, step 2).
+// Column names of the prepared datasets (spec's, PIPELINE.md, step 2).
 const (
-	ColumnHLF          = "HLF_input"     // array<double>(14), min-max scaled
-	ColumnSequence     = "GRU_input"     // array<array<double>>(801x19), or flattened 15219
-	ColumnEncodedLabel = "encoded_label" // array<double>(3), one-hot
-	ColumnLabel        = "label"         // bigint class id
+	ColumnHLF          = spec.ColumnHLFInput     // array<double>(14), min-max scaled
+	ColumnSequence     = spec.ColumnGRUInput     // array<array<double>>(801x19), or flattened 15219
+	ColumnEncodedLabel = spec.ColumnEncodedLabel // array<double>(3), one-hot
+	ColumnLabel        = spec.ColumnLabel        // bigint class id
 )
 
 // DefaultMemoryLimitBytes is the size up to which OpenDataset loads a dataset into memory.

@@ -15,10 +15,8 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 )
-
-// ScalerFile is the name of the preparation step's scaler, next to the prepared datasets.
-const ScalerFile = "scaler.json"
 
 // DataFile, in a model directory, records how TrainDatasets read the training data, so that
 // a resumed run reads it in the same order.
@@ -199,7 +197,7 @@ func sourceKind(s Source) string {
 func readScaler(path, trainDir string) (json.RawMessage, error) {
 	explicit := path != ""
 	if !explicit {
-		path = filepath.Join(filepath.Dir(filepath.Clean(trainDir)), ScalerFile)
+		path = filepath.Join(filepath.Dir(filepath.Clean(trainDir)), spec.ScalerFile)
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {

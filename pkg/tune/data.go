@@ -6,19 +6,16 @@ import (
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
-// HLFTrainDataset is the name of the prepared HLF training set inside the output directory
-// of the preparation step.
-const HLFTrainDataset = "trainUndersampled_HLF_features.parquet"
-
 // LoadData reads the high-level features and labels of a prepared dataset into memory. dir
-// is the dataset itself or the preparation step's output directory, where HLFTrainDataset is
-// taken. It returns the data and the dataset directory read.
+// is the dataset itself or the preparation step's output directory, where the HLF training
+// set (spec.TrainHLF) is taken. It returns the data and the dataset directory read.
 func LoadData(dir string) (train.Data, string, error) {
-	if fi, err := os.Stat(filepath.Join(dir, HLFTrainDataset)); err == nil && fi.IsDir() {
-		dir = filepath.Join(dir, HLFTrainDataset)
+	if fi, err := os.Stat(filepath.Join(dir, spec.TrainHLF)); err == nil && fi.IsDir() {
+		dir = filepath.Join(dir, spec.TrainHLF)
 	}
 	d, err := train.LoadData(dir, train.DataConfig{Kind: models.KindHLF})
 	if err != nil {

@@ -1,0 +1,21 @@
+package spec
+
+// The published ttbar-selector AUC of each classifier on the full dataset (PIPELINE.md,
+// "Reference results"): the one-vs-rest AUC of class TTbar.
+const (
+	ReferenceAUCHLF       = 0.9821
+	ReferenceAUCParticle  = 0.9906
+	ReferenceAUCInclusive = 0.9929
+)
+
+// The inclusive classifier's published confusion matrix, normalised per true class
+// (PIPELINE.md, "Reference results"): diagonal about 0.95, every off-diagonal entry below
+// 0.05.
+const (
+	ReferenceInclusiveDiagonal    = 0.95
+	ReferenceInclusiveOffDiagonal = 0.05
+)
+
+// ReferenceHLFEpochs is about the number of epochs the HLF classifier takes to converge
+// (PIPELINE.md, "Reference results").
+const ReferenceHLFEpochs = 50
