@@ -13,7 +13,7 @@ import (
 // Names of the graph's inputs and output.
 const (
 	InputHLF            = "hlf"           // float32 [batch, 14]: HLF_input (min-max scaled)
-	InputSeq            = "seq"           // float32 [batch, particles, 19]: GRU_input
+	InputSeq            = "seq"           // float32 [batch, particles, 19]: GRU_input (also of the Transformer variants)
 	OutputProbabilities = "probabilities" // float32 [batch, 3]: softmax over the classes
 )
 
