@@ -141,7 +141,9 @@ class Attention(torch.nn.Module):
     def forward(self, x, key_mask=None, bias=None):
         B, S, F = x.shape
         H, D = self.heads, self.key_dim
-        q, k, v = (torch.einsum("bsf,fhd->bhsd", x, w) + b[None, :, None, :] for w, b in zip(self.kernels, self.biases))
+        # The key bias shifts all scores of a query alike: its exact gradient is 0 (detached, as in pkg/models).
+        biases = [self.biases[0], self.biases[1].detach(), self.biases[2]]
+        q, k, v = (torch.einsum("bsf,fhd->bhsd", x, w) + b[None, :, None, :] for w, b in zip(self.kernels, biases))
         scores = q @ k.transpose(-1, -2) / D ** 0.5  # [B, H, S, S]
         if bias is not None:
             scores = scores + bias

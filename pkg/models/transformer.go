@@ -205,7 +205,16 @@ func (w attentionWeights) apply(x, keyMask, bias *Node) *Node {
 	rows := Reshape(x, batch*steps, features)
 	var qkv [3]*Node
 	for i := range qkv {
-		p := Add(DotProduct(rows, Reshape(w.Kernels[i], features, heads*keyDim)), Reshape(w.Biases[i], 1, heads*keyDim))
+		b := w.Biases[i]
+		if i == 1 {
+			// The key bias adds q_i·bk to every score of query i alike, which the softmax
+			// ignores: its exact gradient is 0. Computed, it is float32 rounding noise, which
+			// Adam (it divides by the gradient's own scale) turns into steps of ~1e-2·lr that
+			// depend on the order of sums (one process or several ranks). StopGradient gives
+			// the exact 0; the forward pass is Keras's.
+			b = StopGradient(b)
+		}
+		p := Add(DotProduct(rows, Reshape(w.Kernels[i], features, heads*keyDim)), Reshape(b, 1, heads*keyDim))
 		qkv[i] = Reshape(p, batch, steps, heads, keyDim) // [B, S, H, D]: attention.LayoutBSHD
 	}
 	o, _ := attention.Core(qkv[0], qkv[1], qkv[2], attention.LayoutBSHD, attention.CoreOptions{
