@@ -149,7 +149,8 @@ func TestCompareSpeedSmoke(t *testing.T) {
 // so the twin must pick its exact masking loop).
 func TestCompareAUCSmoke(t *testing.T) {
 	tw := needTorch(t)
-	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive} {
+	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive,
+		models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked} {
 		t.Run(string(kind), func(t *testing.T) {
 			opts := train.DefaultOptions()
 			opts.Epochs, opts.BatchSize = 1, 32
@@ -168,7 +169,7 @@ func TestCompareAUCSmoke(t *testing.T) {
 					}
 				}
 			}
-			if kind != models.KindHLF && !strings.Contains(rep.Torch.Detail, "GRU loop") {
+			if kind != models.KindHLF && !kind.Transformer() && !strings.Contains(rep.Torch.Detail, "GRU loop") {
 				t.Errorf("twin masking: %s, want the loop (masked steps in the middle)", rep.Torch.Detail)
 			}
 			var buf bytes.Buffer

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch twins of the three classifiers of package models, for cross-framework comparisons.
+"""PyTorch twins of the classifiers of package models, for cross-framework comparisons.
 
 Same shapes and initialisations as the Go models: Dense kernels Glorot-uniform, biases zero; the
 GRU is Keras's reset_after variant (PyTorch's nn.GRU computes the same gates; its weight rows are
@@ -7,6 +7,16 @@ GRU is Keras's reset_after variant (PyTorch's nn.GRU computes the same gates; it
 kernel and one orthogonal [50, 50] recurrent kernel per gate, as in pkg/models. Training: Adam
 (lr 1e-3, betas 0.9/0.999, eps 1e-7), categorical cross-entropy on logits, batch 128, 2 threads,
 denormals flushed to zero (torch.set_flush_denormal(True)), OMP_WAIT_POLICY=PASSIVE unless set.
+
+The Transformer variants of the inclusive classifier (models.InclusiveTransformer):
+inclusive-transformer (the original's: 8-head self-attention over all rows, no mask, LayerNorm
+eps 1e-6, Dropout 0.2, relu Dense(20) per row, Flatten, relu Dense(10)) and
+inclusive-transformer-masked (all-zero rows masked out of the attention keys, an event with none
+attending over all rows, mean over the real rows instead of Flatten). Attention kernels have
+Keras's shapes ([19, 8, 19] per projection, [8, 19, 19] output) and Keras's Glorot fans (the last
+two dimensions times the product of the others), LayerNorm gamma 1 and beta 0; the attention is
+an explicit matmul + softmax (torch 1.13 has no fused scaled_dot_product_attention).
+--pair-bias adds the masked variant's learned per-head ΔR bias (columns Eta 5, Phi 6).
 
 Masking (Keras Masking(0): a timestep whose 19 features are all 0 carries the state unchanged):
   --gru-impl fused   nn.GRU over every step, no masking: the same arithmetic as the unrolled Go
@@ -27,6 +37,7 @@ Usage:
   torch_twin.py speed --model hlf
   torch_twin.py speed --model particle --seq-lens 50,200,801 --min-time 5
   torch_twin.py train --model hlf --train DIR --test DIR --epochs 5
+  torch_twin.py speed --model inclusive-transformer-masked --seq-lens 50
 """
 import argparse
 import json
@@ -44,6 +55,9 @@ import torch  # noqa: E402
 
 NUM_HLF, NUM_FEATURES, NUM_CLASSES = 14, 19, 3
 CLASSES = ["qcd", "ttbar", "wjets"]
+TRANSFORMERS = ("inclusive-transformer", "inclusive-transformer-masked")
+KINDS = ("hlf", "particle", "inclusive") + TRANSFORMERS
+COLUMN_ETA, COLUMN_PHI = 5, 6
 
 
 def glorot_(w):
@@ -104,13 +118,85 @@ def dense(i, o):
     return lin
 
 
-class Twin(torch.nn.Module):
-    """The classifier of one kind: hlf, particle or inclusive (see pkg/models)."""
+def keras_glorot(*dims):
+    """A parameter of the given dims, Glorot-uniform with Keras's fans (pkg/models kerasFans)."""
+    rf = 1
+    for d in dims[:-2]:
+        rf *= d
+    limit = (6 / (dims[-2] * rf + dims[-1] * rf)) ** 0.5
+    return torch.nn.Parameter(torch.empty(*dims).uniform_(-limit, limit))
 
-    def __init__(self, kind, impl="fused"):
+
+class Attention(torch.nn.Module):
+    """Keras MultiHeadAttention(num_heads, key_dim)(x, x, x) with Keras's variable shapes."""
+
+    def __init__(self, features, heads, key_dim):
+        super().__init__()
+        self.heads, self.key_dim = heads, key_dim
+        self.kernels = torch.nn.ParameterList(keras_glorot(features, heads, key_dim) for _ in range(3))
+        self.biases = torch.nn.ParameterList(torch.nn.Parameter(torch.zeros(heads, key_dim)) for _ in range(3))
+        self.out_kernel = keras_glorot(heads, key_dim, features)
+        self.out_bias = torch.nn.Parameter(torch.zeros(features))
+
+    def forward(self, x, key_mask=None, bias=None):
+        B, S, F = x.shape
+        H, D = self.heads, self.key_dim
+        # The key bias shifts all scores of a query alike: its exact gradient is 0 (detached, as in pkg/models).
+        biases = [self.biases[0], self.biases[1].detach(), self.biases[2]]
+        q, k, v = (torch.einsum("bsf,fhd->bhsd", x, w) + b[None, :, None, :] for w, b in zip(self.kernels, biases))
+        scores = q @ k.transpose(-1, -2) / D ** 0.5  # [B, H, S, S]
+        if bias is not None:
+            scores = scores + bias
+        if key_mask is not None:  # [B, S] bool
+            scores = scores.masked_fill(~key_mask[:, None, None, :], float("-inf"))
+        o = torch.softmax(scores, dim=-1) @ v  # [B, H, S, D]
+        return torch.einsum("bhsd,hdf->bsf", o, self.out_kernel) + self.out_bias
+
+
+class TransformerBranch(torch.nn.Module):
+    """The particle branch of the Transformer variants (models.TransformerFlatten, TransformerMasked)."""
+
+    def __init__(self, masked, seq_len, pair_bias, heads=8, key_dim=NUM_FEATURES, td_units=20, units=10):
+        super().__init__()
+        self.masked = masked
+        self.attention = Attention(NUM_FEATURES, heads, key_dim)
+        self.norm = torch.nn.LayerNorm(NUM_FEATURES, eps=1e-6)  # gamma 1, beta 0
+        self.drop = torch.nn.Dropout(0.2)
+        self.td = dense(NUM_FEATURES, td_units)
+        self.pair = torch.nn.Parameter(torch.zeros(heads)) if pair_bias else None
+        self.dense = dense(td_units if masked else seq_len * td_units, units)
+
+    def forward(self, seq):
+        key_mask = bias = real = None
+        if self.masked:
+            real = (seq != 0).any(dim=2)  # [B, S]
+            key_mask = real | ~real.any(dim=1, keepdim=True)  # an event without real rows attends over all
+            if self.pair is not None:
+                eta, phi = seq[:, :, COLUMN_ETA], seq[:, :, COLUMN_PHI]
+                dr = ((eta[:, :, None] - eta[:, None, :]) ** 2 + (phi[:, :, None] - phi[:, None, :]) ** 2).sqrt()
+                bias = self.pair[None, :, None, None] * dr[:, None]
+        a = self.drop(self.norm(self.attention(seq, key_mask, bias)))
+        t = torch.relu(self.td(a))  # [B, S, U]
+        if self.masked:
+            m = real[:, :, None].to(t.dtype)
+            summary = (t * m).sum(dim=1) / m.sum(dim=1).clamp(min=1)
+        else:
+            summary = t.flatten(1)
+        return torch.relu(self.dense(summary))
+
+
+class Twin(torch.nn.Module):
+    """The classifier of one kind (see pkg/models and KINDS)."""
+
+    def __init__(self, kind, impl="fused", seq_len=0, pair_bias=False):
         super().__init__()
         self.kind = kind
-        if kind == "hlf":
+        if kind in TRANSFORMERS:
+            self.branch = TransformerBranch(kind == "inclusive-transformer-masked", seq_len, pair_bias)
+            self.drop_hlf = torch.nn.Dropout(0.2)
+            self.hidden = torch.nn.ModuleList([dense(10 + NUM_HLF, 25)])
+            self.out = dense(25, NUM_CLASSES)
+        elif kind == "hlf":
             sizes = [NUM_HLF, 50, 20, 10]
             self.hidden = torch.nn.ModuleList(dense(a, b) for a, b in zip(sizes, sizes[1:]))
             self.out = dense(10, NUM_CLASSES)
@@ -124,7 +210,7 @@ class Twin(torch.nn.Module):
             self.hidden = torch.nn.ModuleList([dense(50 + NUM_HLF, 25)])
             self.out = dense(25, NUM_CLASSES)
         else:
-            raise ValueError(f"torch_twin: unknown model {kind!r} (want hlf, particle or inclusive)")
+            raise ValueError(f"torch_twin: unknown model {kind!r} (want one of {', '.join(KINDS)})")
 
     def forward(self, hlf=None, seq=None, mask=None, lengths=None, impl=None):
         if self.kind == "hlf":
@@ -132,6 +218,9 @@ class Twin(torch.nn.Module):
             for lin in self.hidden:
                 x = torch.relu(lin(x))
             return self.out(x)
+        if self.kind in TRANSFORMERS:
+            x = torch.cat([self.branch(seq), self.drop_hlf(hlf)], dim=1)
+            return self.out(torch.relu(self.hidden[0](x)))
         h = self.gru(seq, mask, lengths, impl)
         if self.kind == "particle":
             return self.out(h)
@@ -173,11 +262,11 @@ def choose_impl(masks):
 
 def batch_inputs(kind, hlf, seq, impl):
     kw = {}
-    if kind in ("hlf", "inclusive"):
+    if kind in ("hlf", "inclusive") + TRANSFORMERS:
         kw["hlf"] = hlf
-    if kind in ("particle", "inclusive"):
+    if kind in ("particle", "inclusive") + TRANSFORMERS:
         kw["seq"] = seq
-        if impl in ("packed", "loop"):
+        if kind not in TRANSFORMERS and impl in ("packed", "loop"):
             kw["mask"], kw["lengths"] = seq_inputs(seq)
     return kw
 
@@ -187,7 +276,7 @@ def speed(a):
     rng = np.random.default_rng(a.seed)
     lens = [1] if a.model == "hlf" else [int(s) for s in a.seq_lens.split(",")]
     for S in lens:
-        net = Twin(a.model, a.gru_impl)
+        net = Twin(a.model, a.gru_impl, S, a.pair_bias)
         opt = adam(net, a.lr)
         lossf = torch.nn.CrossEntropyLoss()
         batches = []
@@ -215,7 +304,7 @@ def speed(a):
             n += 1
         secs = time.perf_counter() - t0
         emit({"model": a.model, "seq_len": S if a.model != "hlf" else 0, "rows_per_s": n * a.batch / secs,
-              "steps": n, "seconds": secs, "batch": a.batch, "gru_impl": a.gru_impl if a.model != "hlf" else "",
+              "steps": n, "seconds": secs, "batch": a.batch, "gru_impl": a.gru_impl if a.model in ("particle", "inclusive") else "",
               "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
 
@@ -266,10 +355,10 @@ def train(a):
     ftz = setup(a.threads, a.seed)
     tr, te = load(a.train), load(a.test)
     impl = a.gru_impl
-    if a.model != "hlf" and impl == "auto":
+    if a.model in ("particle", "inclusive") and impl == "auto":
         impls = {choose_impl((d["seq"] != 0).any(axis=2)) for d in (tr, te)}
         impl = "loop" if "loop" in impls else ("packed" if "packed" in impls else "fused")
-    net = Twin(a.model, impl)
+    net = Twin(a.model, impl, tr["seq_len"], a.pair_bias)
     opt = adam(net, a.lr)
     lossf = torch.nn.CrossEntropyLoss()
     rng = np.random.default_rng(a.seed)
@@ -306,7 +395,7 @@ def train(a):
         probs.astype("<f4").tofile(a.probs)
     emit({"model": a.model, "classes": CLASSES, "auc": aucs, "accuracy": acc, "epochs": a.epochs,
           "loss": losses, "train_rows": n, "test_rows": te["rows"], "seq_len": tr["seq_len"],
-          "gru_impl": impl if a.model != "hlf" else "", "train_seconds": train_secs,
+          "gru_impl": impl if a.model in ("particle", "inclusive") else "", "train_seconds": train_secs,
           "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
 
@@ -318,7 +407,8 @@ def emit(obj):
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=["speed", "train"])
-    p.add_argument("--model", default="hlf", choices=["hlf", "particle", "inclusive"])
+    p.add_argument("--model", default="hlf", choices=KINDS)
+    p.add_argument("--pair-bias", action="store_true", help="inclusive-transformer-masked: the ΔR attention bias")
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)

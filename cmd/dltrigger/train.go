@@ -23,7 +23,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if treeKind(args) != "" {
 		return runTrainTrees(ctx, args)
 	}
-	fs := newFlags("train", "train --model hlf|particle|inclusive --train DIR --test DIR --out MODEL_DIR [flags]", `
+	fs := newFlags("train", "train --model hlf|particle|inclusive|inclusive-transformer|inclusive-transformer-masked --train DIR --test DIR --out MODEL_DIR [flags]", `
 Trains one of the three classifiers of the study (hlf: dense network on the 14 high-level
 features; particle: GRU on the particle sequence; inclusive: both) on a prepared dataset
 (tree ensembles on the high-level features: see 'dltrigger train --model xgboost -h')
@@ -32,6 +32,19 @@ cross-entropy, batch 128. Datasets that fit in --memory are loaded; larger ones 
 streamed with a shuffle buffer. MODEL_DIR receives model.json (architecture, options and
 the scaler from the prepared directory), history.json and a checkpoint per epoch; a killed
 run continues with --resume and ends exactly as an uninterrupted one.
+
+The inclusive classifier also has two Transformer variants. inclusive-transformer is the
+original's (8-head self-attention over all rows, no mask, no positional encoding,
+LayerNorm, Dense(20) per row, Flatten, Dense(10): 173,378 parameters at 801 particles; the
+Flatten sizes one layer by the particles read, so --max-particles K gives a model that reads
+exactly K rows, with K x 200 + 13,178 parameters). inclusive-transformer-masked is ours:
+all-zero padding rows masked out of the attention and a mean over the real particles
+instead of the Flatten (13,378 parameters for any length; with the default preparation no
+row is all zero and the masking changes nothing). Their sizes are options of
+--options FILE ("attention_heads", "attention_key_dim", "time_distributed_units",
+"particle_dense_units", "inclusive_hidden", "dropout"; "pair_bias": true adds a learned ΔR
+bias to the masked variant's attention). The attention costs particles² per head: use
+--max-particles on a CPU.
 
 --max-particles K reads K particle rows of each event's 801 (all when the event has no
 more): the K nearest the lepton. The preparation step sorts the rows by ΔR to the lepton,
@@ -69,7 +82,7 @@ Example:
       --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5
   GOEXPERIMENT=simd go build -tags mpi -o dltrigger-mpi ./cmd/dltrigger
   mpirun -np 2 ./dltrigger-mpi train --distributed mpi --model hlf --train ... --test ... --out models/hlf`)
-	kind := fs.String("model", "", "classifier `KIND`: hlf, particle or inclusive")
+	kind := fs.String("model", "", "classifier `KIND`: hlf, particle, inclusive, inclusive-transformer or inclusive-transformer-masked")
 	trainDir := fs.String("train", "", "training dataset `DIR` (required)")
 	testDir := fs.String("test", "", "validation dataset `DIR` (required)")
 	out := fs.String("out", "", "model `DIR` (required)")

@@ -23,6 +23,8 @@ func Logits(scope *model.Scope, cfg Config, hlf, seq *Node) *Node {
 		return Particle(scope, cfg, seq)
 	case KindInclusive:
 		return Inclusive(scope, cfg, hlf, seq)
+	case KindInclusiveTransformer, KindInclusiveTransformerMasked:
+		return InclusiveTransformer(scope, cfg, hlf, seq)
 	}
 	panic(fmt.Errorf("models: the %s classifier is a tree ensemble, not a network (package trees trains it)", cfg.Kind))
 }

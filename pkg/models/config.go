@@ -7,6 +7,11 @@
 // Glorot-uniform with zero biases, and the GRU (see GRU) is Keras's reset_after variant with
 // orthogonal recurrent kernels and Masking(0) semantics.
 //
+// The inclusive network also comes in two Transformer variants (see InclusiveTransformer):
+// the original's (KindInclusiveTransformer: self-attention over all 801 rows, no mask, no
+// positional encoding, flattened) and ours (KindInclusiveTransformerMasked: padding rows
+// masked out, a mean over the real particles, an optional ΔR attention bias).
+//
 //	cfg := models.DefaultConfig(models.KindInclusive)
 //	logits := models.Logits(scope.In("model"), cfg, hlf, seq) // hlf [B,14], seq [B,S,19] -> [B,3]
 //
@@ -29,6 +34,12 @@ const (
 	KindHLF       Kind = "hlf"       // high-level features: 14 -> dense layers -> 3
 	KindParticle  Kind = "particle"  // particle sequence: (S, 19) -> masked GRU -> 3
 	KindInclusive Kind = "inclusive" // GRU branch and HLF input, concatenated -> dense -> 3
+	// KindInclusiveTransformer is the original's Transformer variant of the inclusive
+	// classifier: self-attention over all rows (no mask, no positional encoding), flattened.
+	KindInclusiveTransformer Kind = "inclusive-transformer"
+	// KindInclusiveTransformerMasked is the Transformer variant with padding rows masked out of
+	// the attention and a masked mean over the particles instead of the flattening.
+	KindInclusiveTransformerMasked Kind = "inclusive-transformer-masked"
 )
 
 // Input and output sizes of the study (spec's, under the names the models use).
@@ -96,6 +107,18 @@ type Config struct {
 	// 0.51-0.84x on ONNX Runtime, whose first step (session creation) it also slows
 	// (BenchmarkTrainStep in pkg/train reports x_flush). Kept for models that set it.
 	FlushGradBelow float64 `json:"flush_grad_below,omitempty"`
+	// AttentionHeads and AttentionKeyDim are the heads and per-head size of the Transformer
+	// variants' self-attention (Keras MultiHeadAttention(num_heads=8, key_dim=19)).
+	AttentionHeads  int `json:"attention_heads,omitempty"`
+	AttentionKeyDim int `json:"attention_key_dim,omitempty"`
+	// TimeDistributedUnits is the per-particle Dense (relu) size after the attention block
+	// (Keras TimeDistributed(Dense(20))); ParticleDenseUnits the Dense (relu) size of the
+	// particle branch's summary (Dense(10) after Flatten, or after the masked mean).
+	TimeDistributedUnits int `json:"time_distributed_units,omitempty"`
+	ParticleDenseUnits   int `json:"particle_dense_units,omitempty"`
+	// PairBias adds, in the masked Transformer variant, a learned per-head multiple of the ΔR
+	// between two particles to their attention score (see TransformerMasked). Off by default.
+	PairBias bool `json:"pair_bias,omitempty"`
 	// Trees configures the tree ensembles (KindXGBoost, KindRF).
 	Trees *TreeConfig `json:"trees,omitempty"`
 }
@@ -112,17 +135,33 @@ func DefaultConfig(kind Kind) Config {
 		c.GRUUnits = 50
 		c.InclusiveHidden = 25
 		c.Dropout = 0.2
+	case KindInclusiveTransformer, KindInclusiveTransformerMasked:
+		c.AttentionHeads = 8
+		c.AttentionKeyDim = NumFeatures
+		c.TimeDistributedUnits = 20
+		c.ParticleDenseUnits = 10
+		c.InclusiveHidden = 25
+		c.Dropout = 0.2
 	case KindXGBoost, KindRF:
 		c.Trees = DefaultTreeConfig(kind)
 	}
 	return c
 }
 
+// Transformer reports whether the classifier is one of the Transformer variants.
+func (k Kind) Transformer() bool {
+	return k == KindInclusiveTransformer || k == KindInclusiveTransformerMasked
+}
+
 // UsesHLF reports whether the classifier reads the high-level features.
-func (c Config) UsesHLF() bool { return c.Kind == KindHLF || c.Kind == KindInclusive || c.Kind.Tree() }
+func (c Config) UsesHLF() bool {
+	return c.Kind == KindHLF || c.Kind == KindInclusive || c.Kind.Transformer() || c.Kind.Tree()
+}
 
 // UsesSequence reports whether the classifier reads the particle sequence.
-func (c Config) UsesSequence() bool { return c.Kind == KindParticle || c.Kind == KindInclusive }
+func (c Config) UsesSequence() bool {
+	return c.Kind == KindParticle || c.Kind == KindInclusive || c.Kind.Transformer()
+}
 
 // Validate reports a configuration that cannot build a model.
 func (c Config) Validate() error {
@@ -149,10 +188,28 @@ func (c Config) Validate() error {
 		if !(c.FlushGradBelow >= 0) {
 			return fmt.Errorf("models: flush_grad_below must be >= 0, got %v", c.FlushGradBelow)
 		}
+	case KindInclusiveTransformer, KindInclusiveTransformerMasked:
+		for _, p := range []struct {
+			name string
+			v    int
+		}{{"attention_heads", c.AttentionHeads}, {"attention_key_dim", c.AttentionKeyDim},
+			{"time_distributed_units", c.TimeDistributedUnits}, {"particle_dense_units", c.ParticleDenseUnits},
+			{"inclusive_hidden", c.InclusiveHidden}} {
+			if p.v <= 0 {
+				return fmt.Errorf("models: %s classifier needs %s > 0, got %d", c.Kind, p.name, p.v)
+			}
+		}
+		if !(c.Dropout >= 0 && c.Dropout < 1) {
+			return fmt.Errorf("models: dropout must be in [0, 1), got %v", c.Dropout)
+		}
+		if c.PairBias && c.Kind != KindInclusiveTransformerMasked {
+			return fmt.Errorf("models: pair_bias is an option of the %s classifier, not %s", KindInclusiveTransformerMasked, c.Kind)
+		}
 	case KindXGBoost, KindRF:
 		return c.Trees.Validate()
 	default:
-		return fmt.Errorf("models: unknown kind %q (want %s, %s, %s, %s or %s)", c.Kind, KindHLF, KindParticle, KindInclusive, KindXGBoost, KindRF)
+		return fmt.Errorf("models: unknown kind %q (want %s, %s, %s, %s, %s, %s or %s)", c.Kind, KindHLF, KindParticle,
+			KindInclusive, KindInclusiveTransformer, KindInclusiveTransformerMasked, KindXGBoost, KindRF)
 	}
 	return nil
 }

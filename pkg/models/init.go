@@ -27,6 +27,7 @@ const (
 	InitZeros         Init = iota // Keras "zeros"
 	InitGlorotUniform             // Keras "glorot_uniform": U(±√(6/(fan_in+fan_out)))
 	InitOrthogonal                // Keras "orthogonal": orthonormal rows (or columns when taller than wide)
+	InitOnes                      // Keras "ones" (LayerNormalization's gamma)
 )
 
 // variable returns the value in g of the float32 variable name of scope with the given
@@ -54,11 +55,16 @@ func InitialValues(init Init, seed int64, path string, dims ...int) []float32 {
 	rng := rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
 	switch init {
 	case InitZeros:
-	case InitGlorotUniform:
-		if len(dims) != 2 {
-			panic(fmt.Errorf("models: glorot_uniform needs a rank-2 shape, got %v for %s", dims, path))
+	case InitOnes:
+		for i := range out {
+			out[i] = 1
 		}
-		limit := math.Sqrt(6 / float64(dims[0]+dims[1]))
+	case InitGlorotUniform:
+		if len(dims) < 2 {
+			panic(fmt.Errorf("models: glorot_uniform needs a rank-2 or higher shape, got %v for %s", dims, path))
+		}
+		fanIn, fanOut := kerasFans(dims)
+		limit := math.Sqrt(6 / float64(fanIn+fanOut))
 		for i := range out {
 			out[i] = float32((2*rng.Float64() - 1) * limit)
 		}
@@ -74,6 +80,18 @@ func InitialValues(init Init, seed int64, path string, dims ...int) []float32 {
 		panic(fmt.Errorf("models: unknown initializer %d for %s", init, path))
 	}
 	return out
+}
+
+// kerasFans returns the fans Keras's initializers compute for a kernel of the given dimensions
+// (rank >= 2): the last two dimensions, each times the product of the others (the "receptive
+// field"). For a rank-2 [in, out] kernel that is (in, out); for the [19, 8, 19] query kernel of
+// MultiHeadAttention it is (8·19, 19·19), not the (19, 8·19) of the same kernel seen as a matrix.
+func kerasFans(dims []int) (fanIn, fanOut int) {
+	receptive := 1
+	for _, d := range dims[:len(dims)-2] {
+		receptive *= d
+	}
+	return dims[len(dims)-2] * receptive, dims[len(dims)-1] * receptive
 }
 
 // orthonormal returns a rows×cols matrix (row-major) with orthonormal rows when rows <= cols,

@@ -10,8 +10,8 @@
 // # Graph
 //
 // Inputs are float32 with a symbolic batch size: "hlf" [batch, 14] (HLF_input) for the hlf
-// and inclusive classifiers, "seq" [batch, particles, 19] (GRU_input, any number of
-// particles) for the particle and inclusive classifiers. The output "probabilities"
+// and inclusive classifiers (GRU and Transformer), "seq" [batch, particles, 19] (GRU_input,
+// any number of particles) for the others. The output "probabilities"
 // [batch, 3] is the softmax over the classes qcd, ttbar, wjets. Dense layers are Gemm and
 // Relu; the inclusive classifier concatenates the GRU state and hlf (Concat), as in package
 // models; dropout only acts in training and is left out.
@@ -30,7 +30,17 @@
 // the end), or "first", the farthest (directories without the option); a shorter sequence
 // is read whole.
 //
-// Files use ONNX IR version 7 and operator set 14; the protobuf is written with the wire
+// The Transformer variants (models.InclusiveTransformer) are MatMul projections with heads
+// split by Reshape and Transpose, Softmax over MatMul scores (scaled by 1/√key_dim),
+// LayerNormalization, a per-row MatMul and Relu, then Reshape (the original's Flatten: its
+// model reads exactly the rows it was trained on) or, in the masked variant, the mean over
+// the rows that are not all zero (ReduceSum, Div); there the padding keys are set to -inf
+// (Where) before the Softmax, except in an event without real rows, which attends over all of
+// them as in package models, and the optional ΔR bias (Gather of the Eta and Phi columns,
+// Sqrt) is added to the scores.
+//
+// Files use ONNX IR version 7 and operator set 14 (IR version 8 and operator set 17, which
+// has LayerNormalization, for the Transformer variants; ONNX Runtime 1.30 runs both); the protobuf is written with the wire
 // format directly (package protowire), and files are written to a temporary name and renamed.
 //
 // # Metadata

@@ -108,6 +108,10 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 	particle.FlushGradBelow = 0
 	inclusive := models.DefaultConfig(models.KindInclusive)
 	inclusive.FlushGradBelow, inclusive.GRUUnits = 0, 16
+	transformer := models.DefaultConfig(models.KindInclusiveTransformer)
+	masked := models.DefaultConfig(models.KindInclusiveTransformerMasked)
+	pairBias := masked
+	pairBias.PairBias = true
 	for _, tc := range []struct {
 		name                 string
 		cfg                  models.Config
@@ -122,6 +126,11 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 		{"particle, last rows", particle, 12, 5, models.TruncateLast, 0, []string{"seq"}},
 		{"particle, last rows of a shorter sequence", particle, 12, 10, models.TruncateLast, 7, []string{"seq"}},
 		{"particle, first rows (older models)", particle, 12, 5, models.TruncateFirst, 0, []string{"seq"}},
+		{"inclusive-transformer", transformer, 12, 0, "", 0, []string{"hlf", "seq"}},
+		{"inclusive-transformer, last rows", transformer, 12, 10, "", 0, []string{"hlf", "seq"}},
+		{"inclusive-transformer, first rows", transformer, 12, 5, models.TruncateFirst, 0, []string{"hlf", "seq"}},
+		{"inclusive-transformer-masked", masked, 12, 0, "", 0, []string{"hlf", "seq"}},
+		{"inclusive-transformer-masked, pair bias, last rows of a shorter sequence", pairBias, 12, 10, "", 7, []string{"hlf", "seq"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := trainModel(t, tc.cfg, tc.seqLen, tc.maxParticles, tc.truncate)

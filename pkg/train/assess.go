@@ -17,7 +17,8 @@ import (
 )
 
 // ReferenceAUC is the published ttbar-selector AUC of each classifier (PIPELINE.md,
-// "Reference results"), 0 for an unknown kind.
+// "Reference results"; the original's Transformer variant from its notebook), 0 for an
+// unknown kind or one the original did not train.
 func ReferenceAUC(kind models.Kind) float64 {
 	switch kind {
 	case models.KindHLF:
@@ -26,6 +27,8 @@ func ReferenceAUC(kind models.Kind) float64 {
 		return spec.ReferenceAUCParticle
 	case models.KindInclusive:
 		return spec.ReferenceAUCInclusive
+	case models.KindInclusiveTransformer:
+		return spec.ReferenceAUCInclusiveTransformer
 	}
 	return 0
 }
@@ -39,6 +42,10 @@ func ModelName(kind models.Kind) string {
 		return "Particle-sequence classifier"
 	case models.KindInclusive:
 		return "Inclusive classifier"
+	case models.KindInclusiveTransformer:
+		return "Inclusive classifier (Transformer)"
+	case models.KindInclusiveTransformerMasked:
+		return "Inclusive classifier (masked Transformer)"
 	case models.KindXGBoost:
 		return "XGBoost classifier"
 	case models.KindRF:

@@ -39,9 +39,12 @@ type mpiCase struct {
 func mpiCases() []mpiCase {
 	inclusive := models.DefaultConfig(models.KindInclusive)
 	inclusive.Dropout = 0 // masks drawn per rank cannot equal those of one process
+	transformer := models.DefaultConfig(models.KindInclusiveTransformerMasked)
+	transformer.Dropout, transformer.PairBias = 0, true
 	return []mpiCase{
 		{name: "hlf", cfg: models.DefaultConfig(models.KindHLF), epochs: 3, resume: true},
 		{name: "inclusive", cfg: inclusive, seqLen: 5, epochs: 2},
+		{name: "inclusive-transformer-masked", cfg: transformer, seqLen: 5, epochs: 2, resume: true},
 		{name: "hlf-controls", cfg: models.DefaultConfig(models.KindHLF), epochs: 6, resume: true, controls: true},
 	}
 }

@@ -40,11 +40,16 @@ func TestTrainAndPredictOnONNXRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	trainData, valData := blobs(30, 6, 5), blobs(10, 6, 6)
-	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive} {
+	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive,
+		models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked} {
 		t.Run(string(kind), func(t *testing.T) {
 			cfg := models.DefaultConfig(kind)
-			if kind != models.KindHLF {
+			if kind != models.KindHLF && !kind.Transformer() {
 				cfg.GRUUnits, cfg.InclusiveHidden, cfg.Dropout = 6, 5, 0
+			}
+			if kind.Transformer() {
+				cfg.AttentionHeads, cfg.AttentionKeyDim, cfg.InclusiveHidden, cfg.Dropout = 2, 4, 5, 0
+				cfg.PairBias = kind == models.KindInclusiveTransformerMasked
 			}
 			opts := DefaultOptions()
 			opts.Epochs, opts.BatchSize, opts.Seed = 2, 16, 3

@@ -201,9 +201,21 @@ func (c *cancelAfter) Batches(o Order, size int) iter.Seq2[*Batch, error] {
 // random state must survive too) for 3 epochs, and again with a run killed in its second
 // epoch then resumed: weights and history must be identical.
 func TestResumeEqualsUninterruptedRun(t *testing.T) {
-	trainData, valData := blobs(40, 4, 3), blobs(10, 4, 4)
 	cfg := models.DefaultConfig(models.KindInclusive)
 	cfg.GRUUnits, cfg.InclusiveHidden = 8, 6
+	transformer := models.DefaultConfig(models.KindInclusiveTransformer)
+	transformer.AttentionHeads, transformer.AttentionKeyDim = 2, 4
+	masked := models.DefaultConfig(models.KindInclusiveTransformerMasked)
+	masked.AttentionHeads, masked.AttentionKeyDim, masked.PairBias = 2, 4, true
+	for _, c := range []models.Config{cfg, transformer, masked} {
+		t.Run(string(c.Kind), func(t *testing.T) { resumeEqualsUninterruptedRun(t, c) })
+	}
+}
+
+// resumeEqualsUninterruptedRun interrupts a run of cfg after an epoch and 2 batches, resumes
+// it and checks that history and weights equal an uninterrupted run's, bit for bit.
+func resumeEqualsUninterruptedRun(t *testing.T, cfg models.Config) {
+	trainData, valData := blobs(40, 4, 3), blobs(10, 4, 4)
 	opts := DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.Seed = 3, 16, 5
 	opts.MaxParticles = 3

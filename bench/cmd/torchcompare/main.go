@@ -29,7 +29,9 @@ const usage = `usage: torchcompare speed|auc [flags]
 speed: times training of the HLF classifier and of the particle GRU (batch 128, Adam) on each
        GoMLX backend of --backends that loads here and of their PyTorch twins (2 and 1
        threads), case by case in one run, and prints rows/s, the ratios ours / fastest PyTorch
-       and the first step (compilation) of each backend, with the load average.
+       and the first step (compilation) of each backend, with the load average. --models
+       also takes inclusive and the Transformer variants inclusive-transformer and
+       inclusive-transformer-masked (their twins: bench/torch_twin.py).
 auc:   trains our classifier and its twin on the same prepared dataset with the same options,
        predicts the test set with both and prints the one-vs-rest AUC per class and the
        differences.
@@ -37,6 +39,8 @@ auc:   trains our classifier and its twin on the same prepared dataset with the 
 Examples:
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare auc --prep prepared --model hlf --epochs 5
+  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed --models inclusive,inclusive-transformer,inclusive-transformer-masked --seq-lens 50
+  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare auc --prep prepared --model inclusive-transformer-masked --max-particles 50
 `
 
 func run(ctx context.Context, args []string) error {
@@ -66,7 +70,7 @@ func newFlags(name string) *flag.FlagSet {
 func runSpeed(ctx context.Context, args []string) error {
 	fs := newFlags("speed")
 	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
-	modelsFlag := fs.String("models", "hlf,particle", "classifiers to time (`LIST` of hlf, particle, inclusive)")
+	modelsFlag := fs.String("models", "hlf,particle", "classifiers to time (`LIST` of hlf, particle, inclusive, inclusive-transformer, inclusive-transformer-masked)")
 	seqLens := fs.String("seq-lens", "50,200,801", "sequence lengths of the GRU cases (`LIST`)")
 	normal, long, longSeq := bench.DefaultWindows()
 	minTime := fs.Duration("min-time", normal.MinTime, "timed `duration` per case at least")
@@ -123,7 +127,7 @@ func runAUC(ctx context.Context, args []string) error {
 	fs := newFlags("auc")
 	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
 	prep := fs.String("prep", "", "prepared dataset `DIR` (output of 'dltrigger prepare'; required)")
-	kind := fs.String("model", "hlf", "classifier `KIND`: hlf, particle or inclusive")
+	kind := fs.String("model", "hlf", "classifier `KIND`: hlf, particle, inclusive, inclusive-transformer or inclusive-transformer-masked")
 	def := train.DefaultOptions()
 	epochs := fs.Int("epochs", def.Epochs, "training epochs")
 	seed := fs.Int64("seed", def.Seed, "seed of the weights and the data order")

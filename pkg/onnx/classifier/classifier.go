@@ -13,7 +13,7 @@ import (
 // Names of the graph's inputs and output.
 const (
 	InputHLF            = "hlf"           // float32 [batch, 14]: HLF_input (min-max scaled)
-	InputSeq            = "seq"           // float32 [batch, particles, 19]: GRU_input
+	InputSeq            = "seq"           // float32 [batch, particles, 19]: GRU_input (also of the Transformer variants)
 	OutputProbabilities = "probabilities" // float32 [batch, 3]: softmax over the classes
 )
 
@@ -44,6 +44,9 @@ func (m Model) Marshal() ([]byte, error) {
 		return nil, err
 	}
 	p := model{producerName: m.Producer, producerVersion: m.ProducerVersion, docString: m.Doc, graph: g, metadata: m.Metadata}
+	if m.Config.Kind.Transformer() {
+		p.irVersion, p.opset = IRVersionTransformer, OpsetTransformer
+	}
 	return p.marshal(), nil
 }
 
@@ -89,6 +92,16 @@ func classifierGraph(cfg models.Config, trunc truncation, ws weights) (graph, er
 		}
 		x = b.op("Concat", []string{h, InputHLF}, intAttr("axis", 1)) // GRU state first, as in models.Inclusive
 		if x, err = b.dense(ws, "/dense_0", x, cfg.GRUUnits+models.NumHLF, cfg.InclusiveHidden); err != nil {
+			return graph{}, err
+		}
+		x, width = b.op("Relu", []string{x}), cfg.InclusiveHidden
+	case models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked:
+		p, err := b.transformerBranch(ws, cfg, InputSeq, trunc)
+		if err != nil {
+			return graph{}, err
+		}
+		x = b.op("Concat", []string{p, InputHLF}, intAttr("axis", 1)) // particle summary first, as in models.InclusiveTransformer
+		if x, err = b.dense(ws, "/dense_0", x, cfg.ParticleDenseUnits+models.NumHLF, cfg.InclusiveHidden); err != nil {
 			return graph{}, err
 		}
 		x, width = b.op("Relu", []string{x}), cfg.InclusiveHidden

@@ -101,26 +101,10 @@ func (b *builder) maskedGRU(ws weights, scope, seq string, features, units int, 
 	R := b.floats(name+"/R", []int64{1, 3 * H, H}, rz)
 	B := b.floats(name+"/B", []int64{1, 6 * H}, append(wb, rb...))
 
-	x := seq
-	if trunc.max > 0 { // the model was trained on trunc.max rows: the last ones or the first ones
-		// Slice clamps its bounds to the axis: a sequence of at most trunc.max rows is read
-		// whole, as models.Truncation.Window reads it.
-		start, end := int64(0), int64(trunc.max)
-		if trunc.which == models.TruncateLast {
-			start, end = -int64(trunc.max), math.MaxInt64
-		}
-		x = b.op("Slice", []string{x,
-			b.int64s("slice_starts", []int64{1}, []int64{start}),
-			b.int64s("slice_ends", []int64{1}, []int64{end}),
-			b.int64s("slice_axes", []int64{1}, []int64{1}),
-		})
-	}
+	x := b.truncated(seq, trunc)
 	zero := b.floats("zero", nil, []float32{0})
 	one := b.floats("one", nil, []float32{1})
-	// valid [B, S]: 1 where any feature of the timestep differs from 0 (Keras Masking(0)).
-	nonZero := b.op("Not", []string{b.op("Equal", []string{x, zero})})
-	valid := b.op("ReduceMax", []string{b.op("Cast", []string{nonZero}, intAttr("to", dtFloat))},
-		intsAttr("axes", 2), intAttr("keepdims", 0))
+	valid := b.valid(x, zero)
 	lens := b.op("Cast", []string{
 		b.op("ReduceSum", []string{valid, b.int64s("axis_1", []int64{1}, []int64{1})}, intAttr("keepdims", 0)),
 	}, intAttr("to", dtInt32))
@@ -148,6 +132,33 @@ func (b *builder) maskedGRU(ws weights, scope, seq string, features, units int, 
 		attrs:   []attribute{intAttr("hidden_size", H), intAttr("linear_before_reset", 1)},
 	})
 	return b.op("Reshape", []string{yh, b.int64s(name+"/state_shape", []int64{2}, []int64{-1, H})}), nil
+}
+
+// truncated returns the rows of seq [B, S, F] trunc keeps: all, or the trunc.max the model
+// was trained on, the last ones or the first ones.
+func (b *builder) truncated(seq string, trunc truncation) string {
+	if trunc.max <= 0 {
+		return seq
+	}
+	// Slice clamps its bounds to the axis: a sequence of at most trunc.max rows is read
+	// whole, as models.Truncation.Window reads it.
+	start, end := int64(0), int64(trunc.max)
+	if trunc.which == models.TruncateLast {
+		start, end = -int64(trunc.max), math.MaxInt64
+	}
+	return b.op("Slice", []string{seq,
+		b.int64s("slice_starts", []int64{1}, []int64{start}),
+		b.int64s("slice_ends", []int64{1}, []int64{end}),
+		b.int64s("slice_axes", []int64{1}, []int64{1}),
+	})
+}
+
+// valid returns [B, S] float: 1 where any feature of the row of x [B, S, F] differs from 0
+// (Keras Masking(0), models.Mask), else 0; zero is the float scalar 0.
+func (b *builder) valid(x, zero string) string {
+	nonZero := b.op("Not", []string{b.op("Equal", []string{x, zero})})
+	return b.op("ReduceMax", []string{b.op("Cast", []string{nonZero}, intAttr("to", dtFloat))},
+		intsAttr("axes", 2), intAttr("keepdims", 0))
 }
 
 // transpose returns the [cols, rows] transpose of the row-major [rows, cols] matrix m.

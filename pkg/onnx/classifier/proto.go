@@ -10,10 +10,14 @@ import (
 // The ONNX messages this package writes, with the field numbers of onnx.proto. Only the
 // fields used here are modelled; each type appends its protobuf encoding to a byte slice.
 
-// Versions written: ONNX IR version 7 goes with operator set 14 (ONNX 1.9).
+// Versions written: ONNX IR version 7 goes with operator set 14 (ONNX 1.9), which the HLF
+// and GRU classifiers need. The Transformer variants use LayerNormalization, an operator of
+// set 17: their models declare IR version 8 and set 17 (ONNX 1.12; ONNX Runtime supports both).
 const (
-	IRVersion = 7
-	Opset     = 14
+	IRVersion            = 7
+	Opset                = 14
+	IRVersionTransformer = 8
+	OpsetTransformer     = 17
 )
 
 // TensorProto.DataType values.
@@ -21,6 +25,7 @@ const (
 	dtFloat = 1
 	dtInt32 = 6
 	dtInt64 = 7
+	dtBool  = 9
 )
 
 // AttributeProto.AttributeType values.
@@ -34,6 +39,7 @@ type model struct {
 	producerName, producerVersion, docString string
 	graph                                    graph
 	metadata                                 []KeyValue
+	irVersion, opset                         int64 // 0: IRVersion, Opset
 }
 
 // KeyValue is one entry of the model's metadata_props.
@@ -98,12 +104,16 @@ func appendMessage(b []byte, num protowire.Number, msg []byte) []byte {
 
 func (m *model) marshal() []byte {
 	var b []byte
-	b = appendInt(b, 1, IRVersion)             // ir_version
+	ir, set := int64(IRVersion), int64(Opset)
+	if m.opset != 0 {
+		ir, set = m.irVersion, m.opset
+	}
+	b = appendInt(b, 1, ir)                    // ir_version
 	b = appendString(b, 2, m.producerName)     // producer_name
 	b = appendString(b, 3, m.producerVersion)  // producer_version
 	b = appendString(b, 6, m.docString)        // doc_string
 	b = appendMessage(b, 7, m.graph.marshal()) // graph
-	opset := appendInt(nil, 2, Opset)          // OperatorSetIdProto{domain: "", version}
+	opset := appendInt(nil, 2, set)            // OperatorSetIdProto{domain: "", version}
 	b = appendMessage(b, 8, opset)             // opset_import
 	for _, kv := range m.metadata {            // metadata_props
 		entry := appendString(nil, 1, kv.Key)
