@@ -108,6 +108,9 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 	particle.FlushGradBelow = 0
 	inclusive := models.DefaultConfig(models.KindInclusive)
 	inclusive.FlushGradBelow, inclusive.GRUUnits = 0, 16
+	particleLSTM := models.DefaultConfig(models.KindParticleLSTM)
+	inclusiveLSTM := models.DefaultConfig(models.KindInclusiveLSTM)
+	inclusiveLSTM.LSTMUnits = 16
 	for _, tc := range []struct {
 		name                 string
 		cfg                  models.Config
@@ -122,6 +125,10 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 		{"particle, last rows", particle, 12, 5, models.TruncateLast, 0, []string{"seq"}},
 		{"particle, last rows of a shorter sequence", particle, 12, 10, models.TruncateLast, 7, []string{"seq"}},
 		{"particle, first rows (older models)", particle, 12, 5, models.TruncateFirst, 0, []string{"seq"}},
+		{"particle-lstm", particleLSTM, 12, 0, "", 0, []string{"seq"}},
+		{"inclusive-lstm, last rows", inclusiveLSTM, 12, 10, "", 0, []string{"hlf", "seq"}},
+		{"particle-lstm, last rows of a shorter sequence", particleLSTM, 12, 10, models.TruncateLast, 7, []string{"seq"}},
+		{"particle-lstm, first rows (older models)", particleLSTM, 12, 5, models.TruncateFirst, 0, []string{"seq"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := trainModel(t, tc.cfg, tc.seqLen, tc.maxParticles, tc.truncate)
@@ -208,7 +215,7 @@ func checkMetadata(t *testing.T, meta map[string]string, cfg models.Config) {
 		t.Errorf("kind %s, want %s", got, cfg.Kind)
 	}
 	var saved models.Config
-	if err := json.Unmarshal([]byte(meta[onnx.MetaModel]), &saved); err != nil || saved.GRUUnits != cfg.GRUUnits {
+	if err := json.Unmarshal([]byte(meta[onnx.MetaModel]), &saved); err != nil || saved.RecurrentUnits() != cfg.RecurrentUnits() {
 		t.Errorf("model config %s (%v), want %+v", meta[onnx.MetaModel], err, cfg)
 	}
 	var opts train.Options
