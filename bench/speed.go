@@ -162,7 +162,7 @@ func CompareSpeed(ctx context.Context, o SpeedOptions) (*SpeedReport, error) {
 					Rate: Rate{RowsPerSec: t.RowsPerS, Steps: t.Steps, Seconds: t.Seconds}})
 				row.TorchTag = fmt.Sprintf("torch %s, flush-denormal %v, OMP_WAIT_POLICY=%s", t.Version, t.FlushDenormal, t.OMPWait)
 				if t.GRUImpl != "" {
-					row.TorchTag += ", GRU " + t.GRUImpl
+					row.TorchTag += ", " + strings.ToUpper(kind.RecurrentLayer()) + " " + t.GRUImpl
 				}
 				fmt.Fprintf(o.Log, "bench: %s seq %d: PyTorch %d threads %.0f rows/s\n", kind, s, th, t.RowsPerS)
 			}
