@@ -32,11 +32,12 @@ type DemoOptions struct {
 	Events   int    // generated events per class (default 5000; 2000 with Quick)
 	Quick    bool   // fewer events: about half a minute on 2 cores (see Plans)
 	Seed     int64  // generation, sampling and training seed (default 42)
+	Progress progress.Sink
+	Log      io.Writer // step lines; nil discards
+
 	// ExtraModels are further classifiers, by kind (e.g. models.KindInclusiveLSTM), that the
 	// demo trains and reports after its own (see ExtraPlan); none by default.
 	ExtraModels []models.Kind
-	Progress    progress.Sink
-	Log      io.Writer // step lines; nil discards
 }
 
 // ModelPlan is how the demo trains one classifier.
