@@ -35,6 +35,7 @@ var order = []want{
 	{name: "4a-Training-HLF", images: 1, tables: 1, texts: []string{"HLF classifier", "validation"}},
 	{name: "4b-Training-ParticleSequence", images: 1, tables: 1, texts: []string{"validation"}},
 	{name: "4c-Training-Inclusive", images: 1, tables: 1, texts: []string{"validation"}},
+	{name: "4e-Training-Inclusive-LSTM", images: 1, tables: 1, texts: []string{"validation", "Inclusive classifier (LSTM)", "LSTMUnits:50"}},
 	treesWant(),
 	{name: "5-Distributed-Training", images: 1, tables: 1, texts: []string{"mpirun", "2 MPI ranks", "validation"}},
 	{name: "6-Evaluate-ROC-and-ConfusionMatrix", images: 3, tables: 2, texts: []string{"ROC AUC", "accuracy"}},
