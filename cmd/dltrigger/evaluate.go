@@ -24,7 +24,8 @@ confusion matrix normalised per true class, trigger working points of the ttbar 
 wjets selectors with bootstrap intervals) and the plots, as PNG and SVG: loss and
 accuracy per epoch, ROC curves (the ttbar selector highlighted) and the confusion
 matrix. --reference puts the published ttbar AUC of the model's kind in the legend
-(HLF 0.9821, particle 0.9906, inclusive 0.9929).
+(HLF 0.9821, particle 0.9906, inclusive 0.9929; inclusive-lstm 0.9968, from the original
+repository's LSTM notebook; none for particle-lstm).
 
 Example:
   dltrigger evaluate --model models/hlf --test prepared/testUndersampled_HLF_features.parquet \
