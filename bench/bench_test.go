@@ -142,7 +142,8 @@ func TestCompareSpeedSmoke(t *testing.T) {
 	if err := rep.WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "ours 1/best pt") || !strings.Contains(buf.String(), "particle") {
+	if !strings.Contains(buf.String(), "ours 1/best pt") || !strings.Contains(buf.String(), "particle") ||
+		!strings.Contains(buf.String(), "GRU fused; torch") || !strings.Contains(buf.String(), "LSTM fused") {
 		t.Errorf("table:\n%s", buf.String())
 	}
 }
