@@ -107,10 +107,10 @@ func keepMasked(mask *Node, t int, next, prev *Node) *Node {
 }
 
 // recurrence computes the per-step recurrent projections h_t·U + rb of a GRU (h_t·U of an
-// LSTM, which has no recurrent bias: rb nil), with the
-// gradients of U and rb computed once over all steps: dU = Σ_t h_tᵀ·dp_t as one matrix product
-// of the concatenated states and projection gradients, drb = Σ_t Σ_b dp_t. In the backward
-// loop each step then only computes dh = dp·Uᵀ.
+// LSTM, which has no recurrent bias: rb nil), with the gradients of U and rb computed once
+// over all steps: dU = Σ_t h_tᵀ·dp_t as one matrix product of the concatenated states and
+// projection gradients, drb = Σ_t Σ_b dp_t. In the backward loop each step then only computes
+// dh = dp·Uᵀ.
 //
 // How: every step but the first uses StopGradient(U) (no per-step weight gradient); the
 // first uses U through an identity whose custom gradient ignores the value the autodiff brings
@@ -128,7 +128,7 @@ type recurrence struct {
 func newRecurrence(U, rb *Node, steps, batch int) *recurrence {
 	r := &recurrence{states: make([]*Node, steps), grads: make([]*Node, steps), batch: batch}
 	r.u = IdentityWithCustomGradient(U, func(_, _ *Node) *Node {
-		return DotGeneral(Concatenate(r.states, 0), []int{0}, nil, r.concatGrads(), []int{0}, nil) // [H, 3H]
+		return DotGeneral(Concatenate(r.states, 0), []int{0}, nil, r.concatGrads(), []int{0}, nil) // [H, G]
 	})
 	r.uConst = StopGradient(r.u)
 	if rb != nil {
