@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -140,7 +141,7 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 	rep.Torch = AUCSide{AUC: t.AUC, Accuracy: t.Accuracy, Loss: t.Loss, Seconds: t.TrainSeconds,
 		Detail: fmt.Sprintf("torch %s, %d threads, flush-denormal %v, OMP_WAIT_POLICY=%s", t.Version, t.Threads, t.FlushDenormal, t.OMPWait)}
 	if t.GRUImpl != "" {
-		rep.Torch.Detail += ", GRU " + t.GRUImpl
+		rep.Torch.Detail += ", " + strings.ToUpper(job.Model.RecurrentLayer()) + " " + t.GRUImpl
 	}
 	rep.LoadAfterPyTorch = LoadAverage()
 	return rep, nil

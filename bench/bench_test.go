@@ -114,12 +114,12 @@ func TestCompareSpeedSmoke(t *testing.T) {
 	tw := needTorch(t)
 	w := Window{MinTime: time.Millisecond, MinSteps: 1, MaxSteps: 2, Warmup: 1}
 	rep, err := CompareSpeed(context.Background(), SpeedOptions{Torch: tw, SeqLens: []int{4}, Batch: 16,
-		Window: w, LongWindow: w, LongSeq: 4})
+		Window: w, LongWindow: w, LongSeq: 4, Models: []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusiveLSTM}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Rows) != 2 {
-		t.Fatalf("%d rows, want hlf and particle: %+v", len(rep.Rows), rep.Rows)
+	if len(rep.Rows) != 3 {
+		t.Fatalf("%d rows, want hlf, particle and inclusive-lstm: %+v", len(rep.Rows), rep.Rows)
 	}
 	for _, r := range rep.Rows {
 		if len(r.Torch) != 2 || r.Torch[0].Threads != 2 || r.Torch[1].Threads != 1 {
@@ -134,12 +134,16 @@ func TestCompareSpeedSmoke(t *testing.T) {
 		if !strings.Contains(r.TorchTag, "flush-denormal true") {
 			t.Errorf("PyTorch ran without flush-denormal: %s", r.TorchTag)
 		}
+		if layer := strings.ToUpper(r.Model.RecurrentLayer()); layer != "" && !strings.Contains(r.TorchTag, layer+" fused") {
+			t.Errorf("%s: PyTorch tag %q does not name the %s", r.Model, r.TorchTag, layer)
+		}
 	}
 	var buf bytes.Buffer
 	if err := rep.WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "ours 1/best pt") || !strings.Contains(buf.String(), "particle") {
+	if !strings.Contains(buf.String(), "ours 1/best pt") || !strings.Contains(buf.String(), "particle") ||
+		!strings.Contains(buf.String(), "GRU fused; torch") || !strings.Contains(buf.String(), "LSTM fused") {
 		t.Errorf("table:\n%s", buf.String())
 	}
 }
@@ -149,7 +153,7 @@ func TestCompareSpeedSmoke(t *testing.T) {
 // so the twin must pick its exact masking loop).
 func TestCompareAUCSmoke(t *testing.T) {
 	tw := needTorch(t)
-	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive,
+	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive, models.KindInclusiveLSTM,
 		models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked} {
 		t.Run(string(kind), func(t *testing.T) {
 			opts := train.DefaultOptions()
@@ -169,7 +173,7 @@ func TestCompareAUCSmoke(t *testing.T) {
 					}
 				}
 			}
-			if kind != models.KindHLF && !kind.Transformer() && !strings.Contains(rep.Torch.Detail, "GRU loop") {
+			if layer := strings.ToUpper(kind.RecurrentLayer()); layer != "" && !strings.Contains(rep.Torch.Detail, layer+" loop") {
 				t.Errorf("twin masking: %s, want the loop (masked steps in the middle)", rep.Torch.Detail)
 			}
 			var buf bytes.Buffer

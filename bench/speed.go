@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -48,7 +49,7 @@ type SpeedRow struct {
 	Ours     []Rate      // one per backend (SpeedReport.Backends)
 	Torch    []TorchRate // one per SpeedOptions.Threads entry
 	LoadGo   [3]float64  // load averages (1, 5, 15 min) read after our cases
-	TorchTag string      // torch version, flush-denormal, GRU implementation
+	TorchTag string      // torch version, flush-denormal, GRU or LSTM masking implementation
 }
 
 // TorchRate is one PyTorch timing of a case.
@@ -162,7 +163,7 @@ func CompareSpeed(ctx context.Context, o SpeedOptions) (*SpeedReport, error) {
 					Rate: Rate{RowsPerSec: t.RowsPerS, Steps: t.Steps, Seconds: t.Seconds}})
 				row.TorchTag = fmt.Sprintf("torch %s, flush-denormal %v, OMP_WAIT_POLICY=%s", t.Version, t.FlushDenormal, t.OMPWait)
 				if t.GRUImpl != "" {
-					row.TorchTag += ", GRU " + t.GRUImpl
+					row.TorchTag += ", " + strings.ToUpper(kind.RecurrentLayer()) + " " + t.GRUImpl
 				}
 				fmt.Fprintf(o.Log, "bench: %s seq %d: PyTorch %d threads %.0f rows/s\n", kind, s, th, t.RowsPerS)
 			}
@@ -204,7 +205,13 @@ func (r *SpeedReport) WriteTable(w io.Writer) error {
 	if len(r.Rows) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "pytorch: %s\n", r.Rows[len(r.Rows)-1].TorchTag)
+	var tags []string // one per distinct setting (the GRU and LSTM cases name their layer)
+	for _, row := range r.Rows {
+		if !slices.Contains(tags, row.TorchTag) {
+			tags = append(tags, row.TorchTag)
+		}
+	}
+	fmt.Fprintf(w, "pytorch: %s\n", strings.Join(tags, "; "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "model\tseq"
 	for i := range r.Backends {

@@ -1,10 +1,17 @@
 #!/usr/bin/python3
-"""PyTorch twins of the classifiers of package models, for cross-framework comparisons.
+"""PyTorch twins of the classifiers of package models, for cross-framework comparisons: hlf,
+particle and inclusive, the LSTM variants particle-lstm and inclusive-lstm, and the Transformer
+variants inclusive-transformer and inclusive-transformer-masked.
 
 Same shapes and initialisations as the Go models: Dense kernels Glorot-uniform, biases zero; the
 GRU is Keras's reset_after variant (PyTorch's nn.GRU computes the same gates; its weight rows are
 [r; z; n] where Keras's kernel columns are [z, r, h]), with one Glorot-uniform [19, 50] input
-kernel and one orthogonal [50, 50] recurrent kernel per gate, as in pkg/models. Training: Adam
+kernel and one orthogonal [50, 50] recurrent kernel per gate. The LSTM is Keras's LSTM(50) as
+in pkg/models: nn.LSTM's weight rows [i; f; g; o] are Keras's kernel columns [i, f, c, o]
+transposed; weight_ih [200, 19] is Glorot-uniform as one matrix (Go's kernel [19, 200]),
+weight_hh [200, 50] orthogonal as one matrix (orthonormal columns: Go's [50, 200] has
+orthonormal rows), bias_ih Keras's unit forget bias (1 on the f block), bias_hh 0 and frozen
+(Keras has one bias), so the trainable parameters are Keras's: 15,703 for inclusive-lstm. Training: Adam
 (lr 1e-3, betas 0.9/0.999, eps 1e-7), categorical cross-entropy on logits, batch 128, 2 threads,
 denormals flushed to zero (torch.set_flush_denormal(True)), OMP_WAIT_POLICY=PASSIVE unless set.
 
@@ -18,7 +25,8 @@ two dimensions times the product of the others), LayerNorm gamma 1 and beta 0; t
 an explicit matmul + softmax (torch 1.13 has no fused scaled_dot_product_attention).
 --pair-bias adds the masked variant's learned per-head ΔR bias (columns Eta 5, Phi 6).
 
-Masking (Keras Masking(0): a timestep whose 19 features are all 0 carries the state unchanged):
+Masking (Keras Masking(0): a timestep whose 19 features are all 0 carries the state unchanged;
+the same choices for the LSTM, whose loop carries h and c):
   --gru-impl fused   nn.GRU over every step, no masking: the same arithmetic as the unrolled Go
                      graph; exact only when no timestep is all zeros.
   --gru-impl packed  pack_padded_sequence: exact when the masked steps are trailing padding.
@@ -36,6 +44,7 @@ Modes (each prints JSON, one object per line, on stdout):
 Usage:
   torch_twin.py speed --model hlf
   torch_twin.py speed --model particle --seq-lens 50,200,801 --min-time 5
+  torch_twin.py speed --model inclusive-lstm --seq-lens 50
   torch_twin.py train --model hlf --train DIR --test DIR --epochs 5
   torch_twin.py speed --model inclusive-transformer-masked --seq-lens 50
 """
@@ -56,7 +65,7 @@ import torch  # noqa: E402
 NUM_HLF, NUM_FEATURES, NUM_CLASSES = 14, 19, 3
 CLASSES = ["qcd", "ttbar", "wjets"]
 TRANSFORMERS = ("inclusive-transformer", "inclusive-transformer-masked")
-KINDS = ("hlf", "particle", "inclusive") + TRANSFORMERS
+KINDS = ("hlf", "particle", "inclusive", "particle-lstm", "inclusive-lstm") + TRANSFORMERS
 COLUMN_ETA, COLUMN_PHI = 5, 6
 
 
@@ -65,48 +74,72 @@ def glorot_(w):
     return w
 
 
-class GRU(torch.nn.Module):
-    """Keras GRU(units, reset_after=True) after Masking(0); returns the last state [B, H]."""
+class Recurrent(torch.nn.Module):
+    """Keras GRU(units, reset_after=True) (cell "gru") or LSTM(units) (cell "lstm") after
+    Masking(0); returns the last hidden state [B, H]."""
 
-    def __init__(self, features, units, impl):
+    def __init__(self, cell, features, units, impl):
         super().__init__()
-        self.units, self.impl = units, impl
-        self.gru = torch.nn.GRU(features, units, batch_first=True)
-        with torch.no_grad():
-            for g in range(3):  # PyTorch's gate blocks r, z, n; each initialised as one Go gate
-                blk = slice(g * units, (g + 1) * units)
-                glorot_(self.gru.weight_ih_l0[blk])  # [H, F]: Glorot limit sqrt(6/(F+H)) as Go's [F, H]
-                torch.nn.init.orthogonal_(self.gru.weight_hh_l0[blk])
-            self.gru.bias_ih_l0.zero_()
-            self.gru.bias_hh_l0.zero_()
+        self.cell, self.units, self.impl = cell, units, impl
+        if cell == "gru":
+            self.rnn = torch.nn.GRU(features, units, batch_first=True)
+            with torch.no_grad():
+                for g in range(3):  # PyTorch's gate blocks r, z, n; each initialised as one Go gate
+                    blk = slice(g * units, (g + 1) * units)
+                    glorot_(self.rnn.weight_ih_l0[blk])  # [H, F]: Glorot limit sqrt(6/(F+H)) as Go's [F, H]
+                    torch.nn.init.orthogonal_(self.rnn.weight_hh_l0[blk])
+                self.rnn.bias_ih_l0.zero_()
+                self.rnn.bias_hh_l0.zero_()
+        elif cell == "lstm":
+            self.rnn = torch.nn.LSTM(features, units, batch_first=True)
+            with torch.no_grad():
+                glorot_(self.rnn.weight_ih_l0)  # [4H, F]: limit sqrt(6/(F+4H)) as Go's [F, 4H]
+                torch.nn.init.orthogonal_(self.rnn.weight_hh_l0)  # [4H, H]: orthonormal columns
+                self.rnn.bias_ih_l0.zero_()
+                self.rnn.bias_ih_l0[units:2 * units] = 1  # Keras's unit forget bias
+                self.rnn.bias_hh_l0.zero_()
+            self.rnn.bias_hh_l0.requires_grad_(False)  # Keras's LSTM has one bias: this one stays 0
+        else:
+            raise ValueError(f"torch_twin: unknown recurrent cell {cell!r}")
 
     def forward(self, x, mask=None, lengths=None, impl=None):
         impl = impl or self.impl
         if impl == "fused":
-            _, h = self.gru(x)
-            return h[0]
-        if impl == "packed":
+            _, h = self.rnn(x)
+        elif impl == "packed":
             packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-            _, h = self.gru(packed)
-            return h[0]
-        if impl == "loop":
+            _, h = self.rnn(packed)
+        elif impl == "loop":
             return self.loop(x, mask)
-        raise ValueError(f"torch_twin: unknown GRU implementation {impl!r}")
+        else:
+            raise ValueError(f"torch_twin: unknown recurrent implementation {impl!r}")
+        if self.cell == "lstm":
+            h = h[0]  # (h, c)
+        return h[0]
 
     def loop(self, x, mask):
-        g = self.gru
+        g = self.rnn
         H = self.units
-        gi = torch.nn.functional.linear(x, g.weight_ih_l0, g.bias_ih_l0)  # [B, S, 3H], all steps at once
+        gi = torch.nn.functional.linear(x, g.weight_ih_l0, g.bias_ih_l0)  # [B, S, 3H or 4H], all steps at once
         h = x.new_zeros(x.shape[0], H)
+        c = h
         for t in range(x.shape[1]):
             gh = torch.nn.functional.linear(h, g.weight_hh_l0, g.bias_hh_l0)
+            keep = mask[:, t, None]
+            if self.cell == "lstm":
+                i, f, gg, o = (gi[:, t] + gh).split(H, dim=1)
+                nc = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(gg)
+                nh = torch.sigmoid(o) * torch.tanh(nc)
+                c = torch.where(keep, nc, c)
+                h = torch.where(keep, nh, h)
+                continue
             i_r, i_z, i_n = gi[:, t].split(H, dim=1)
             h_r, h_z, h_n = gh.split(H, dim=1)
             r = torch.sigmoid(i_r + h_r)
             z = torch.sigmoid(i_z + h_z)
             n = torch.tanh(i_n + r * h_n)
             nxt = n + z * (h - n)
-            h = torch.where(mask[:, t, None], nxt, h)
+            h = torch.where(keep, nxt, h)
         return h
 
 
@@ -125,6 +158,14 @@ def keras_glorot(*dims):
         rf *= d
     limit = (6 / (dims[-2] * rf + dims[-1] * rf)) ** 0.5
     return torch.nn.Parameter(torch.empty(*dims).uniform_(-limit, limit))
+
+
+def uses_hlf(kind):
+    return kind in ("hlf", "inclusive", "inclusive-lstm") + TRANSFORMERS
+
+
+def uses_seq(kind):
+    return kind != "hlf"
 
 
 class Attention(torch.nn.Module):
@@ -191,6 +232,7 @@ class Twin(torch.nn.Module):
     def __init__(self, kind, impl="fused", seq_len=0, pair_bias=False):
         super().__init__()
         self.kind = kind
+        cell = "lstm" if kind.endswith("-lstm") else "gru"
         if kind in TRANSFORMERS:
             self.branch = TransformerBranch(kind == "inclusive-transformer-masked", seq_len, pair_bias)
             self.drop_hlf = torch.nn.Dropout(0.2)
@@ -200,11 +242,11 @@ class Twin(torch.nn.Module):
             sizes = [NUM_HLF, 50, 20, 10]
             self.hidden = torch.nn.ModuleList(dense(a, b) for a, b in zip(sizes, sizes[1:]))
             self.out = dense(10, NUM_CLASSES)
-        elif kind == "particle":
-            self.gru = GRU(NUM_FEATURES, 50, impl)
+        elif kind in ("particle", "particle-lstm"):
+            self.rnn = Recurrent(cell, NUM_FEATURES, 50, impl)
             self.out = dense(50, NUM_CLASSES)
-        elif kind == "inclusive":
-            self.gru = GRU(NUM_FEATURES, 50, impl)
+        elif kind in ("inclusive", "inclusive-lstm"):
+            self.rnn = Recurrent(cell, NUM_FEATURES, 50, impl)
             self.drop_gru = torch.nn.Dropout(0.2)
             self.drop_hlf = torch.nn.Dropout(0.2)
             self.hidden = torch.nn.ModuleList([dense(50 + NUM_HLF, 25)])
@@ -221,8 +263,8 @@ class Twin(torch.nn.Module):
         if self.kind in TRANSFORMERS:
             x = torch.cat([self.branch(seq), self.drop_hlf(hlf)], dim=1)
             return self.out(torch.relu(self.hidden[0](x)))
-        h = self.gru(seq, mask, lengths, impl)
-        if self.kind == "particle":
+        h = self.rnn(seq, mask, lengths, impl)
+        if not uses_hlf(self.kind):
             return self.out(h)
         x = torch.cat([self.drop_gru(h), self.drop_hlf(hlf)], dim=1)
         return self.out(torch.relu(self.hidden[0](x)))
@@ -236,7 +278,7 @@ def setup(threads, seed):
 
 
 def adam(net, lr):
-    return torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-7)
+    return torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=lr, betas=(0.9, 0.999), eps=1e-7)
 
 
 def seq_inputs(seq):
@@ -250,7 +292,7 @@ def seq_inputs(seq):
 
 
 def choose_impl(masks):
-    """The fastest exact GRU implementation for boolean masks [N, S] (numpy)."""
+    """The fastest exact recurrent implementation for boolean masks [N, S] (numpy)."""
     if masks.all():
         return "fused"
     kept = masks.sum(axis=1)
@@ -262,9 +304,9 @@ def choose_impl(masks):
 
 def batch_inputs(kind, hlf, seq, impl):
     kw = {}
-    if kind in ("hlf", "inclusive") + TRANSFORMERS:
+    if uses_hlf(kind):
         kw["hlf"] = hlf
-    if kind in ("particle", "inclusive") + TRANSFORMERS:
+    if uses_seq(kind):
         kw["seq"] = seq
         if kind not in TRANSFORMERS and impl in ("packed", "loop"):
             kw["mask"], kw["lengths"] = seq_inputs(seq)
@@ -414,7 +456,7 @@ def main(argv):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--gru-impl", default=None, choices=["fused", "packed", "loop", "auto"],
-                   help="GRU masking implementation (speed: fused; train: auto)")
+                   help="GRU/LSTM masking implementation (speed: fused; train: auto)")
     p.add_argument("--seq-lens", default="50,200,801", help="speed: comma-separated sequence lengths")
     p.add_argument("--min-time", type=float, default=3.0, help="speed: seconds timed per case at least")
     p.add_argument("--min-steps", type=int, default=3, help="speed: timed steps per case at least")

@@ -35,6 +35,7 @@ var order = []want{
 	{name: "4a-Training-HLF", images: 1, tables: 1, texts: []string{"HLF classifier", "validation"}},
 	{name: "4b-Training-ParticleSequence", images: 1, tables: 1, texts: []string{"validation"}},
 	{name: "4c-Training-Inclusive", images: 1, tables: 1, texts: []string{"validation"}},
+	{name: "4e-Training-Inclusive-LSTM", images: 1, tables: 1, texts: []string{"validation", "Inclusive classifier (LSTM)", "LSTMUnits:50"}},
 	{name: "4f-Training-Inclusive-Transformer", images: 2, tables: 2, texts: []string{"validation",
 		"/attention/query/kernel", "17178 parameters with 20 particles", "13378 parameters with 20 particles"}},
 	treesWant(),

@@ -174,6 +174,10 @@ func TestCheckCommand(t *testing.T) {
 		{[]string{"check", "nosuch"}, 2, "unknown command"},
 		{[]string{"check", "kernel", "install", "--user"}, 0, ""},
 		{[]string{"check", "demo"}, 0, ""},
+		{[]string{"check", "demo", "--extra-models", "inclusive-lstm,particle-lstm"}, 0, ""},
+		{[]string{"check", "demo", "--extra-models", "inclusive-lstm,lstm"}, 2, `extra model "lstm": models: unknown kind`},
+		{[]string{"check", "demo", "--extra-models", "inclusive"}, 2, "the demo trains it already"},
+		{[]string{"check", "train", "--model", "inclusive-lstm", "--train", "a", "--test", "b", "--out", "c"}, 0, ""},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out := runAll(t, tc.args...)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/pipeline"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/report"
@@ -18,7 +20,7 @@ func init() {
 }
 
 func runDemo(ctx context.Context, args []string) error {
-	fs := newFlags("demo", "demo [--out DIR] [--events N] [--quick]", `
+	fs := newFlags("demo", "demo [--out DIR] [--events N] [--quick] [--extra-models KIND,...]", `
 Runs every step of the pipeline on generated events: generate -> ingest -> prepare ->
 train the HLF, particle-sequence and inclusive classifiers (and, built with -tags xgboost,
 XGBoost and a random forest on the high-level features) -> evaluate, then writes
@@ -35,6 +37,10 @@ Each step reuses the output an earlier run left complete, so running it again, o
 after an interruption, picks up where it stopped. The default (5000 events per class)
 takes about 1.5 minutes on 2 cores, --quick (2000) about half a minute.
 
+--extra-models adds classifiers by kind (any 'dltrigger train --model' kind the demo does
+not train already, e.g. inclusive-lstm, particle-lstm), trained after the others as the
+demo trains the classifier that reads the same inputs, each a row of the report's table.
+
 Example:
   go run ./cmd/dltrigger demo --quick
   xdg-open demo-out/report.html`)
@@ -42,13 +48,23 @@ Example:
 	events := fs.Int("events", 0, "generated events per class (default 5000, or 2000 with --quick)")
 	quick := fs.Bool("quick", false, "small and fast: fewer events, short sequences, fewer epochs")
 	seed := fs.Int64("seed", 42, "seed of generation, sampling and training")
+	extra := fs.String("extra-models", "", "further classifiers to train and report: `KIND`s separated by commas (e.g. inclusive-lstm)")
 	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
+	}
+	o := pipeline.DemoOptions{Out: *out, Events: *events, Quick: *quick, Seed: *seed, Progress: progress.NewTerminal(os.Stderr), Log: os.Stdout}
+	if *extra != "" {
+		for _, k := range strings.Split(*extra, ",") {
+			o.ExtraModels = append(o.ExtraModels, models.Kind(strings.TrimSpace(k)))
+		}
+	}
+	if err := o.Validate(); err != nil {
+		return usageErrorf(fs, "--extra-models %s: %v", *extra, err)
 	}
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	d, err := pipeline.RunDemo(ctx, pipeline.DemoOptions{Out: *out, Events: *events, Quick: *quick, Seed: *seed, Progress: progress.NewTerminal(os.Stderr), Log: os.Stdout})
+	d, err := pipeline.RunDemo(ctx, o)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,13 @@ confusion matrix normalised per true class, trigger working points of the ttbar 
 wjets selectors with bootstrap intervals) and the plots, as PNG and SVG: loss and
 accuracy per epoch, ROC curves (the ttbar selector highlighted) and the confusion
 matrix. --reference puts the published ttbar AUC of the model's kind in the legend
-(HLF %.4f, particle %.4f, inclusive %.4f).
+(HLF %.4f, particle %.4f, inclusive %.4f; from the original repository's notebooks:
+inclusive-lstm %.4f, inclusive-transformer %.4f; none for the other variants).
 
 Example:
   dltrigger evaluate --model models/hlf --test prepared/testUndersampled_HLF_features.parquet \
-      --out reports/hlf --reference`, spec.ReferenceAUCHLF, spec.ReferenceAUCParticle, spec.ReferenceAUCInclusive))
+      --out reports/hlf --reference`, spec.ReferenceAUCHLF, spec.ReferenceAUCParticle, spec.ReferenceAUCInclusive,
+		spec.ReferenceAUCInclusiveLSTM, spec.ReferenceAUCInclusiveTransformer))
 	model := fs.String("model", "", "model `DIR` (required)")
 	test := fs.String("test", "", "labelled test dataset `DIR` (required; --in is accepted too)")
 	out := fs.String("out", "", "report `DIR` (required)")

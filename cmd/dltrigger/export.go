@@ -17,7 +17,8 @@ Writes a model trained by 'dltrigger train' as one ONNX file (IR 7, operator set
 ONNX Runtime and other ONNX engines run without Go. Inputs are float32 with any batch size:
 "hlf" [batch, 14] (HLF_input) and/or "seq" [batch, particles, 19] (GRU_input; all-zero
 particle rows are masked wherever they lie); the output "probabilities" [batch, 3] is the
-softmax over qcd, ttbar, wjets. The file's metadata holds the class names, the scaler of the
+softmax over qcd, ttbar, wjets. The recurrent layer is ONNX's GRU, or ONNX's LSTM for the
+LSTM variants (particle-lstm, inclusive-lstm). The file's metadata holds the class names, the scaler of the
 preparation step, the feature specification and the model's provenance.
 
 Example:

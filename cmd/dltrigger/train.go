@@ -23,9 +23,11 @@ func runTrain(ctx context.Context, args []string) error {
 	if treeKind(args) != "" {
 		return runTrainTrees(ctx, args)
 	}
-	fs := newFlags("train", "train --model hlf|particle|inclusive|inclusive-transformer|inclusive-transformer-masked --train DIR --test DIR --out MODEL_DIR [flags]", `
+	fs := newFlags("train", "train --model KIND --train DIR --test DIR --out MODEL_DIR [flags]", `
 Trains one of the three classifiers of the study (hlf: dense network on the 14 high-level
-features; particle: GRU on the particle sequence; inclusive: both) on a prepared dataset
+features; particle: GRU on the particle sequence; inclusive: both), or one of the
+original's LSTM variants (particle-lstm, inclusive-lstm: an LSTM of 50 units in place of
+the GRU, all else the same), on a prepared dataset
 (tree ensembles on the high-level features: see 'dltrigger train --model xgboost -h')
 and validates it on the test set after every epoch: Adam with Keras's defaults, categorical
 cross-entropy, batch 128. Datasets that fit in --memory are loaded; larger ones are
@@ -82,7 +84,7 @@ Example:
       --test prepared/testUndersampled_HLF_features.parquet --out models/hlf --epochs 5
   GOEXPERIMENT=simd go build -tags mpi -o dltrigger-mpi ./cmd/dltrigger
   mpirun -np 2 ./dltrigger-mpi train --distributed mpi --model hlf --train ... --test ... --out models/hlf`)
-	kind := fs.String("model", "", "classifier `KIND`: hlf, particle, inclusive, inclusive-transformer or inclusive-transformer-masked")
+	kind := fs.String("model", "", "classifier `KIND`: hlf, particle, inclusive, particle-lstm, inclusive-lstm, inclusive-transformer or inclusive-transformer-masked")
 	trainDir := fs.String("train", "", "training dataset `DIR` (required)")
 	testDir := fs.String("test", "", "validation dataset `DIR` (required)")
 	out := fs.String("out", "", "model `DIR` (required)")

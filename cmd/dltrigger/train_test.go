@@ -15,8 +15,10 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/onnx"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/prep/preptest"
+	"github.com/godltrigger/godltrigger/pkg/synth"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -69,11 +71,14 @@ var datasetsOf = map[string][2]string{
 	"hlf":       {prep.TrainHLF, prep.TestHLF},
 	"particle":  {prep.TrainFull, prep.TestInclusive}, // the full and the inclusive layouts
 	"inclusive": {prep.TrainInclusive, prep.TestInclusive},
+	// The LSTM variants read what their GRU classifiers read.
+	"particle-lstm":  {prep.TrainFull, prep.TestInclusive},
+	"inclusive-lstm": {prep.TrainInclusive, prep.TestInclusive},
 }
 
 func TestTrainEvaluatePredict(t *testing.T) {
 	data := preparedData(t)
-	for _, kind := range []string{"hlf", "particle", "inclusive"} {
+	for _, kind := range []string{"hlf", "particle", "inclusive", "inclusive-lstm"} {
 		t.Run(kind, func(t *testing.T) {
 			dirs := datasetsOf[kind]
 			trainDir, testDir := filepath.Join(data, dirs[0]), filepath.Join(data, dirs[1])
@@ -137,7 +142,34 @@ func TestTrainEvaluatePredict(t *testing.T) {
 			runOK(t, context.Background(), "predict", "--model", model, "--in", testDir, "--out", out, "--quiet")
 			checkPredictions(t, out, rows)
 			checkProvenance(t, out, model, testDir)
+			if kind == "inclusive-lstm" {
+				checkExportAndServe(t, model, kind)
+			}
 		})
+	}
+}
+
+// checkExportAndServe exports model (of kind) to ONNX and serves 10 generated events per class
+// with it: a decision for each event.
+func checkExportAndServe(t *testing.T, model, kind string) {
+	t.Helper()
+	work := t.TempDir()
+	file := filepath.Join(work, "model.onnx")
+	runOK(t, context.Background(), "export", "--model", model, "--onnx", file)
+	if meta, err := onnx.ReadMetadata(file); err != nil || meta[onnx.MetaKind] != kind {
+		t.Fatalf("%s: kind %q (%v), want %s", file, meta[onnx.MetaKind], err, kind)
+	}
+	watch, out := filepath.Join(work, "incoming"), filepath.Join(work, "decisions")
+	if _, err := synth.Generate(context.Background(), watch, synth.Options{Events: 10, Seed: 3, EventsPerFile: 10}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"--model", model, "--watch", watch, "--out", out, "--once", "--settle", "0", "--quiet"}
+	if err := serveMain(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("serve: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "serve: 3 files decided (0 skipped as done, 0 bad), 30 events") {
+		t.Errorf("serve with the %s model: %q", kind, stdout.String())
 	}
 }
 

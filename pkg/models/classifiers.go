@@ -19,9 +19,9 @@ func Logits(scope *model.Scope, cfg Config, hlf, seq *Node) *Node {
 	switch cfg.Kind {
 	case KindHLF:
 		return HLF(scope, cfg, hlf)
-	case KindParticle:
+	case KindParticle, KindParticleLSTM:
 		return Particle(scope, cfg, seq)
-	case KindInclusive:
+	case KindInclusive, KindInclusiveLSTM:
 		return Inclusive(scope, cfg, hlf, seq)
 	case KindInclusiveTransformer, KindInclusiveTransformerMasked:
 		return InclusiveTransformer(scope, cfg, hlf, seq)
@@ -41,24 +41,37 @@ func HLF(scope *model.Scope, cfg Config, hlf *Node) *Node {
 }
 
 // Particle is the particle-sequence classifier: seq [B, S, 19] -> Masking(0) -> GRU
-// cfg.GRUUnits (50) -> Dense 3 logits.
+// cfg.GRUUnits (50) -> Dense 3 logits; for KindParticleLSTM an LSTM cfg.LSTMUnits (50) in
+// place of the GRU.
 func Particle(scope *model.Scope, cfg Config, seq *Node) *Node {
 	assertSeq(seq)
-	h := GRU(scope.In("gru"), seq, cfg.GRUUnits, cfg.FlushGradBelow)
-	return output(scope, h)
+	return output(scope, recurrent(scope, cfg, seq))
 }
 
-// Inclusive is the inclusive classifier: the particle branch (Masking -> GRU) and the hlf input
-// each go through Dropout cfg.Dropout (0.2, training only), are concatenated, then Dense
-// cfg.InclusiveHidden (25) relu -> Dense 3 logits.
+// recurrent runs the recurrent layer of cfg's kind (with its masking) over seq, in the scope
+// named after the layer ("gru", "lstm"), and returns its last state.
+func recurrent(scope *model.Scope, cfg Config, seq *Node) *Node {
+	layer := cfg.Kind.RecurrentLayer()
+	switch layer {
+	case LayerGRU:
+		return GRU(scope.In("%s", layer), seq, cfg.GRUUnits, cfg.FlushGradBelow)
+	case LayerLSTM:
+		return LSTM(scope.In("%s", layer), seq, cfg.LSTMUnits, cfg.FlushGradBelow)
+	}
+	panic(fmt.Errorf("models: the %s classifier reads no particle sequence", cfg.Kind))
+}
+
+// Inclusive is the inclusive classifier: the particle branch (Masking -> GRU, or LSTM for
+// KindInclusiveLSTM) and the hlf input each go through Dropout cfg.Dropout (0.2, training
+// only), are concatenated, then Dense cfg.InclusiveHidden (25) relu -> Dense 3 logits.
 func Inclusive(scope *model.Scope, cfg Config, hlf, seq *Node) *Node {
 	assertHLF(hlf)
 	assertSeq(seq)
 	if hlf.Shape().Dim(0) != seq.Shape().Dim(0) {
 		panic(fmt.Errorf("models: inclusive inputs disagree on the batch size: hlf %s, seq %s", hlf.Shape(), seq.Shape()))
 	}
-	h := GRU(scope.In("gru"), seq, cfg.GRUUnits, cfg.FlushGradBelow)
-	h = layers.DropoutStatic(scope.In("dropout_gru"), h, cfg.Dropout)
+	h := recurrent(scope, cfg, seq)
+	h = layers.DropoutStatic(scope.In("dropout_%s", cfg.Kind.RecurrentLayer()), h, cfg.Dropout)
 	f := layers.DropoutStatic(scope.In("dropout_hlf"), hlf, cfg.Dropout)
 	x := Concatenate([]*Node{h, f}, -1)
 	x = activation.Relu(Dense(scope.In("dense_0"), x, cfg.InclusiveHidden))

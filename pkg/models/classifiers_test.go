@@ -115,6 +115,11 @@ func TestClassifierShapes(t *testing.T) {
 		{"inclusive", DefaultConfig(KindInclusive), append(gruVars(),
 			"/model/dense_0/biases [25]", "/model/dense_0/weights [64 25]",
 			"/model/output/biases [3]", "/model/output/weights [25 3]")},
+		{"particle-lstm", DefaultConfig(KindParticleLSTM), append(lstmVars(),
+			"/model/output/biases [3]", "/model/output/weights [50 3]")},
+		{"inclusive-lstm", DefaultConfig(KindInclusiveLSTM), append(lstmVars(),
+			"/model/dense_0/biases [25]", "/model/dense_0/weights [64 25]",
+			"/model/output/biases [3]", "/model/output/weights [25 3]")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			store := seededStore(1)
@@ -156,6 +161,44 @@ func gruVars() []string {
 		"/model/gru/bias [150]", "/model/gru/recurrent_bias [150]"}
 }
 
+func lstmVars() []string {
+	return []string{"/model/lstm/kernel [19 200]", "/model/lstm/recurrent_kernel [50 200]", "/model/lstm/bias [200]"}
+}
+
+// TestParameterCounts checks the trainable parameters of each network against Keras's
+// model.summary() of the original's models (Keras counts the GRU's two bias rows and the
+// LSTM's single bias).
+func TestParameterCounts(t *testing.T) {
+	want := map[Kind]int{
+		KindHLF:           2013,  // 14·50+50 + 50·20+20 + 20·10+10 + 10·3+3
+		KindParticle:      10803, // GRU 3·50·(19+50+2) + 50·3+3
+		KindInclusive:     12353, // GRU 10650 + (50+14)·25+25 + 25·3+3
+		KindParticleLSTM:  14153, // LSTM 4·50·(19+50+1) + 50·3+3
+		KindInclusiveLSTM: 15703, // LSTM 14000 + 1625 + 78: the original's LSTM inclusive classifier
+	}
+	for _, kind := range Networks {
+		store := seededStore(1)
+		e, err := model.NewExec(testBackend, store, func(scope *model.Scope, hlf, seq *graph.Node) *graph.Node {
+			return Logits(scope.In("model"), DefaultConfig(kind), hlf, seq)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Call(tensors.FromFlatDataAndDimensions(make([]float32, 2*NumHLF), 2, NumHLF), tensors.FromFlatDataAndDimensions(make([]float32, 2*3*NumFeatures), 2, 3, NumFeatures)); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for v := range store.IterVariables() {
+			if v.Trainable {
+				n += v.Shape().Size()
+			}
+		}
+		if n != want[kind] {
+			t.Errorf("%s classifier: %d trainable parameters, Keras %d", kind, n, want[kind])
+		}
+	}
+}
+
 func TestLogitsRejectsBadInputs(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -167,6 +210,8 @@ func TestLogitsRejectsBadInputs(t *testing.T) {
 		{"particle-no-seq", DefaultConfig(KindParticle), []int{2, 14}, nil},
 		{"particle-wrong-features", DefaultConfig(KindParticle), nil, []int{2, 4, 18}},
 		{"inclusive-batch-mismatch", DefaultConfig(KindInclusive), []int{3, 14}, []int{2, 4, 19}},
+		{"particle-lstm-wrong-features", DefaultConfig(KindParticleLSTM), nil, []int{2, 4, 18}},
+		{"inclusive-lstm-no-hlf", DefaultConfig(KindInclusiveLSTM), nil, []int{2, 4, 19}},
 		{"unknown-kind", Config{Kind: "cnn"}, []int{2, 14}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,11 +1,13 @@
 // Package models holds the three classifiers of the trigger study as GoMLX graph functions:
 // the high-level-feature (HLF) network, the particle-sequence GRU network and the inclusive
-// network that joins both. Models are plain functions of a *model.Scope (first) and input
+// network that joins both, plus the original's LSTM variants of the two sequence classifiers
+// (KindParticleLSTM, KindInclusiveLSTM: an LSTM in place of the GRU). Models are plain functions of a *model.Scope (first) and input
 // nodes; they return logits (softmax is applied only at inference) and assert input shapes.
 //
 // Layers follow Keras defaults, since the reference was trained with Keras: Dense kernels are
 // Glorot-uniform with zero biases, and the GRU (see GRU) is Keras's reset_after variant with
-// orthogonal recurrent kernels and Masking(0) semantics.
+// orthogonal recurrent kernels and Masking(0) semantics; the LSTM (see LSTM) has Keras's unit
+// forget bias.
 //
 // The inclusive network also comes in two Transformer variants (see InclusiveTransformer):
 // the original's (KindInclusiveTransformer: self-attention over all 801 rows, no mask, no
@@ -40,7 +42,36 @@ const (
 	// KindInclusiveTransformerMasked is the Transformer variant with padding rows masked out of
 	// the attention and a masked mean over the particles instead of the flattening.
 	KindInclusiveTransformerMasked Kind = "inclusive-transformer-masked"
+	// The original's LSTM variants: LSTM(50) in place of the GRU(50), all else the same.
+	KindParticleLSTM  Kind = "particle-lstm"  // particle sequence: (S, 19) -> masked LSTM -> 3
+	KindInclusiveLSTM Kind = "inclusive-lstm" // LSTM branch and HLF input, concatenated -> dense -> 3
 )
+
+// The recurrent layers of the sequence classifiers, named as their variable scopes.
+const (
+	LayerGRU  = "gru"
+	LayerLSTM = "lstm"
+)
+
+// RecurrentLayer returns the recurrent layer that a sequence classifier runs over the particles
+// (LayerGRU or LayerLSTM), "" for a classifier without one (HLF, Transformers, trees).
+func (k Kind) RecurrentLayer() string {
+	switch k {
+	case KindParticle, KindInclusive:
+		return LayerGRU
+	case KindParticleLSTM, KindInclusiveLSTM:
+		return LayerLSTM
+	}
+	return ""
+}
+
+// Joint reports whether the classifier joins a particle branch and the high-level features
+// (KindInclusive, KindInclusiveLSTM and the Transformer variants).
+func (k Kind) Joint() bool { return k == KindInclusive || k == KindInclusiveLSTM || k.Transformer() }
+
+// Networks lists the kinds of the networks package models builds, in the order of --help.
+var Networks = []Kind{KindHLF, KindParticle, KindInclusive, KindParticleLSTM, KindInclusiveLSTM,
+	KindInclusiveTransformer, KindInclusiveTransformerMasked}
 
 // Input and output sizes of the study (spec's, under the names the models use).
 const (
@@ -95,11 +126,13 @@ type Config struct {
 	HLFHidden []int `json:"hlf_hidden,omitempty"`
 	// GRUUnits is the hidden size of the GRU of the particle and inclusive classifiers.
 	GRUUnits int `json:"gru_units,omitempty"`
+	// LSTMUnits is the hidden size of the LSTM of their LSTM variants.
+	LSTMUnits int `json:"lstm_units,omitempty"`
 	// InclusiveHidden is the Dense (relu) size after the concatenation of the inclusive classifier.
 	InclusiveHidden int `json:"inclusive_hidden,omitempty"`
-	// Dropout is the rate applied to both branches of the inclusive classifier while training.
+	// Dropout is the rate applied to both branches of the inclusive classifiers while training.
 	Dropout float64 `json:"dropout,omitempty"`
-	// FlushGradBelow zeroes, in the backward pass only, GRU state gradients whose magnitude is
+	// FlushGradBelow zeroes, in the backward pass only, GRU (LSTM) state gradients whose magnitude is
 	// below it (0, the default, disables). Long backpropagation chains decay into float32
 	// denormals, which GoMLX v0.26's scalar Go backend ran at half speed (1.7x faster training at
 	// 801 particles with 1e-30). With GoMLX v0.28 it no longer pays: at 801 particles, batch
@@ -140,6 +173,10 @@ func DefaultConfig(kind Kind) Config {
 		c.AttentionKeyDim = NumFeatures
 		c.TimeDistributedUnits = 20
 		c.ParticleDenseUnits = 10
+	case KindParticleLSTM:
+		c.LSTMUnits = 50
+	case KindInclusiveLSTM:
+		c.LSTMUnits = 50
 		c.InclusiveHidden = 25
 		c.Dropout = 0.2
 	case KindXGBoost, KindRF:
@@ -154,13 +191,21 @@ func (k Kind) Transformer() bool {
 }
 
 // UsesHLF reports whether the classifier reads the high-level features.
-func (c Config) UsesHLF() bool {
-	return c.Kind == KindHLF || c.Kind == KindInclusive || c.Kind.Transformer() || c.Kind.Tree()
-}
+func (c Config) UsesHLF() bool { return c.Kind == KindHLF || c.Kind.Joint() || c.Kind.Tree() }
 
 // UsesSequence reports whether the classifier reads the particle sequence.
-func (c Config) UsesSequence() bool {
-	return c.Kind == KindParticle || c.Kind == KindInclusive || c.Kind.Transformer()
+func (c Config) UsesSequence() bool { return c.Kind.RecurrentLayer() != "" || c.Kind.Transformer() }
+
+// RecurrentUnits is the hidden size of the recurrent layer (GRUUnits or LSTMUnits), 0 for a
+// classifier without one.
+func (c Config) RecurrentUnits() int {
+	switch c.Kind.RecurrentLayer() {
+	case LayerGRU:
+		return c.GRUUnits
+	case LayerLSTM:
+		return c.LSTMUnits
+	}
+	return 0
 }
 
 // Validate reports a configuration that cannot build a model.
@@ -175,12 +220,12 @@ func (c Config) Validate() error {
 				return fmt.Errorf("models: hlf hidden sizes must be positive, got %v", c.HLFHidden)
 			}
 		}
-	case KindParticle, KindInclusive:
-		if c.GRUUnits <= 0 {
-			return fmt.Errorf("models: %s classifier needs gru_units > 0, got %d", c.Kind, c.GRUUnits)
+	case KindParticle, KindInclusive, KindParticleLSTM, KindInclusiveLSTM:
+		if c.RecurrentUnits() <= 0 {
+			return fmt.Errorf("models: %s classifier needs %s_units > 0, got %d", c.Kind, c.Kind.RecurrentLayer(), c.RecurrentUnits())
 		}
-		if c.Kind == KindInclusive && c.InclusiveHidden <= 0 {
-			return fmt.Errorf("models: inclusive classifier needs inclusive_hidden > 0, got %d", c.InclusiveHidden)
+		if c.Kind.Joint() && c.InclusiveHidden <= 0 {
+			return fmt.Errorf("models: %s classifier needs inclusive_hidden > 0, got %d", c.Kind, c.InclusiveHidden)
 		}
 		if !(c.Dropout >= 0 && c.Dropout < 1) {
 			return fmt.Errorf("models: dropout must be in [0, 1), got %v", c.Dropout)
@@ -208,8 +253,7 @@ func (c Config) Validate() error {
 	case KindXGBoost, KindRF:
 		return c.Trees.Validate()
 	default:
-		return fmt.Errorf("models: unknown kind %q (want %s, %s, %s, %s, %s, %s or %s)", c.Kind, KindHLF, KindParticle,
-			KindInclusive, KindInclusiveTransformer, KindInclusiveTransformerMasked, KindXGBoost, KindRF)
+		return fmt.Errorf("models: unknown kind %q (want one of %v, %s or %s)", c.Kind, Networks, KindXGBoost, KindRF)
 	}
 	return nil
 }

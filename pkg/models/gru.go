@@ -63,36 +63,54 @@ func Mask(x *Node) *Node {
 
 // runGRU unrolls the masked GRU over the steps of x [B, S, F] and returns the last state.
 func runGRU(x *Node, w gruWeights, flushGradBelow float64) *Node {
-	g := x.Graph()
-	batch, steps, features := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	batch, steps := x.Shape().Dim(0), x.Shape().Dim(1)
 	units := w.U.Shape().Dim(0)
-	dtype := x.DType()
-
-	x = StopGradient(x)                     // the inputs take no gradient
-	mask := TransposeAllDims(Mask(x), 1, 0) // [S, B]
-	xt := TransposeAllDims(x, 1, 0, 2)      // [S, B, F]
-	proj := Add(DotProduct(Reshape(xt, steps*batch, features), w.W), InsertAxes(w.B, 0))
-	inputs := splitCollectingGradients(Reshape(proj, steps, batch, 3*units), 0, steps) // [1, B, 3H] each
-
+	mask, inputs := projectSteps(x, w.W, w.B)
 	rec := newRecurrence(w.U, w.RB, steps, batch)
-	h := Zeros(g, shapes.Make(dtype, batch, units))
+	h := Zeros(x.Graph(), shapes.Make(x.DType(), batch, units))
 	for t := 0; t < steps; t++ {
-		xg := splitCollectingGradients(Reshape(inputs[t], batch, 3*units), 1, 3)
+		xg := splitCollectingGradients(inputs[t], 1, 3)
 		hg := splitCollectingGradients(rec.project(t, h), 1, 3)
 		z := Sigmoid(Add(xg[0], hg[0]))
 		r := Sigmoid(Add(xg[1], hg[1]))
 		n := Tanh(Add(xg[2], Mul(r, hg[2])))
 		next := Add(n, Mul(z, Sub(h, n))) // z ⊙ h + (1 - z) ⊙ n
-		keep := BroadcastToDims(Reshape(Slice(mask, AxisElem(t)), batch, 1), batch, units)
-		h = flushTinyGradients(Where(keep, next, h), flushGradBelow)
+		h = flushTinyGradients(keepMasked(mask, t, next, h), flushGradBelow)
 	}
 	return h
 }
 
-// recurrence computes the per-step recurrent projections h_t·U + rb of a GRU, with the
-// gradients of U and rb computed once over all steps: dU = Σ_t h_tᵀ·dp_t as one matrix product
-// of the concatenated states and projection gradients, drb = Σ_t Σ_b dp_t. In the backward
-// loop each step then only computes dh = dp·Uᵀ.
+// projectSteps is the input side shared by the recurrent layers: for x [B, S, F] it returns
+// Keras's mask as [S, B] and the input projections x_t·W + b [B, G] of the S steps, computed as
+// one [S·B, F]×[F, G] product whose gradient is collected once (splitCollectingGradients).
+// The inputs take no gradient.
+func projectSteps(x, W, b *Node) (mask *Node, inputs []*Node) {
+	batch, steps, features := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	width := W.Shape().Dim(1)
+	x = StopGradient(x)
+	mask = TransposeAllDims(Mask(x), 1, 0) // [S, B]
+	xt := TransposeAllDims(x, 1, 0, 2)     // [S, B, F]
+	proj := Add(DotProduct(Reshape(xt, steps*batch, features), W), InsertAxes(b, 0))
+	inputs = splitCollectingGradients(Reshape(proj, steps, batch, width), 0, steps) // [1, B, G] each
+	for t := range inputs {
+		inputs[t] = Reshape(inputs[t], batch, width)
+	}
+	return mask, inputs
+}
+
+// keepMasked returns the state after step t: next [B, H] where the step is valid (mask [S, B]),
+// the previous state prev where it is masked.
+func keepMasked(mask *Node, t int, next, prev *Node) *Node {
+	batch, units := next.Shape().Dim(0), next.Shape().Dim(1)
+	keep := BroadcastToDims(Reshape(Slice(mask, AxisElem(t)), batch, 1), batch, units)
+	return Where(keep, next, prev)
+}
+
+// recurrence computes the per-step recurrent projections h_t·U + rb of a GRU (h_t·U of an
+// LSTM, which has no recurrent bias: rb nil), with the gradients of U and rb computed once
+// over all steps: dU = Σ_t h_tᵀ·dp_t as one matrix product of the concatenated states and
+// projection gradients, drb = Σ_t Σ_b dp_t. In the backward loop each step then only computes
+// dh = dp·Uᵀ.
 //
 // How: every step but the first uses StopGradient(U) (no per-step weight gradient); the
 // first uses U through an identity whose custom gradient ignores the value the autodiff brings
@@ -101,7 +119,7 @@ func runGRU(x *Node, w gruWeights, flushGradBelow float64) *Node {
 // step's gradient is recorded before U's identity (created first) is visited.
 type recurrence struct {
 	u, rb       *Node // identities of U and rb carrying the custom gradients
-	uConst, row *Node // StopGradient(U), StopGradient(rb) as [1, 3H]
+	uConst, row *Node // StopGradient(U), StopGradient(rb) as [1, G] (nil without rb)
 	states      []*Node
 	grads       []*Node
 	batch       int
@@ -110,20 +128,28 @@ type recurrence struct {
 func newRecurrence(U, rb *Node, steps, batch int) *recurrence {
 	r := &recurrence{states: make([]*Node, steps), grads: make([]*Node, steps), batch: batch}
 	r.u = IdentityWithCustomGradient(U, func(_, _ *Node) *Node {
-		return DotGeneral(Concatenate(r.states, 0), []int{0}, nil, r.concatGrads(), []int{0}, nil) // [H, 3H]
+		return DotGeneral(Concatenate(r.states, 0), []int{0}, nil, r.concatGrads(), []int{0}, nil) // [H, G]
 	})
-	r.rb = IdentityWithCustomGradient(rb, func(_, _ *Node) *Node { return ReduceSum(r.concatGrads(), 0) })
-	r.uConst, r.row = StopGradient(r.u), InsertAxes(StopGradient(r.rb), 0)
+	r.uConst = StopGradient(r.u)
+	if rb != nil {
+		r.rb = IdentityWithCustomGradient(rb, func(_, _ *Node) *Node { return ReduceSum(r.concatGrads(), 0) })
+		r.row = InsertAxes(StopGradient(r.rb), 0)
+	}
 	return r
 }
 
-// project returns h·U + rb [B, 3H] for step t, whose state is h [B, H].
+// project returns h·U + rb [B, G] for step t, whose state is h [B, H].
 func (r *recurrence) project(t int, h *Node) *Node {
 	var p *Node
-	if t == 0 {
+	switch {
+	case t == 0 && r.rb != nil:
 		p = Add(DotProduct(h, r.u), InsertAxes(r.rb, 0))
-	} else {
+	case t == 0:
+		p = DotProduct(h, r.u)
+	case r.row != nil:
 		p = Add(DotProduct(h, r.uConst), r.row)
+	default:
+		p = DotProduct(h, r.uConst)
 	}
 	r.states[t] = h
 	return IdentityWithCustomGradient(p, func(_, v *Node) *Node {
@@ -132,7 +158,7 @@ func (r *recurrence) project(t int, h *Node) *Node {
 	})
 }
 
-// concatGrads returns the recorded projection gradients of all steps, [S·B, 3H] (zeros for a
+// concatGrads returns the recorded projection gradients of all steps, [S·B, G] (zeros for a
 // step no gradient reached).
 func (r *recurrence) concatGrads() *Node {
 	parts := make([]*Node, len(r.grads))

@@ -37,19 +37,22 @@ var gruX = []float64{
 // gruParams returns the 12 fixed parameter arrays in the order Wz, Wr, Wh, Uz, Ur, Uh, Bz, Br,
 // Bh, RBz, RBr, RBh.
 func gruParams() [][]float64 {
-	fill := func(n int, a, b float64) []float64 {
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = a * math.Sin(b*float64(i+1))
-		}
-		return v
-	}
+	fill := wave
 	return [][]float64{
 		fill(tF*tH, 0.6, 1.1), fill(tF*tH, 0.5, 2.3), fill(tF*tH, 0.7, 0.7),
 		fill(tH*tH, 0.4, 1.9), fill(tH*tH, 0.5, 0.6), fill(tH*tH, 0.6, 2.9),
 		fill(tH, 0.1, 1.0), fill(tH, -0.2, 1.5), fill(tH, 0.15, 2.0),
 		fill(tH, 0.05, 2.5), fill(tH, 0.12, 3.0), fill(tH, -0.1, 3.5),
 	}
+}
+
+// wave returns n fixed, irregular test values a·sin(b·i), i = 1..n.
+func wave(n int, a, b float64) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = a * math.Sin(b*float64(i+1))
+	}
+	return v
 }
 
 // handGRU is a float64 transcription of Keras's GRU (reset_after=True) with Masking(0).
@@ -99,17 +102,19 @@ func handGRU(x []float64, p [][]float64) []float64 {
 // fused lays the per-gate parameters of gruParams out as the GRU's variables: W = [Wz|Wr|Wh]
 // [F, 3H], U = [Uz|Ur|Uh] [H, 3H], B = [Bz|Br|Bh], RB = [RBz|RBr|RBh].
 func fused(p [][]float64) [][]float64 {
-	side := func(rows int, m ...[]float64) []float64 {
-		cols := len(m[0]) / rows
-		out := make([]float64, 0, rows*cols*len(m))
-		for r := 0; r < rows; r++ {
-			for _, g := range m {
-				out = append(out, g[r*cols:(r+1)*cols]...)
-			}
+	return [][]float64{sideBySide(tF, p[0], p[1], p[2]), sideBySide(tH, p[3], p[4], p[5]), sideBySide(1, p[6], p[7], p[8]), sideBySide(1, p[9], p[10], p[11])}
+}
+
+// sideBySide places the row-major matrices m (rows rows each) side by side: [m0|m1|...].
+func sideBySide(rows int, m ...[]float64) []float64 {
+	cols := len(m[0]) / rows
+	out := make([]float64, 0, rows*cols*len(m))
+	for r := 0; r < rows; r++ {
+		for _, g := range m {
+			out = append(out, g[r*cols:(r+1)*cols]...)
 		}
-		return out
 	}
-	return [][]float64{side(tF, p[0], p[1], p[2]), side(tH, p[3], p[4], p[5]), side(1, p[6], p[7], p[8]), side(1, p[9], p[10], p[11])}
+	return out
 }
 
 // gruExec runs runGRU on parameters fed as inputs: x, then W, U, B, RB. It returns the last
@@ -164,9 +169,12 @@ func TestGRUForwardMatchesHandComputation(t *testing.T) {
 }
 
 func TestGRUGradientMatchesFiniteDifferences(t *testing.T) {
-	p := fused(gruParams())
-	names := []string{"kernel", "recurrent_kernel", "bias", "recurrent_bias"}
-	e := gruExec(t, 0)
+	checkGradients(t, gruExec(t, 0), fused(gruParams()), "kernel", "recurrent_kernel", "bias", "recurrent_bias")
+}
+
+// checkGradients compares the weight gradients that e (built like gruExec) returns for the
+// parameters p (named names) with central finite differences of its loss.
+func checkGradients(t *testing.T, e *graph.Exec, p [][]float64, names ...string) {
 	out := runGRUExec(t, e, gruX, p)
 	loss := func(q [][]float64) float64 {
 		return tensors.ToScalar[float64](runGRUExec(t, e, gruX, q)[1])

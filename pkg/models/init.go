@@ -28,6 +28,9 @@ const (
 	InitGlorotUniform             // Keras "glorot_uniform": U(±√(6/(fan_in+fan_out)))
 	InitOrthogonal                // Keras "orthogonal": orthonormal rows (or columns when taller than wide)
 	InitOnes                      // Keras "ones" (LayerNormalization's gamma)
+	// InitUnitForgetBias is Keras's LSTM bias with unit_forget_bias: zeros but for ones on the
+	// second quarter (the forget gate of the gates i, f, c, o).
+	InitUnitForgetBias
 )
 
 // variable returns the value in g of the float32 variable name of scope with the given
@@ -75,6 +78,13 @@ func InitialValues(init Init, seed int64, path string, dims ...int) []float32 {
 		q := orthonormal(rng, dims[0], dims[1])
 		for i, v := range q {
 			out[i] = float32(v)
+		}
+	case InitUnitForgetBias:
+		if len(dims) != 1 || dims[0]%4 != 0 {
+			panic(fmt.Errorf("models: unit forget bias needs a rank-1 shape of 4 gates, got %v for %s", dims, path))
+		}
+		for i := dims[0] / 4; i < dims[0]/2; i++ {
+			out[i] = 1
 		}
 	default:
 		panic(fmt.Errorf("models: unknown initializer %d for %s", init, path))

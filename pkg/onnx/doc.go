@@ -10,8 +10,8 @@
 // # Graph
 //
 // Inputs are float32 with a symbolic batch size: "hlf" [batch, 14] (HLF_input) for the hlf
-// and inclusive classifiers (GRU and Transformer), "seq" [batch, particles, 19] (GRU_input,
-// any number of particles) for the others. The output "probabilities"
+// and inclusive classifiers (GRU, LSTM and Transformer variants), "seq" [batch, particles, 19]
+// (GRU_input, any number of particles) for every classifier but hlf. The output "probabilities"
 // [batch, 3] is the softmax over the classes qcd, ttbar, wjets. Dense layers are Gemm and
 // Relu; the inclusive classifier concatenates the GRU state and hlf (Concat), as in package
 // models; dropout only acts in training and is left out.
@@ -19,12 +19,15 @@
 // The GRU is ONNX's GRU operator with linear_before_reset=1 (Keras's reset_after), gates in
 // ONNX's order z, r, h (Keras's too): W [1, 3H, 19] and R [1, 3H, H] are the transposed
 // kernel [19, 3H] and recurrent_kernel [H, 3H] of package models, and B [1, 6H] the input
-// biases then the recurrent ones. Keras's Masking(0) skips every
+// biases then the recurrent ones. The LSTM variants use ONNX's LSTM operator: ONNX orders the
+// gates i, o, f, c where Keras (and package models) order them i, f, c, o, so W [1, 4H, 19]
+// and R [1, 4H, H] are the transposed kernels with their gate blocks reordered, and B [1, 8H]
+// is Keras's one bias (reordered) as Wb followed by zeros as Rb. Keras's Masking(0) skips every
 // all-zero particle row wherever it lies, while ONNX's sequence_lens only skips trailing
 // rows; the preparation step sorts the rows by ΔR with the zero rows taking part, so padding
 // may sit anywhere. The graph therefore computes the mask from the input, moves the valid
 // rows of each event to the front in their order (TopK on a key, Gather), and gives
-// their count as sequence_lens; the GRU's last state Y_h is then exactly the masked state.
+// their count as sequence_lens; the last state Y_h is then exactly the masked state.
 // A model trained with max_particles reads only max_particles rows (Slice), those its
 // truncate option names: "last", the rows nearest the lepton (Slice from -max_particles to
 // the end), or "first", the farthest (directories without the option); a shorter sequence

@@ -112,6 +112,9 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 	masked := models.DefaultConfig(models.KindInclusiveTransformerMasked)
 	pairBias := masked
 	pairBias.PairBias = true
+	particleLSTM := models.DefaultConfig(models.KindParticleLSTM)
+	inclusiveLSTM := models.DefaultConfig(models.KindInclusiveLSTM)
+	inclusiveLSTM.LSTMUnits = 16
 	for _, tc := range []struct {
 		name                 string
 		cfg                  models.Config
@@ -131,6 +134,10 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 		{"inclusive-transformer, first rows", transformer, 12, 5, models.TruncateFirst, 0, []string{"hlf", "seq"}},
 		{"inclusive-transformer-masked", masked, 12, 0, "", 0, []string{"hlf", "seq"}},
 		{"inclusive-transformer-masked, pair bias, last rows of a shorter sequence", pairBias, 12, 10, "", 7, []string{"hlf", "seq"}},
+		{"particle-lstm", particleLSTM, 12, 0, "", 0, []string{"seq"}},
+		{"inclusive-lstm, last rows", inclusiveLSTM, 12, 10, "", 0, []string{"hlf", "seq"}},
+		{"particle-lstm, last rows of a shorter sequence", particleLSTM, 12, 10, models.TruncateLast, 7, []string{"seq"}},
+		{"particle-lstm, first rows (older models)", particleLSTM, 12, 5, models.TruncateFirst, 0, []string{"seq"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := trainModel(t, tc.cfg, tc.seqLen, tc.maxParticles, tc.truncate)
@@ -217,7 +224,7 @@ func checkMetadata(t *testing.T, meta map[string]string, cfg models.Config) {
 		t.Errorf("kind %s, want %s", got, cfg.Kind)
 	}
 	var saved models.Config
-	if err := json.Unmarshal([]byte(meta[onnx.MetaModel]), &saved); err != nil || saved.GRUUnits != cfg.GRUUnits {
+	if err := json.Unmarshal([]byte(meta[onnx.MetaModel]), &saved); err != nil || saved.RecurrentUnits() != cfg.RecurrentUnits() {
 		t.Errorf("model config %s (%v), want %+v", meta[onnx.MetaModel], err, cfg)
 	}
 	var opts train.Options

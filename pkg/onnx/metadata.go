@@ -33,7 +33,7 @@ const (
 	MetaTraining         = train.MetaTraining            // train.Options
 	MetaTrainingData     = "dltrigger.training_data"     // train.DataFile verbatim: dataset paths (when present)
 	MetaEpochs           = "dltrigger.epochs"            // text: completed epochs of the exported weights
-	MetaKind             = "dltrigger.kind"              // text: hlf, particle, inclusive, inclusive-transformer, ...
+	MetaKind             = "dltrigger.kind"              // text: the classifier kind (hlf, inclusive-lstm, inclusive-transformer, ...)
 	MetaClasses          = "dltrigger.classes"           // ["qcd","ttbar","wjets"]: the order of the probabilities
 	MetaFeatureSpec      = dataset.MetaFeatureSpec       // text: ingest.FeatureSpec, the step-1 feature definitions
 	MetaHLFFeatures      = "dltrigger.hlf_features"      // names of the 14 hlf columns (models reading hlf)

@@ -95,7 +95,7 @@ type Step struct {
 
 // Model is one trained classifier and its evaluation.
 type Model struct {
-	Kind    string           // hlf, particle, inclusive
+	Kind    string           // the classifier kind: hlf, particle, inclusive, inclusive-lstm, ...
 	Title   string           // e.g. "HLF classifier"
 	Setup   string           // e.g. "5 epochs, batch 128, 50 particles"
 	Metrics *evaluate.Report // metrics.json

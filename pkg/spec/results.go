@@ -8,6 +8,11 @@ const (
 	ReferenceAUCInclusive = 0.9929
 )
 
+// ReferenceAUCInclusiveLSTM is the ttbar AUC of the original repository's LSTM variant of the
+// inclusive classifier (Training_Inclusive_Classifier, LSTM(50) in place of the GRU(50); 6
+// epochs, batch 128).
+const ReferenceAUCInclusiveLSTM = 0.9968
+
 // ReferenceAUCInclusiveTransformer is the ttbar AUC of the original repository's Transformer
 // variant of the inclusive classifier (Training_Inclusive_Classifier, MultiHeadAttention over
 // the 801 particle rows, no padding mask, no positional encoding; 6 epochs, batch 128).

@@ -17,8 +17,8 @@ import (
 )
 
 // ReferenceAUC is the published ttbar-selector AUC of each classifier (PIPELINE.md,
-// "Reference results"; the original's Transformer variant from its notebook), 0 for an
-// unknown kind or one the original did not train.
+// "Reference results"; the LSTM and Transformer variants of the inclusive classifier from the
+// original repository's notebooks), 0 for a kind without one.
 func ReferenceAUC(kind models.Kind) float64 {
 	switch kind {
 	case models.KindHLF:
@@ -27,6 +27,8 @@ func ReferenceAUC(kind models.Kind) float64 {
 		return spec.ReferenceAUCParticle
 	case models.KindInclusive:
 		return spec.ReferenceAUCInclusive
+	case models.KindInclusiveLSTM:
+		return spec.ReferenceAUCInclusiveLSTM
 	case models.KindInclusiveTransformer:
 		return spec.ReferenceAUCInclusiveTransformer
 	}
@@ -46,6 +48,10 @@ func ModelName(kind models.Kind) string {
 		return "Inclusive classifier (Transformer)"
 	case models.KindInclusiveTransformerMasked:
 		return "Inclusive classifier (masked Transformer)"
+	case models.KindParticleLSTM:
+		return "Particle-sequence classifier (LSTM)"
+	case models.KindInclusiveLSTM:
+		return "Inclusive classifier (LSTM)"
 	case models.KindXGBoost:
 		return "XGBoost classifier"
 	case models.KindRF:

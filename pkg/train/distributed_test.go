@@ -41,10 +41,13 @@ func mpiCases() []mpiCase {
 	inclusive.Dropout = 0 // masks drawn per rank cannot equal those of one process
 	transformer := models.DefaultConfig(models.KindInclusiveTransformerMasked)
 	transformer.Dropout, transformer.PairBias = 0, true
+	inclusiveLSTM := models.DefaultConfig(models.KindInclusiveLSTM)
+	inclusiveLSTM.Dropout = 0
 	return []mpiCase{
 		{name: "hlf", cfg: models.DefaultConfig(models.KindHLF), epochs: 3, resume: true},
 		{name: "inclusive", cfg: inclusive, seqLen: 5, epochs: 2},
 		{name: "inclusive-transformer-masked", cfg: transformer, seqLen: 5, epochs: 2, resume: true},
+		{name: "inclusive-lstm", cfg: inclusiveLSTM, seqLen: 5, epochs: 2, resume: true},
 		{name: "hlf-controls", cfg: models.DefaultConfig(models.KindHLF), epochs: 6, resume: true, controls: true},
 	}
 }
@@ -222,8 +225,8 @@ func TestMPIWorker(t *testing.T) {
 	}
 }
 
-// TestMPITraining builds this package's tests with -tags mpi, trains the HLF and the
-// inclusive classifier as 2 MPI ranks, and checks that both replicas end with identical
+// TestMPITraining builds this package's tests with -tags mpi, trains the HLF, the inclusive and
+// the LSTM inclusive classifier as 2 MPI ranks, and checks that both replicas end with identical
 // weights and histories, that these equal a single-process run on the union of the ranks'
 // batches (up to the order of float32 sums), and that a distributed run resumed after a
 // checkpoint ends exactly as an uninterrupted one.

@@ -306,14 +306,14 @@ func logControls(w io.Writer, opts Options, hist *History, rec epochRecord) {
 
 // compileNote is what the first training step does besides training: build and compile the
 // graph (on ONNX Runtime: create the session, which optimises the graph), unrolled over the
-// sequence for the GRU classifiers.
+// sequence for the sequence classifiers.
 func compileNote(cfg models.Config, opts Options, backend compute.Backend) string {
 	what := "building and compiling the training step"
-	if cfg.UsesSequence() {
+	if layer := strings.ToUpper(cfg.Kind.RecurrentLayer()); layer != "" {
 		if opts.MaxParticles > 0 {
-			what += fmt.Sprintf(" (the GRU unrolled over %d particle rows)", opts.MaxParticles)
+			what += fmt.Sprintf(" (the %s unrolled over %d particle rows)", layer, opts.MaxParticles)
 		} else {
-			what += " (the GRU unrolled over every particle row)"
+			what += fmt.Sprintf(" (the %s unrolled over every particle row)", layer)
 		}
 	}
 	if backend == nil {

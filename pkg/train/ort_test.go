@@ -32,7 +32,7 @@ func ortBackend(t *testing.T) compute.Backend {
 // TestTrainAndPredictOnONNXRuntime trains each classifier on ONNX Runtime and on the Go
 // backend from the same seed: the histories agree to float32 rounding (same initial weights,
 // same batches, same graph), and the ONNX Runtime predictor (the model's ONNX graph, with
-// ONNX's GRU) agrees with GoMLX's graph to 1e-5.
+// ONNX's GRU or LSTM) agrees with GoMLX's graph to 1e-5.
 func TestTrainAndPredictOnONNXRuntime(t *testing.T) {
 	ort := ortBackend(t)
 	goBackend, err := BackendFromConfig("go")
@@ -40,12 +40,14 @@ func TestTrainAndPredictOnONNXRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	trainData, valData := blobs(30, 6, 5), blobs(10, 6, 6)
-	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive,
-		models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked} {
+	for _, kind := range models.Networks {
 		t.Run(string(kind), func(t *testing.T) {
 			cfg := models.DefaultConfig(kind)
 			if kind != models.KindHLF && !kind.Transformer() {
 				cfg.GRUUnits, cfg.InclusiveHidden, cfg.Dropout = 6, 5, 0
+				if cfg.LSTMUnits > 0 {
+					cfg.GRUUnits, cfg.LSTMUnits = 0, 6
+				}
 			}
 			if kind.Transformer() {
 				cfg.AttentionHeads, cfg.AttentionKeyDim, cfg.InclusiveHidden, cfg.Dropout = 2, 4, 5, 0

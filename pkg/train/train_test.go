@@ -102,10 +102,11 @@ func TestTrainLearnsSeparableData(t *testing.T) {
 	}{
 		{"hlf", models.DefaultConfig(models.KindHLF), 0, 8},
 		{"particle", models.DefaultConfig(models.KindParticle), 8, 8},
+		{"particle-lstm", models.DefaultConfig(models.KindParticleLSTM), 8, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			trainData, valData := blobs(200, tc.seqLen, 1), blobs(50, tc.seqLen, 2)
-			if tc.cfg.Kind == models.KindParticle {
+			if !tc.cfg.UsesHLF() {
 				trainData.HLF, valData.HLF = nil, nil // the particle classifier must not need them
 			}
 			tr, va := sources(t, trainData, valData)
@@ -197,17 +198,19 @@ func (c *cancelAfter) Batches(o Order, size int) iter.Seq2[*Batch, error] {
 	}
 }
 
-// TestResumeEqualsUninterruptedRun trains the inclusive classifier (it has dropout, so the
-// random state must survive too) for 3 epochs, and again with a run killed in its second
+// TestResumeEqualsUninterruptedRun trains the inclusive classifiers (they have dropout, so
+// the random state must survive too) for 3 epochs, and again with a run killed in its second
 // epoch then resumed: weights and history must be identical.
 func TestResumeEqualsUninterruptedRun(t *testing.T) {
-	cfg := models.DefaultConfig(models.KindInclusive)
-	cfg.GRUUnits, cfg.InclusiveHidden = 8, 6
+	gru := models.DefaultConfig(models.KindInclusive)
+	gru.GRUUnits, gru.InclusiveHidden = 8, 6
+	lstm := models.DefaultConfig(models.KindInclusiveLSTM)
+	lstm.LSTMUnits, lstm.InclusiveHidden = 8, 6
 	transformer := models.DefaultConfig(models.KindInclusiveTransformer)
 	transformer.AttentionHeads, transformer.AttentionKeyDim = 2, 4
 	masked := models.DefaultConfig(models.KindInclusiveTransformerMasked)
 	masked.AttentionHeads, masked.AttentionKeyDim, masked.PairBias = 2, 4, true
-	for _, c := range []models.Config{cfg, transformer, masked} {
+	for _, c := range []models.Config{gru, lstm, transformer, masked} {
 		t.Run(string(c.Kind), func(t *testing.T) { resumeEqualsUninterruptedRun(t, c) })
 	}
 }

@@ -26,7 +26,8 @@ func main() { bench.Main("torchcompare", run) }
 
 const usage = `usage: torchcompare speed|auc [flags]
 
-speed: times training of the HLF classifier and of the particle GRU (batch 128, Adam) on each
+speed: times training of the HLF classifier and of the particle GRU (batch 128, Adam), or of
+       the classifiers --models names (the LSTM variants particle-lstm, inclusive-lstm too), on each
        GoMLX backend of --backends that loads here and of their PyTorch twins (2 and 1
        threads), case by case in one run, and prints rows/s, the ratios ours / fastest PyTorch
        and the first step (compilation) of each backend, with the load average. --models
@@ -39,7 +40,8 @@ auc:   trains our classifier and its twin on the same prepared dataset with the 
 Examples:
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare auc --prep prepared --model hlf --epochs 5
-  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed --models inclusive,inclusive-transformer,inclusive-transformer-masked --seq-lens 50
+  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed --models inclusive,inclusive-lstm,inclusive-transformer,inclusive-transformer-masked --seq-lens 50
+  GOEXPERIMENT=simd go run ./bench/cmd/torchcompare auc --prep prepared --model inclusive-lstm --epochs 5
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare auc --prep prepared --model inclusive-transformer-masked --max-particles 50
 `
 
@@ -70,15 +72,15 @@ func newFlags(name string) *flag.FlagSet {
 func runSpeed(ctx context.Context, args []string) error {
 	fs := newFlags("speed")
 	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
-	modelsFlag := fs.String("models", "hlf,particle", "classifiers to time (`LIST` of hlf, particle, inclusive, inclusive-transformer, inclusive-transformer-masked)")
-	seqLens := fs.String("seq-lens", "50,200,801", "sequence lengths of the GRU cases (`LIST`)")
+	modelsFlag := fs.String("models", "hlf,particle", "classifiers to time (`LIST` of hlf, particle, inclusive, particle-lstm, inclusive-lstm, inclusive-transformer, inclusive-transformer-masked)")
+	seqLens := fs.String("seq-lens", "50,200,801", "sequence lengths of the sequence classifiers' cases (`LIST`)")
 	normal, long, longSeq := bench.DefaultWindows()
 	minTime := fs.Duration("min-time", normal.MinTime, "timed `duration` per case at least")
 	minSteps := fs.Int("min-steps", normal.MinSteps, "timed steps per case at least")
 	longSteps := fs.Int("long-steps", long.MaxSteps, "timed steps of the cases of at least --long-seq particles")
 	fs.IntVar(&longSeq, "long-seq", longSeq, "sequence length from which --long-steps applies")
 	threads := fs.String("threads", "2,1", "PyTorch thread counts (`LIST`); ratios are taken against the fastest")
-	gruImpl := fs.String("gru-impl", "fused", "PyTorch GRU masking: fused (no masking, same arithmetic), packed or loop")
+	gruImpl := fs.String("gru-impl", "fused", "PyTorch GRU/LSTM masking: fused (no masking, same arithmetic), packed or loop")
 	backends := fs.String("backends", "onnx,go", "GoMLX backend configurations to time (`LIST`, separated by commas, or by semicolons when a configuration has commas: \"go;go:parallelism=0,ops_sequential\"); those that do not load here are skipped, saying why")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -127,7 +129,7 @@ func runAUC(ctx context.Context, args []string) error {
 	fs := newFlags("auc")
 	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
 	prep := fs.String("prep", "", "prepared dataset `DIR` (output of 'dltrigger prepare'; required)")
-	kind := fs.String("model", "hlf", "classifier `KIND`: hlf, particle, inclusive, inclusive-transformer or inclusive-transformer-masked")
+	kind := fs.String("model", "hlf", "classifier `KIND`: hlf, particle, inclusive, particle-lstm, inclusive-lstm, inclusive-transformer or inclusive-transformer-masked")
 	def := train.DefaultOptions()
 	epochs := fs.Int("epochs", def.Epochs, "training epochs")
 	seed := fs.Int64("seed", def.Seed, "seed of the weights and the data order")

@@ -25,7 +25,7 @@ type Model struct {
 	MaxParticles int
 	Truncate     models.Truncation
 	// Weights are the trained variables keyed by their path below the model scope, as
-	// package models names them: "/dense_0/weights", "/gru/kernel", "/output/biases".
+	// package models names them: "/dense_0/weights", "/gru/kernel", "/lstm/bias", "/output/biases".
 	Weights map[string]Weight
 	// Source names the model in errors (its directory).
 	Source                         string
@@ -71,8 +71,8 @@ func classifierGraph(cfg models.Config, trunc truncation, ws weights) (graph, er
 	var x string
 	var width int
 	var err error
-	switch cfg.Kind {
-	case models.KindHLF:
+	switch {
+	case cfg.Kind == models.KindHLF:
 		x, width = InputHLF, models.NumHLF
 		for i, units := range cfg.HLFHidden {
 			if x, err = b.dense(ws, fmt.Sprintf("/dense_%d", i), x, width, units); err != nil {
@@ -80,22 +80,24 @@ func classifierGraph(cfg models.Config, trunc truncation, ws weights) (graph, er
 			}
 			x, width = b.op("Relu", []string{x}), units
 		}
-	case models.KindParticle:
-		if x, err = b.maskedGRU(ws, "/gru", InputSeq, models.NumFeatures, cfg.GRUUnits, trunc); err != nil {
+	case cfg.Kind.RecurrentLayer() != "": // the recurrent layer, then for the inclusive classifiers the HLF
+		units := cfg.RecurrentUnits()
+		layer := b.maskedGRU
+		if cfg.Kind.RecurrentLayer() == models.LayerLSTM {
+			layer = b.maskedLSTM
+		}
+		if x, err = layer(ws, "/"+cfg.Kind.RecurrentLayer(), InputSeq, models.NumFeatures, units, trunc); err != nil {
 			return graph{}, err
 		}
-		width = cfg.GRUUnits
-	case models.KindInclusive:
-		h, err := b.maskedGRU(ws, "/gru", InputSeq, models.NumFeatures, cfg.GRUUnits, trunc)
-		if err != nil {
-			return graph{}, err
+		width = units
+		if cfg.Kind.Joint() {
+			x = b.op("Concat", []string{x, InputHLF}, intAttr("axis", 1)) // recurrent state first, as in models.Inclusive
+			if x, err = b.dense(ws, "/dense_0", x, units+models.NumHLF, cfg.InclusiveHidden); err != nil {
+				return graph{}, err
+			}
+			x, width = b.op("Relu", []string{x}), cfg.InclusiveHidden
 		}
-		x = b.op("Concat", []string{h, InputHLF}, intAttr("axis", 1)) // GRU state first, as in models.Inclusive
-		if x, err = b.dense(ws, "/dense_0", x, cfg.GRUUnits+models.NumHLF, cfg.InclusiveHidden); err != nil {
-			return graph{}, err
-		}
-		x, width = b.op("Relu", []string{x}), cfg.InclusiveHidden
-	case models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked:
+	case cfg.Kind.Transformer():
 		p, err := b.transformerBranch(ws, cfg, InputSeq, trunc)
 		if err != nil {
 			return graph{}, err
@@ -105,6 +107,8 @@ func classifierGraph(cfg models.Config, trunc truncation, ws weights) (graph, er
 			return graph{}, err
 		}
 		x, width = b.op("Relu", []string{x}), cfg.InclusiveHidden
+	default:
+		return graph{}, fmt.Errorf("onnx: model %s: the %s classifier has no ONNX graph", ws.dir, cfg.Kind)
 	}
 	logits, err := b.dense(ws, "/output", x, width, models.NumClasses)
 	if err != nil {

@@ -68,13 +68,6 @@ type truncation struct {
 
 // maskedGRU adds Masking(0) followed by the GRU of scope over seq [B, S, 19] (the rows trunc
 // keeps) and returns its last state [B, units].
-//
-// Keras's masking skips every all-zero timestep wherever it lies: the state is carried over
-// it unchanged. The ONNX GRU only skips trailing steps (those past sequence_lens). The graph
-// therefore moves the valid timesteps of each row to the front, keeping their order (a
-// stable compaction: TopK on the key position + S·[masked], then Gather), and sets
-// sequence_lens to their count. Running the GRU over the valid steps alone is exactly what
-// masking computes; when the padding is already trailing the compaction is the identity.
 func (b *builder) maskedGRU(ws weights, scope, seq string, features, units int, trunc truncation) (string, error) {
 	// Package models keeps the gates z, r, h side by side (Keras's layout): kernel [F, 3H],
 	// recurrent_kernel [H, 3H]. ONNX stacks them as rows: W [3H, F], R [3H, H], the transposes.
@@ -94,18 +87,88 @@ func (b *builder) maskedGRU(ws weights, scope, seq string, features, units int, 
 	if err != nil {
 		return "", err
 	}
-	wz, rz := transpose(k, features, 3*units), transpose(u, units, 3*units)
 	name := scope[1:]
 	H, F := int64(units), int64(features)
-	W := b.floats(name+"/W", []int64{1, 3 * H, F}, wz)
-	R := b.floats(name+"/R", []int64{1, 3 * H, H}, rz)
+	W := b.floats(name+"/W", []int64{1, 3 * H, F}, transpose(k, features, 3*units))
+	R := b.floats(name+"/R", []int64{1, 3 * H, H}, transpose(u, units, 3*units))
 	B := b.floats(name+"/B", []int64{1, 6 * H}, append(wb, rb...))
+	timeMajor, lens := b.maskedSteps(seq, features, trunc)
+	return b.recurrentState("GRU", name, []string{timeMajor, W, R, B, lens}, H, intAttr("linear_before_reset", 1)), nil
+}
 
+// maskedLSTM adds Masking(0) followed by the LSTM of scope over seq [B, S, 19] (the rows trunc
+// keeps) and returns its last hidden state [B, units].
+func (b *builder) maskedLSTM(ws weights, scope, seq string, features, units int, trunc truncation) (string, error) {
+	k, err := ws.get(scope+"/kernel", features, 4*units)
+	if err != nil {
+		return "", err
+	}
+	u, err := ws.get(scope+"/recurrent_kernel", units, 4*units)
+	if err != nil {
+		return "", err
+	}
+	bias, err := ws.get(scope+"/bias", 4*units)
+	if err != nil {
+		return "", err
+	}
+	// Package models keeps Keras's gate order i, f, c, o side by side: kernel [F, 4H],
+	// recurrent_kernel [H, 4H], bias [4H]. ONNX stacks the gates as rows in the order i, o, f, c
+	// (W [4H, F], R [4H, H]) and its bias is Wb then Rb [8H]: Keras's one bias is Wb, Rb is 0.
+	name := scope[1:]
+	H, F := int64(units), int64(features)
+	W := b.floats(name+"/W", []int64{1, 4 * H, F}, onnxLSTMGates(transpose(k, features, 4*units), units, features))
+	R := b.floats(name+"/R", []int64{1, 4 * H, H}, onnxLSTMGates(transpose(u, units, 4*units), units, units))
+	B := b.floats(name+"/B", []int64{1, 8 * H}, append(onnxLSTMGates(bias, units, 1), make([]float32, 4*units)...))
+	timeMajor, lens := b.maskedSteps(seq, features, trunc)
+	return b.recurrentState("LSTM", name, []string{timeMajor, W, R, B, lens}, H), nil
+}
+
+// kerasToONNXLSTM maps ONNX's LSTM gate i, o, f, c (position) to Keras's i, f, c, o block.
+var kerasToONNXLSTM = [4]int{0, 3, 1, 2}
+
+// onnxLSTMGates reorders the 4 gate blocks of rows×cols rows each of m (Keras's order i, f,
+// c, o, stacked as rows) into ONNX's order i, o, f, c.
+func onnxLSTMGates(m []float32, rows, cols int) []float32 {
+	block := rows * cols
+	out := make([]float32, 0, len(m))
+	for _, g := range kerasToONNXLSTM {
+		out = append(out, m[g*block:(g+1)*block]...)
+	}
+	return out
+}
+
+// recurrentState adds the ONNX recurrent operator op (GRU, LSTM) with the given inputs
+// (X, W, R, B, sequence_lens) and hidden size and returns its last hidden state Y_h as
+// [B, hidden].
+func (b *builder) recurrentState(op, name string, inputs []string, hidden int64, attrs ...attribute) string {
+	yh := b.fresh("v")
+	b.g.nodes = append(b.g.nodes, node{
+		name: fmt.Sprintf("%s_%d", op, len(b.g.nodes)), opType: op,
+		inputs:  inputs,
+		outputs: []string{"", yh}, // Y (all states) is not needed; Y_h [1, B, hidden]
+		attrs:   append([]attribute{intAttr("hidden_size", hidden)}, attrs...),
+	})
+	return b.op("Reshape", []string{yh, b.int64s(name+"/state_shape", []int64{2}, []int64{-1, hidden})})
+}
+
+// maskedSteps prepares seq [B, S, F] for an ONNX recurrent operator as Keras's Masking(0)
+// reads it, on the rows trunc keeps: it returns the time-major input [S, B, F] and
+// sequence_lens [B].
+//
+// Keras's masking skips every all-zero timestep wherever it lies: the state is carried over
+// it unchanged. ONNX's recurrent operators only skip trailing steps (those past
+// sequence_lens). The graph therefore moves the valid timesteps of each row to the front,
+// keeping their order (a stable compaction: TopK on the key position + S·[masked], then
+// Gather), and sets sequence_lens to their count. Running the layer over the valid steps
+// alone is exactly what masking computes; when the padding is already trailing the
+// compaction is the identity.
+func (b *builder) maskedSteps(seq string, features int, trunc truncation) (timeMajor, lens string) {
+	F := int64(features)
 	x := b.truncated(seq, trunc)
 	zero := b.floats("zero", nil, []float32{0})
 	one := b.floats("one", nil, []float32{1})
 	valid := b.valid(x, zero)
-	lens := b.op("Cast", []string{
+	lens = b.op("Cast", []string{
 		b.op("ReduceSum", []string{valid, b.int64s("axis_1", []int64{1}, []int64{1})}, intAttr("keepdims", 0)),
 	}, intAttr("to", dtInt32))
 
@@ -122,16 +185,9 @@ func (b *builder) maskedGRU(ws weights, scope, seq string, features, units int, 
 		intAttr("exclusive", 1))}, intAttr("to", dtInt64))
 	flat := b.op("Add", []string{order, b.op("Mul", []string{batchIndex, steps})})
 	rowsOfX := b.op("Reshape", []string{x, b.int64s("rows_shape", []int64{2}, []int64{-1, F})})
-	timeMajor := b.op("Gather", []string{rowsOfX, b.op("Transpose", []string{flat}, intsAttr("perm", 1, 0))}, intAttr("axis", 0))
+	timeMajor = b.op("Gather", []string{rowsOfX, b.op("Transpose", []string{flat}, intsAttr("perm", 1, 0))}, intAttr("axis", 0))
 
-	yh := b.fresh("v")
-	b.g.nodes = append(b.g.nodes, node{
-		name: fmt.Sprintf("GRU_%d", len(b.g.nodes)), opType: "GRU",
-		inputs:  []string{timeMajor, W, R, B, lens},
-		outputs: []string{"", yh}, // Y (all states) is not needed; Y_h [1, B, units]
-		attrs:   []attribute{intAttr("hidden_size", H), intAttr("linear_before_reset", 1)},
-	})
-	return b.op("Reshape", []string{yh, b.int64s(name+"/state_shape", []int64{2}, []int64{-1, H})}), nil
+	return timeMajor, lens
 }
 
 // truncated returns the rows of seq [B, S, F] trunc keeps: all, or the trunc.max the model
