@@ -175,6 +175,10 @@ func TestParameterCounts(t *testing.T) {
 		KindInclusive:     12353, // GRU 10650 + (50+14)·25+25 + 25·3+3
 		KindParticleLSTM:  14153, // LSTM 4·50·(19+50+1) + 50·3+3
 		KindInclusiveLSTM: 15703, // LSTM 14000 + 1625 + 78: the original's LSTM inclusive classifier
+		// The Transformers (TestTransformerParamCount derives them): the original's Flatten sizes
+		// its Dense(10) by the 3 rows read here, 3·200 + 13,178; the masked one is 13,378 for any length.
+		KindInclusiveTransformer:       13778,
+		KindInclusiveTransformerMasked: 13378,
 	}
 	for _, kind := range Networks {
 		store := seededStore(1)

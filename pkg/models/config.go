@@ -173,6 +173,8 @@ func DefaultConfig(kind Kind) Config {
 		c.AttentionKeyDim = NumFeatures
 		c.TimeDistributedUnits = 20
 		c.ParticleDenseUnits = 10
+		c.InclusiveHidden = 25
+		c.Dropout = 0.2
 	case KindParticleLSTM:
 		c.LSTMUnits = 50
 	case KindInclusiveLSTM:
