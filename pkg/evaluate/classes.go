@@ -3,6 +3,8 @@ package evaluate
 import (
 	"fmt"
 	"math"
+
+	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // Class labels of the three samples (PIPELINE.md, "Classes and input files").
@@ -16,8 +18,8 @@ const (
 const NumClasses = 3
 
 // ClassNames returns the names used as keys in metrics.json and as plot
-// labels, indexed by class label: "qcd", "ttbar", "wjets".
-func ClassNames() []string { return []string{"qcd", "ttbar", "wjets"} }
+// labels, indexed by class label: "qcd", "ttbar", "wjets" (models.ClassNames).
+func ClassNames() []string { return models.ClassNames() }
 
 // checkPredictions validates a flat row-major probability matrix against
 // its labels: len(probs) == len(labels)*nClasses, every label in

@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/progress"
@@ -42,7 +43,7 @@ type ModelPlan struct {
 	Epochs       int // at most
 	MaxParticles int // the particles nearest the lepton; 0: all 801
 	// Patience > 0 stops after that many epochs without a lower validation loss and serves
-	// the best epoch's weights (train.Options.EarlyStoppingPatience and RestoreBest).
+	// the best epoch's weights (modeldir.Options.EarlyStoppingPatience and RestoreBest).
 	Patience int
 }
 
@@ -171,7 +172,7 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 		return nil, err
 	}
 
-	backend, line, err := train.NewBackend(o.Log)
+	backend, line, err := modeldir.NewBackend(o.Log)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
@@ -243,15 +244,15 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 		return trainTreeModel(ctx, p, o, prepared, dir)
 	}
 	data := dataFor(p.Kind)
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.Seed, opts.MaxParticles = p.Epochs, o.Seed, p.MaxParticles
 	opts.EarlyStoppingPatience, opts.RestoreBest = p.Patience, p.Patience > 0
 	cfgData := train.DataConfig{Kind: p.Kind, MaxParticles: opts.MaxParticles, Truncate: opts.Truncation()}
-	trainSrc, err := train.OpenDataset(filepath.Join(prepared, data.train), cfgData)
+	trainSrc, err := train.OpenDataset(ctx, filepath.Join(prepared, data.train), cfgData)
 	if err != nil {
 		return "", false, err
 	}
-	testSrc, err := train.OpenDataset(filepath.Join(prepared, data.test), cfgData)
+	testSrc, err := train.OpenDataset(ctx, filepath.Join(prepared, data.test), cfgData)
 	if err != nil {
 		return "", false, err
 	}
@@ -263,7 +264,7 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 	if json.Valid(scaler) {
 		job.Scaler = scaler
 	}
-	hist, err := train.ReadHistory(dir)
+	hist, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		return "", false, err
 	}
@@ -284,13 +285,13 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 }
 
 // setupOf describes how a plan trained (as hist says), for logs and the report.
-func setupOf(p ModelPlan, hist *train.History) string {
+func setupOf(p ModelPlan, hist *modeldir.History) string {
 	if p.Kind.Tree() {
 		return treeSetup(p.Kind)
 	}
-	s := fmt.Sprintf("%d epochs, batch %d", hist.Epochs(), train.DefaultOptions().BatchSize)
+	s := fmt.Sprintf("%d epochs, batch %d", hist.Epochs(), modeldir.DefaultOptions().BatchSize)
 	if hist.StoppedEpoch > 0 && hist.Epochs() < p.Epochs {
-		s = fmt.Sprintf("%d of %d epochs (early stopping), batch %d", hist.Epochs(), p.Epochs, train.DefaultOptions().BatchSize)
+		s = fmt.Sprintf("%d of %d epochs (early stopping), batch %d", hist.Epochs(), p.Epochs, modeldir.DefaultOptions().BatchSize)
 	}
 	if p.Patience > 0 && hist.BestEpoch > 0 {
 		s += fmt.Sprintf(", weights of epoch %d (lowest val_loss)", hist.BestEpoch)

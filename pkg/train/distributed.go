@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -47,7 +48,7 @@ const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequent
 
 // replicaBackend is NewBackend, except where backendOverride replaces the backend it chooses.
 func replicaBackend(comm cluster.Comm, log io.Writer, kind models.Kind) (compute.Backend, error) {
-	b, line, err := NewBackend(nil)
+	b, line, err := modeldir.NewBackend(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -59,13 +60,13 @@ func replicaBackend(comm cluster.Comm, log io.Writer, kind models.Kind) (compute
 		}
 	}
 	envSet := os.Getenv(compute.ConfigEnvVar) != ""
-	if config, why := backendOverride(KernelFamily(b), distributed(comm), kind, envSet, runtime.NumCPU()/local); config != "" {
+	if config, why := backendOverride(modeldir.KernelFamily(b), distributed(comm), kind, envSet, runtime.NumCPU()/local); config != "" {
 		b.Finalize()
-		if b, err = BackendFromConfig(config); err != nil {
+		if b, err = modeldir.BackendFromConfig(config); err != nil {
 			return nil, fmt.Errorf("train: backend %q: %w", config, err)
 		}
 		_, hints, _ := strings.Cut(line, "\n")
-		line = fmt.Sprintf("backend: %s with %q (%s)", KernelFamily(b), config, why)
+		line = fmt.Sprintf("backend: %s with %q (%s)", modeldir.KernelFamily(b), config, why)
 		if hints != "" {
 			line += "\n" + hints
 		}
@@ -114,7 +115,7 @@ func backendOverride(family string, dist bool, kind models.Kind, envSet bool, co
 const hlfGoConfig = gobackend.BackendName + ":ops_sequential"
 
 // isORT reports whether b is the ONNX Runtime backend.
-func isORT(b compute.Backend) bool { return strings.HasPrefix(KernelFamily(b), "ORT") }
+func isORT(b compute.Backend) bool { return strings.HasPrefix(modeldir.KernelFamily(b), "ORT") }
 
 // reseed gives the ranks other than 0 a random state of their own for the epoch, a function of
 // the seed, the epoch and the rank (rank 0 keeps its checkpointed state): dropout masks then

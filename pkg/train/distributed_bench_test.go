@@ -15,6 +15,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
@@ -56,7 +57,7 @@ type replicaTiming struct {
 // timeReplica compiles the distributed step of c on comm, runs one untimed step, then
 // benchSteps(c) timed ones on one synthetic batch of 128 rows per rank.
 func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (replicaTiming, error) {
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Seed = 1
 	d := SyntheticData(128, c.seqLen, uint64(1+comm.Rank()))
 	mem, err := NewMemorySource(d)
@@ -135,7 +136,7 @@ func TestMPIBenchWorker(t *testing.T) {
 //
 //     GOMLX_BACKEND=go go test ./pkg/train -run '^$' -bench DistributedStep -benchtime 1x
 func BenchmarkDistributedStep(b *testing.B) {
-	single, err := BackendFromConfig(singleThreadedConfig)
+	single, err := modeldir.BackendFromConfig(singleThreadedConfig)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -194,8 +195,8 @@ func BenchmarkDistributedStep(b *testing.B) {
 }
 
 // fusedRate is the rows per second of the single-process training step on backend.
-func fusedRate(b *testing.B, backend compute.Backend, cfg models.Config, d Data, n int) float64 {
-	opts := DefaultOptions()
+func fusedRate(b *testing.B, backend compute.Backend, cfg models.Config, d modeldir.Data, n int) float64 {
+	opts := modeldir.DefaultOptions()
 	opts.Seed = 1
 	st, err := NewStepTimer(backend, cfg, opts, d)
 	if err != nil {

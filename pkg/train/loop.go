@@ -17,18 +17,19 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
 // Job is one training run.
 type Job struct {
-	Dir        string        // model directory (see ModelFile); created when missing
-	Model      models.Config // the classifier (Resume reads it from model.json instead)
-	Options    Options       // training settings (Resume reads them from model.json, see Resume)
-	Train      Source        // training rows, shuffled every epoch
-	Validation Source        // rows evaluated after every epoch (required)
-	// Scaler, when set, is stored in model.json (see ModelInfo.Scaler).
+	Dir        string           // model directory (see ModelFile); created when missing
+	Model      models.Config    // the classifier (Resume reads it from model.json instead)
+	Options    modeldir.Options // training settings (Resume reads them from model.json, see Resume)
+	Train      Source           // training rows, shuffled every epoch
+	Validation Source           // rows evaluated after every epoch (required)
+	// Scaler, when set, is stored in model.json (see modeldir.Info.Scaler).
 	Scaler json.RawMessage
 	// Backend runs the graphs; nil chooses one with NewBackend.
 	Backend compute.Backend
@@ -51,19 +52,19 @@ type Job struct {
 // Cancelling ctx stops at the next batch; the last completed epoch stays resumable. A run
 // holds the directory's lock (LockFile); one that fails before its first epoch completes
 // leaves no model files behind.
-func Train(ctx stdcontext.Context, job Job) (*History, error) {
+func Train(ctx stdcontext.Context, job Job) (*modeldir.History, error) {
 	return claimed(ctx, job, prepareTrain)
 }
 
 // prepareTrain checks a new run and writes its model.json.
-func prepareTrain(job Job) (*ModelInfo, *History, error) {
+func prepareTrain(job Job) (*modeldir.Info, *modeldir.History, error) {
 	if err := job.Model.Validate(); err != nil {
 		return nil, nil, err
 	}
 	if err := job.Options.Validate(); err != nil {
 		return nil, nil, err
 	}
-	hist, err := ReadHistory(job.Dir)
+	hist, err := modeldir.ReadHistory(job.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,24 +72,24 @@ func prepareTrain(job Job) (*ModelInfo, *History, error) {
 		return nil, nil, fmt.Errorf("train: %s already holds %d trained epochs: resume it or choose another directory",
 			job.Dir, hist.Epochs())
 	}
-	info := &ModelInfo{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
-	if err := WriteModelInfo(job.Dir, info); err != nil {
+	info := &modeldir.Info{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
+	if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 		return nil, nil, err
 	}
-	return info, &History{}, nil
+	return info, &modeldir.History{}, nil
 }
 
 // Resume continues the run of job.Dir from its last completed epoch, with the model and the
 // options of its model.json; job.Options.Epochs, when > 0, replaces the number of epochs (to
 // train further; a run that early stopping ended trains no further). The result equals that of
 // an uninterrupted run with the same seed, the decisions of the controls included.
-func Resume(ctx stdcontext.Context, job Job) (*History, error) {
+func Resume(ctx stdcontext.Context, job Job) (*modeldir.History, error) {
 	return claimed(ctx, job, prepareResume)
 }
 
 // prepareResume reads the model.json and the history of a run to continue.
-func prepareResume(job Job) (*ModelInfo, *History, error) {
-	info, err := ReadModelInfo(job.Dir)
+func prepareResume(job Job) (*modeldir.Info, *modeldir.History, error) {
+	info, err := modeldir.ReadInfo(job.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,24 +99,24 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 	}
 	if job.Options.Epochs > 0 && job.Options.Epochs != info.Options.Epochs {
 		if job.Log != nil {
-			fmt.Fprintf(job.Log, "resume: %d epochs in all instead of the %d recorded (%s updated)\n", job.Options.Epochs, info.Options.Epochs, ModelFile)
+			fmt.Fprintf(job.Log, "resume: %d epochs in all instead of the %d recorded (%s updated)\n", job.Options.Epochs, info.Options.Epochs, modeldir.ModelFile)
 		}
 		info.Options.Epochs = job.Options.Epochs
-		if err := WriteModelInfo(job.Dir, info); err != nil {
+		if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(job.Scaler) > 0 {
 		if len(info.Scaler) > 0 && !sameJSON(info.Scaler, job.Scaler) {
 			return nil, nil, fmt.Errorf("train: resume %s: the scaler of the training data differs from the one recorded in %s: the data was prepared again; train into another directory",
-				job.Dir, filepath.Join(job.Dir, ModelFile))
+				job.Dir, filepath.Join(job.Dir, modeldir.ModelFile))
 		}
 		info.Scaler = job.Scaler
-		if err := WriteModelInfo(job.Dir, info); err != nil {
+		if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 			return nil, nil, err
 		}
 	}
-	hist, err := ReadHistory(job.Dir)
+	hist, err := modeldir.ReadHistory(job.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -124,10 +125,10 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 
 // launch prepares the model directory and runs. In a distributed run only rank 0 touches
 // the directory: it prepares and hands the model, the options and the history to the others.
-func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *History, error)) (*History, *model.Store, error) {
+func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*modeldir.Info, *modeldir.History, error)) (*modeldir.History, *model.Store, error) {
 	type setup struct {
-		Info *ModelInfo `json:"info"`
-		Hist *History   `json:"history"`
+		Info *modeldir.Info    `json:"info"`
+		Hist *modeldir.History `json:"history"`
 	}
 	var st setup
 	var err error
@@ -145,7 +146,7 @@ func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *His
 
 // run trains from the state recorded in hist (nothing, or a checkpoint after some epochs) and
 // returns the history and the store holding the final variables.
-func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (result *History, gctx *model.Store, err error) {
+func run(ctx stdcontext.Context, job Job, info *modeldir.Info, hist *modeldir.History) (result *modeldir.History, gctx *model.Store, err error) {
 	cfg, opts := info.Model, info.Options
 	dist := distributed(job.Comm)
 	root := !dist || job.Comm.Rank() == 0 // validates, checkpoints, writes the history
@@ -181,7 +182,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 	if root && err == nil {
 		ckpt, err = openCheckpoints(gctx, job.Dir, hist, job.Log)
 		if err == nil && hist.Epochs() > 0 {
-			err = checkLearningRate(gctx, lr, filepath.Join(job.Dir, CheckpointDir))
+			err = checkLearningRate(gctx, lr, filepath.Join(job.Dir, modeldir.CheckpointDir))
 		}
 	}
 	if dist {
@@ -265,15 +266,15 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		if err != nil {
 			return nil, nil, err
 		}
-		hist.record(rec)
+		recordEpoch(hist, rec)
 		lr = rec.Next.LearningRate
 		if !root {
 			continue
 		}
-		if err := writeJSON(filepath.Join(job.Dir, HistoryFile), hist); err != nil {
+		if err := modeldir.WriteHistory(job.Dir, hist); err != nil {
 			return nil, nil, err
 		}
-		if err := pruneBest(filepath.Join(job.Dir, CheckpointDir), hist.BestCheckpoint); err != nil {
+		if err := pruneBest(filepath.Join(job.Dir, modeldir.CheckpointDir), hist.BestCheckpoint); err != nil {
 			return nil, nil, err
 		}
 		if job.Log != nil {
@@ -291,7 +292,7 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 }
 
 // logControls writes what the controls decided after the last epoch of hist.
-func logControls(w io.Writer, opts Options, hist *History, rec epochRecord) {
+func logControls(w io.Writer, opts modeldir.Options, hist *modeldir.History, rec epochRecord) {
 	best := fmt.Sprintf("epoch %d (val_loss %.4f)", hist.BestEpoch, hist.ValLoss[hist.BestEpoch-1])
 	if rec.Next.LearningRate != rec.LearningRate {
 		fmt.Fprintf(w, "learning rate %g -> %g: no lower val_loss for %d epochs\n", rec.LearningRate, rec.Next.LearningRate, opts.LRPlateauPatience)
@@ -307,7 +308,7 @@ func logControls(w io.Writer, opts Options, hist *History, rec epochRecord) {
 // compileNote is what the first training step does besides training: build and compile the
 // graph (on ONNX Runtime: create the session, which optimises the graph), unrolled over the
 // sequence for the GRU classifiers.
-func compileNote(cfg models.Config, opts Options, backend compute.Backend) string {
+func compileNote(cfg models.Config, opts modeldir.Options, backend compute.Backend) string {
 	what := "building and compiling the training step"
 	if cfg.UsesSequence() {
 		if opts.MaxParticles > 0 {
@@ -319,7 +320,7 @@ func compileNote(cfg models.Config, opts Options, backend compute.Backend) strin
 	if backend == nil {
 		return what + "..."
 	}
-	family := KernelFamily(backend)
+	family := modeldir.KernelFamily(backend)
 	if strings.HasPrefix(family, "ORT") {
 		return fmt.Sprintf("%s on %s: ONNX Runtime optimises the graph first, tens of seconds at 801 particles...", what, family)
 	}
@@ -334,8 +335,8 @@ type epochRecord struct {
 	Next                                                controlStep // the controls' decisions
 }
 
-// record appends the epoch rec to h, with the controls' decisions.
-func (h *History) record(rec epochRecord) {
+// recordEpoch appends the epoch rec to h, with the controls' decisions.
+func recordEpoch(h *modeldir.History, rec epochRecord) {
 	h.Loss = append(h.Loss, rec.Loss)
 	h.Accuracy = append(h.Accuracy, rec.Accuracy)
 	h.ValLoss = append(h.ValLoss, rec.ValLoss)
@@ -355,7 +356,7 @@ func (h *History) record(rec epochRecord) {
 // validateAndSave evaluates the validation source after the epoch that follows hist's, lets
 // the controls decide (setting the next learning rate in store), saves a checkpoint, keeps it
 // as the best when it is, and completes rec.
-func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, hist *History,
+func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts modeldir.Options, hist *modeldir.History,
 	evalStep *model.Exec, store *model.Store, ckpt *checkpoints, rec *epochRecord) error {
 	epoch := hist.Epochs()
 	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
@@ -388,7 +389,7 @@ func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Op
 
 // pass runs step over one pass of src and returns the row-weighted mean loss, the accuracy and
 // the number of rows.
-func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, opts Options,
+func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, opts modeldir.Options,
 	step *model.Exec, bar *progress.Bar) (loss, acc float64, rows int, err error) {
 	var lossSum, correct float64
 	var buf []float32
@@ -435,8 +436,8 @@ func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, op
 // recording leaves one) and loads the recorded state (see loadRecorded); otherwise it starts
 // from an empty checkpoint directory. Loaded variables outside the model scope (optimizer
 // state, counters, random state) are marked not trainable, as they were when created.
-func openCheckpoints(store *model.Store, dir string, hist *History, log io.Writer) (*checkpoints, error) {
-	ckDir := filepath.Join(dir, CheckpointDir)
+func openCheckpoints(store *model.Store, dir string, hist *modeldir.History, log io.Writer) (*checkpoints, error) {
+	ckDir := filepath.Join(dir, modeldir.CheckpointDir)
 	entries, err := os.ReadDir(ckDir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("train: read %s: %w", ckDir, err)
@@ -460,15 +461,15 @@ func openCheckpoints(store *model.Store, dir string, hist *History, log io.Write
 		return nil, err
 	}
 	if hist.BestCheckpoint != "" {
-		if _, err := os.Stat(checkpointFiles(filepath.Join(ckDir, BestDir), hist.BestCheckpoint)[1]); err != nil {
-			return nil, fmt.Errorf("train: %s: best checkpoint recorded in %s: %w", ckDir, HistoryFile, err)
+		if _, err := os.Stat(modeldir.CheckpointFiles(filepath.Join(ckDir, modeldir.BestDir), hist.BestCheckpoint)[1]); err != nil {
+			return nil, fmt.Errorf("train: %s: best checkpoint recorded in %s: %w", ckDir, modeldir.HistoryFile, err)
 		}
 	}
 	c, err := newCheckpoints(store, ckDir, hist.Epochs())
 	if err != nil {
 		return nil, err
 	}
-	prefix := "/" + modelScope + "/"
+	prefix := "/" + modeldir.ModelScope + "/"
 	for v := range store.IterVariables() {
 		v.Trainable = strings.HasPrefix(v.Path(), prefix)
 	}

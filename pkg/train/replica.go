@@ -19,6 +19,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/loss"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
@@ -66,7 +67,7 @@ func (t StepTimes) String() string {
 type replicaStep struct {
 	comm   cluster.Comm
 	cfg    models.Config
-	opts   Options
+	opts   modeldir.Options
 	grad   *model.Exec       // batch -> fused buffer
 	apply  *model.Exec       // summed fused buffer -> Adam update
 	vars   []*model.Variable // trainable model variables, sorted by scope and name
@@ -77,7 +78,7 @@ type replicaStep struct {
 // newReplicaStep creates and initialises every variable of the model and of Adam in ctx (those
 // loaded from a checkpoint are kept), overwrites them all with rank 0's values, and compiles
 // the two graphs of a step.
-func newReplicaStep(backend compute.Backend, store *model.Store, cfg models.Config, opts Options, comm cluster.Comm) (*replicaStep, error) {
+func newReplicaStep(backend compute.Backend, store *model.Store, cfg models.Config, opts modeldir.Options, comm cluster.Comm) (*replicaStep, error) {
 	adam, ok := newAdam(opts).(gradientUpdater)
 	if !ok {
 		return nil, fmt.Errorf("train: the Adam optimizer of this GoMLX version cannot apply given gradients")
@@ -130,7 +131,7 @@ func createVariables(backend compute.Backend, store *model.Store, cfg models.Con
 	}
 	in = append(in, Parameter(g, "labels", shapes.Make(dtypes.Float32, 1, models.NumClasses)))
 	hlf, seq, labels := splitInputs(cfg, in)
-	logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+	logits := models.Logits(scope.In(modeldir.ModelScope), cfg, hlf, seq)
 	l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 	var zeros []*Node
 	for v := range scope.IterVariables() {
@@ -150,7 +151,7 @@ func (s *replicaStep) gradientGraph(scope *model.Scope, in []*Node) *Node {
 	g := in[0].Graph()
 	scope.Store().SetTraining(g, true)
 	hlf, seq, labels := splitInputs(s.cfg, in)
-	logits := models.Logits(scope.In(modelScope), s.cfg, hlf, seq)
+	logits := models.Logits(scope.In(modeldir.ModelScope), s.cfg, hlf, seq)
 	l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 	values := make([]*Node, len(s.vars))
 	for i, v := range s.vars {
@@ -298,7 +299,7 @@ func (s *replicaStep) gradients(b *Batch) (*tensors.Tensor, error) {
 // modelVariables returns the trainable variables of the model scope, sorted by scope and name.
 func modelVariables(store *model.Store) []*model.Variable {
 	var vars []*model.Variable
-	prefix := "/" + modelScope + "/"
+	prefix := "/" + modeldir.ModelScope + "/"
 	for v := range store.IterVariables() {
 		if v.Trainable && strings.HasPrefix(v.Path(), prefix) {
 			vars = append(vars, v)
