@@ -44,6 +44,7 @@ type DatasetJob struct {
 	Backend    compute.Backend // nil: NewBackend
 	Progress   progress.Sink
 	Log        io.Writer
+	Hooks      Hooks // see Job.Hooks
 	// Comm, when it connects several processes, trains distributed (see Job.Comm): each rank
 	// reads its share of TrainDir's rows (OpenDatasetShare); rank 0 alone reads TestDir, the
 	// scaler and a resumed run's records, and writes to Dir.
@@ -54,8 +55,8 @@ type DatasetJob struct {
 // or Resume when job.Resume is set, holding the model directory's lock (LockFile) from the
 // start: a new run that fails before its first epoch completes leaves no model files.
 func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, err error) {
-	dist := distributed(job.Comm)
-	root := !dist || job.Comm.Rank() == 0
+	comm := orSingle(job.Comm)
+	root := comm.Rank() == 0
 	if !root {
 		job.Log, job.Progress = nil, nil
 	}
@@ -71,40 +72,27 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 			cfg, err = datasetConfig(job)
 		}
 	}
-	if dist {
-		cfg, err = fromRoot(job.Comm, cfg, err)
-	}
-	if err != nil {
+	if cfg, err = fromRoot(comm, cfg, err); err != nil {
 		return nil, err
 	}
-	var trainSrc, valSrc Source
+	var valSrc Source
 	var scaler json.RawMessage
-	if dist {
-		trainSrc, err = OpenDatasetShare(ctx, job.TrainDir, cfg, job.Comm.Rank(), job.Comm.Size())
-	} else {
-		trainSrc, err = OpenDataset(ctx, job.TrainDir, cfg)
-	}
+	trainSrc, err := OpenDatasetShare(ctx, job.TrainDir, cfg, comm.Rank(), comm.Size())
 	if root && err == nil {
-		scaler, valSrc, err = prepareDatasetRun(ctx, job, cfg, trainSrc)
+		scaler, valSrc, err = prepareDatasetRun(ctx, job, comm, cfg, trainSrc)
 	}
-	if dist {
-		err = agree(job.Comm, err)
-	}
-	if err != nil {
+	if err = agree(comm, err); err != nil {
 		return nil, err
 	}
 	backend := job.Backend
 	if backend == nil {
-		backend, err = replicaBackend(job.Comm, job.Log, cfg.Kind)
-		if dist {
-			err = agree(job.Comm, err)
-		}
-		if err != nil {
+		backend, err = replicaBackend(comm, job.Log, cfg.Kind)
+		if err = agree(comm, err); err != nil {
 			return nil, err
 		}
 	}
 	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm, dirClaimed: true}
+		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Hooks: job.Hooks, Comm: comm, dirClaimed: true}
 	if job.Resume {
 		return Resume(ctx, j)
 	}
@@ -141,7 +129,7 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 
 // prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and
 // records, for a new run, how the training data is read (data.json).
-func prepareDatasetRun(ctx context.Context, job DatasetJob, cfg DataConfig, trainSrc Source) (json.RawMessage, Source, error) {
+func prepareDatasetRun(ctx context.Context, job DatasetJob, comm cluster.Comm, cfg DataConfig, trainSrc Source) (json.RawMessage, Source, error) {
 	scaler, err := readScaler(job.ScalerPath, job.TrainDir)
 	if err != nil {
 		return nil, nil, err
@@ -152,8 +140,8 @@ func prepareDatasetRun(ctx context.Context, job DatasetJob, cfg DataConfig, trai
 	}
 	if job.Log != nil {
 		share := ""
-		if distributed(job.Comm) {
-			share = fmt.Sprintf(" in rank 0's share of %d", job.Comm.Size())
+		if comm.Size() > 1 {
+			share = fmt.Sprintf(" in rank 0's share of %d", comm.Size())
 		}
 		fmt.Fprintf(job.Log, "data: %d training rows%s (%s), %d validation rows (%s)\n",
 			trainSrc.Rows(), share, sourceKind(trainSrc), valSrc.Rows(), sourceKind(valSrc))

@@ -39,9 +39,6 @@ import (
 //
 // With dropout (the inclusive classifier), each rank draws its own masks.
 
-// distributed reports whether comm connects more than one process.
-func distributed(comm cluster.Comm) bool { return comm != nil && comm.Size() > 1 }
-
 // singleThreadedConfig runs the pure-Go backend on the calling goroutine only (see
 // tune.SingleThreadedConfig): the choice of ranks that share their cores with other ranks.
 const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequential"
@@ -52,15 +49,15 @@ func replicaBackend(comm cluster.Comm, log io.Writer, kind models.Kind) (compute
 	if err != nil {
 		return nil, err
 	}
-	local := 1
-	if distributed(comm) {
+	local, dist := 1, comm.Size() > 1
+	if dist {
 		local = comm.Size()
 		if n, err := strconv.Atoi(os.Getenv("OMPI_COMM_WORLD_LOCAL_SIZE")); err == nil && n > 0 {
 			local = n
 		}
 	}
 	envSet := os.Getenv(compute.ConfigEnvVar) != ""
-	if config, why := backendOverride(modeldir.KernelFamily(b), distributed(comm), kind, envSet, runtime.NumCPU()/local); config != "" {
+	if config, why := backendOverride(modeldir.KernelFamily(b), dist, kind, envSet, runtime.NumCPU()/local); config != "" {
 		b.Finalize()
 		if b, err = modeldir.BackendFromConfig(config); err != nil {
 			return nil, fmt.Errorf("train: backend %q: %w", config, err)

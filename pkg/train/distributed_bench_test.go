@@ -17,7 +17,6 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
 	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
 // benchCase is a classifier timed by BenchmarkDistributedStep at batch 128 per rank.
@@ -79,7 +78,7 @@ func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (repli
 	}
 	defer rs.Finalize()
 	ctx := stdcontext.Background()
-	if _, _, _, err := rs.pass(ctx, listSource{batch}, Order{}, progress.NewBar(nil, "", "", 0)); err != nil { // compile
+	if _, _, _, err := rs.pass(ctx, listSource{batch}, Order{}, nil); err != nil { // compile
 		return replicaTiming{}, err
 	}
 	rs.times = StepTimes{}
@@ -88,7 +87,7 @@ func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (repli
 		steps[i] = batch
 	}
 	start := time.Now()
-	_, _, rows, err := rs.pass(ctx, steps, Order{}, progress.NewBar(nil, "", "", 0))
+	_, _, rows, err := rs.pass(ctx, steps, Order{}, nil)
 	return replicaTiming{Times: rs.times, Wall: time.Since(start), Rows: rows}, err
 }
 

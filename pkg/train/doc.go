@@ -21,6 +21,13 @@
 //	// after a crash: train.Resume(ctx, train.Job{Dir: "models/hlf", Train: src, Validation: val})
 //	probs, err := modeldir.Predict("models/hlf", nil, modeldir.Data{HLF: xNew}) // [N, 3] softmax
 //
+// One loop and one step train a single process and the ranks of a distributed run alike: a
+// single process is the one rank of a communicator of size one (cluster.Single), for which the
+// step runs the loss, the gradients and the update as one graph and every collective call is a
+// no-op (see Distributed). The run reports through Hooks: the progress of every pass and every
+// completed epoch; Job.Progress (the command line's and the notebooks' bars) and Job.Log are
+// hooks on the same events that the history records.
+//
 // Prepared Parquet datasets (ours or Spark's: full, HLF or inclusive layout) feed training
 // through OpenDataset, which loads the columns a kind reads when they fit in memory and
 // streams them otherwise (ParquetSource: prefetch on a goroutine, seeded shuffle buffer);

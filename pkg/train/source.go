@@ -139,3 +139,30 @@ func truncateParticles(b *Batch, opts modeldir.Options, buf []float32) []float32
 	b.Seq, b.SeqLen = kept, keep
 	return kept
 }
+
+// truncatedSource yields the batches of a Source with the particle rows that opts read (see
+// truncateParticles): where the training loop reads a source whose sequences are longer than
+// the run keeps (a MemorySource of whole events; the readers of prepared datasets truncate as
+// they read, and pass through unchanged).
+type truncatedSource struct {
+	Source
+	opts modeldir.Options
+}
+
+// Batches yields the truncated batches, valid until the next iteration step.
+func (t truncatedSource) Batches(order Order, batchSize int) iter.Seq2[*Batch, error] {
+	return func(yield func(*Batch, error) bool) {
+		var buf []float32
+		var tb Batch
+		for b, err := range t.Source.Batches(order, batchSize) {
+			if err == nil && b.Seq != nil {
+				tb = *b
+				buf = truncateParticles(&tb, t.opts, buf)
+				b = &tb
+			}
+			if !yield(b, err) {
+				return
+			}
+		}
+	}
+}

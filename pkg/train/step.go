@@ -20,9 +20,9 @@ type stepResult struct {
 	correct float64
 }
 
-// newTrainStep compiles (lazily, per batch shape) one Adam step on a batch. Its inputs are
-// those of batchTensors.
-func newTrainStep(backend compute.Backend, store *model.Store, cfg models.Config, opts modeldir.Options) (*model.Exec, error) {
+// newFusedStep compiles (lazily, per batch shape) one Adam step on a batch, loss, gradients and
+// update in one graph: the step of a single process. Its inputs are those of batchTensors.
+func newFusedStep(backend compute.Backend, store *model.Store, cfg models.Config, opts modeldir.Options) (*model.Exec, error) {
 	adam := newAdam(opts)
 	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
 		g := in[0].Graph()

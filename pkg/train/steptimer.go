@@ -63,7 +63,7 @@ func NewStepTimer(backend compute.Backend, cfg models.Config, opts modeldir.Opti
 	}
 	ctx := model.NewStore()
 	ctx.SetParam(model.ParamInitialSeed, opts.Seed)
-	step, err := newTrainStep(backend, ctx, cfg, opts)
+	step, err := newFusedStep(backend, ctx, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("train: %s step: %w", cfg.Kind, err)
 	}
