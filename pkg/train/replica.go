@@ -59,11 +59,12 @@ func (t StepTimes) String() string {
 }
 
 // replicaStep is the training step of one rank (replica) of a data-parallel job; a single
-// process is the one rank of a communicator of size one. Every step each rank computes the gradients of its
-// own batch, the ranks sum them (weighted by rows) in one all-reduce, and every rank applies the
-// same Adam update of the row-weighted mean gradient: the replicas stay identical and the
-// update equals that of one process on the union of the ranks' batches. With one rank there is
-// nothing to sum, and the loss, the gradients and the update run as one graph (fused).
+// process is the one rank of a communicator of size one. Every step each rank computes the
+// gradients of its own batch, the ranks sum them (weighted by rows) in one all-reduce, and
+// every rank applies the same Adam update of the row-weighted mean gradient: the replicas stay
+// identical and the update equals that of one process on the union of the ranks' batches. With
+// one rank there is nothing to sum, and the loss, the gradients and the update run as one
+// graph (fused).
 type replicaStep struct {
 	comm   cluster.Comm
 	cfg    models.Config
