@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -21,11 +22,11 @@ import (
 // AUCJob configures CompareAUC.
 type AUCJob struct {
 	Torch   *Torch
-	Backend compute.Backend // nil: train.NewBackend
+	Backend compute.Backend // nil: modeldir.NewBackend
 	Model   models.Kind
-	Options train.Options // both sides use its epochs, batch size, learning rate and seed
-	Train   train.Data
-	Test    train.Data
+	Options modeldir.Options // both sides use its epochs, batch size, learning rate and seed
+	Train   modeldir.Data
+	Test    modeldir.Data
 	WorkDir string // receives the exported data and our model directory (must not hold a model)
 	Threads int    // PyTorch threads; 0: 2
 	Log     io.Writer
@@ -100,7 +101,7 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 	}
 	backend := job.Backend
 	if backend == nil {
-		if backend, _, err = train.NewBackend(nil); err != nil {
+		if backend, _, err = modeldir.NewBackend(nil); err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 	}
@@ -114,14 +115,14 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 	}
 	rep.Ours.Seconds = time.Since(start).Seconds()
 	rep.Ours.Loss = hist.Loss
-	probs, err := train.Predict(modelDir, backend, job.Test)
+	probs, err := modeldir.Predict(modelDir, backend, job.Test)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 	if rep.Ours.AUC, rep.Ours.Accuracy, err = scoreProbs(probs, job.Test.Labels); err != nil {
 		return nil, err
 	}
-	rep.Ours.Detail = "GoMLX on " + train.KernelFamily(backend)
+	rep.Ours.Detail = "GoMLX on " + modeldir.KernelFamily(backend)
 	rep.LoadAfterOurs = LoadAverage()
 
 	fmt.Fprintf(job.Log, "bench: training the PyTorch twin\n")

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // needTorch returns a Torch over /usr/bin/python3, or skips when it cannot import torch.
@@ -33,9 +33,9 @@ func needTorch(t *testing.T) *Torch {
 
 // toyData is n rows whose label shifts the features, with sequences of seqLen particles of
 // which some rows carry all-zero (masked) steps in the middle and at the end.
-func toyData(n, seqLen int, seed uint64) train.Data {
+func toyData(n, seqLen int, seed uint64) modeldir.Data {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	d := train.Data{SeqLen: seqLen}
+	d := modeldir.Data{SeqLen: seqLen}
 	for i := 0; i < n; i++ {
 		l := rng.IntN(models.NumClasses)
 		d.Labels = append(d.Labels, l)
@@ -156,7 +156,7 @@ func TestCompareAUCSmoke(t *testing.T) {
 	for _, kind := range []models.Kind{models.KindHLF, models.KindParticle, models.KindInclusive, models.KindInclusiveLSTM,
 		models.KindInclusiveTransformer, models.KindInclusiveTransformerMasked} {
 		t.Run(string(kind), func(t *testing.T) {
-			opts := train.DefaultOptions()
+			opts := modeldir.DefaultOptions()
 			opts.Epochs, opts.BatchSize = 1, 32
 			rep, err := CompareAUC(context.Background(), AUCJob{Torch: tw, Model: kind, Options: opts,
 				Train: toyData(96, 4, 1), Test: toyData(60, 4, 2), WorkDir: t.TempDir()})

@@ -6,14 +6,14 @@ import (
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/bench"
-	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 // ExportData writes a dataset in the twin's format: meta.json and raw little-endian arrays.
 func ExampleExportData() {
 	dir, _ := os.MkdirTemp("", "export")
 	defer os.RemoveAll(dir)
-	d := train.Data{HLF: make([]float32, 2*14), Labels: []int{0, 2}}
+	d := modeldir.Data{HLF: make([]float32, 2*14), Labels: []int{0, 2}}
 	if err := bench.ExportData(d, filepath.Join(dir, "test")); err != nil {
 		fmt.Println(err)
 		return

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -24,7 +26,7 @@ type ExportMeta struct {
 // ExportData writes d to the folder dir (created) as meta.json, labels.i32 (little-endian
 // int32 [N]) and, when d holds them, hlf.f32 and seq.f32 (little-endian float32, row-major).
 // Each file is written to a temporary name and renamed when complete; meta.json comes last.
-func ExportData(d train.Data, dir string) error {
+func ExportData(d modeldir.Data, dir string) error {
 	n := len(d.Labels)
 	meta := ExportMeta{Rows: n}
 	if d.HLF != nil {
@@ -100,27 +102,27 @@ func PreparedPaths(prepDir string, kind models.Kind) (trainDir, testDir string) 
 
 // LoadPrepared loads the training and test sets of kind from a prepared folder, keeping the
 // maxParticles particle rows (0: all) that training keeps by default: those nearest the lepton.
-func LoadPrepared(prepDir string, kind models.Kind, maxParticles int) (trainData, testData train.Data, err error) {
+func LoadPrepared(ctx context.Context, prepDir string, kind models.Kind, maxParticles int) (trainData, testData modeldir.Data, err error) {
 	trainDir, testDir := PreparedPaths(prepDir, kind)
-	cfg := train.DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: train.DefaultOptions().Truncation()}
-	if trainData, err = train.LoadData(trainDir, cfg); err != nil {
-		return train.Data{}, train.Data{}, fmt.Errorf("bench: %w", err)
+	cfg := train.DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: modeldir.DefaultOptions().Truncation()}
+	if trainData, err = train.LoadData(ctx, trainDir, cfg); err != nil {
+		return modeldir.Data{}, modeldir.Data{}, fmt.Errorf("bench: %w", err)
 	}
-	if testData, err = train.LoadData(testDir, cfg); err != nil {
-		return train.Data{}, train.Data{}, fmt.Errorf("bench: %w", err)
+	if testData, err = train.LoadData(ctx, testDir, cfg); err != nil {
+		return modeldir.Data{}, modeldir.Data{}, fmt.Errorf("bench: %w", err)
 	}
 	if trainData.Labels == nil || testData.Labels == nil {
-		return train.Data{}, train.Data{}, fmt.Errorf("bench: prepared data in %s has no labels", prepDir)
+		return modeldir.Data{}, modeldir.Data{}, fmt.Errorf("bench: prepared data in %s has no labels", prepDir)
 	}
 	return trainData, testData, nil
 }
 
 // Head returns the first n rows of d (all of them when it holds fewer), sharing its slices.
-func Head(d train.Data, n int) train.Data {
+func Head(d modeldir.Data, n int) modeldir.Data {
 	if n >= len(d.Labels) {
 		return d
 	}
-	out := train.Data{SeqLen: d.SeqLen, Labels: d.Labels[:n]}
+	out := modeldir.Data{SeqLen: d.SeqLen, Labels: d.Labels[:n]}
 	if d.HLF != nil {
 		out.HLF = d.HLF[:n*models.NumHLF]
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -30,7 +31,7 @@ type Rate struct {
 // GoTrainRate times training steps of cfg on backend at the given batch size and sequence
 // length (ignored by the HLF classifier): the graph pkg/train compiles (the model under scope
 // "model", categorical cross-entropy on logits, Adam with opts' settings).
-func GoTrainRate(backend compute.Backend, cfg models.Config, opts train.Options, seqLen int, w Window) (rate Rate, err error) {
+func GoTrainRate(backend compute.Backend, cfg models.Config, opts modeldir.Options, seqLen int, w Window) (rate Rate, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("bench: %s training step: %v", cfg.Kind, r)

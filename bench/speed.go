@@ -13,14 +13,14 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // SpeedOptions configure CompareSpeed.
 type SpeedOptions struct {
 	Torch *Torch
-	// Backends run our models, each case on each of them; nil: the one train.NewBackend
+	// Backends run our models, each case on each of them; nil: the one modeldir.NewBackend
 	// chooses.
 	Backends []compute.Backend
 	// Models are the classifiers to time; nil means hlf and particle. Sequence models run once
@@ -75,7 +75,7 @@ func (r SpeedRow) Ratio(i int) float64 { return r.Ours[i].RowsPerSec / r.BestTor
 
 // SpeedReport is the result of CompareSpeed.
 type SpeedReport struct {
-	Backends []string // kernel families (train.KernelFamily), in the order of SpeedRow.Ours
+	Backends []string // kernel families (modeldir.KernelFamily), in the order of SpeedRow.Ours
 	Rows     []SpeedRow
 }
 
@@ -120,16 +120,16 @@ func CompareSpeed(ctx context.Context, o SpeedOptions) (*SpeedReport, error) {
 	}
 	rep := &SpeedReport{}
 	if o.Backends == nil {
-		b, _, err := train.NewBackend(nil)
+		b, _, err := modeldir.NewBackend(nil)
 		if err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 		o.Backends = []compute.Backend{b}
 	}
 	for _, b := range o.Backends {
-		rep.Backends = append(rep.Backends, train.KernelFamily(b))
+		rep.Backends = append(rep.Backends, modeldir.KernelFamily(b))
 	}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.BatchSize = o.Batch
 	for _, kind := range o.Models {
 		lens := o.SeqLens

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
 	"github.com/godltrigger/godltrigger/pkg/trees"
@@ -18,11 +19,11 @@ import (
 
 // TreesJob configures CompareTrees.
 type TreesJob struct {
-	Train, Test train.Data // high-level features and labels
-	Epochs      int        // of the HLF network (Keras's defaults otherwise: batch 128, Adam)
+	Train, Test modeldir.Data // high-level features and labels
+	Epochs      int           // of the HLF network (Keras's defaults otherwise: batch 128, Adam)
 	Seed        int64
 	Threads     int             // XGBoost's threads; 0: all cores
-	Backend     compute.Backend // the HLF network's; nil: train.NewBackend
+	Backend     compute.Backend // the HLF network's; nil: modeldir.NewBackend
 	WorkDir     string          // receives the three model directories (must hold none)
 	Log         io.Writer
 }
@@ -51,7 +52,7 @@ func CompareTrees(ctx context.Context, job TreesJob) (*TreesReport, error) {
 		job.Log = io.Discard
 	}
 	rep := &TreesReport{TrainRows: len(job.Train.Labels), TestRows: len(job.Test.Labels)}
-	test := train.Data{HLF: job.Test.HLF}
+	test := modeldir.Data{HLF: job.Test.HLF}
 	for _, kind := range []models.Kind{models.KindXGBoost, models.KindRF} {
 		dir := filepath.Join(job.WorkDir, string(kind))
 		fmt.Fprintf(job.Log, "bench: training %s (%d rows)\n", kind, rep.TrainRows)
@@ -73,7 +74,7 @@ func CompareTrees(ctx context.Context, job TreesJob) (*TreesReport, error) {
 	backend := job.Backend
 	if backend == nil {
 		var err error
-		if backend, _, err = train.NewBackend(nil); err != nil {
+		if backend, _, err = modeldir.NewBackend(nil); err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 	}
@@ -85,7 +86,7 @@ func CompareTrees(ctx context.Context, job TreesJob) (*TreesReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.Seed = job.Epochs, job.Seed
 	dir := filepath.Join(job.WorkDir, string(models.KindHLF))
 	fmt.Fprintf(job.Log, "bench: training the HLF network (%d epochs)\n", opts.Epochs)
@@ -104,8 +105,8 @@ func CompareTrees(ctx context.Context, job TreesJob) (*TreesReport, error) {
 }
 
 // scoreRow predicts the test rows with the model of dir and fills the row's AUCs and accuracy.
-func scoreRow(row *TreesRow, dir string, backend compute.Backend, test train.Data, labels []int) error {
-	probs, err := train.Predict(dir, backend, test)
+func scoreRow(row *TreesRow, dir string, backend compute.Backend, test modeldir.Data, labels []int) error {
+	probs, err := modeldir.Predict(dir, backend, test)
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -120,14 +121,14 @@ func (r *TreesReport) WriteTable(w io.Writer) error {
 	names := evaluate.ClassNames()
 	fmt.Fprintf(tw, "model\ttrain s\tAUC %s\tAUC %s\tAUC %s\taccuracy\tload after\t\n", names[0], names[1], names[2])
 	for _, row := range r.Rows {
-		fmt.Fprintf(tw, "%s\t%.2f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t\n", train.ModelName(row.Kind), row.Seconds,
+		fmt.Fprintf(tw, "%s\t%.2f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t\n", evaluate.ModelName(row.Kind), row.Seconds,
 			row.AUC[0], row.AUC[1], row.AUC[2], row.Accuracy, fmtLoad(row.Load))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, row := range r.Rows {
-		fmt.Fprintf(w, "%s: %s\n", train.ModelName(row.Kind), row.Detail)
+		fmt.Fprintf(w, "%s: %s\n", evaluate.ModelName(row.Kind), row.Detail)
 	}
 	return nil
 }

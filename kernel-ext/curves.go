@@ -4,12 +4,12 @@ import (
 	"fmt"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
-	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 // History shows the loss and accuracy curves of a training run side by side, with a table
 // of the last epoch. model titles the plots (e.g. "HLF classifier").
-func (nb *Notebook) History(h *train.History, model string) error {
+func (nb *Notebook) History(h *modeldir.History, model string) error {
 	if h == nil || h.Epochs() == 0 {
 		return fmt.Errorf("kernelext: %s: no completed epochs to show", model)
 	}

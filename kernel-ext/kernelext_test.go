@@ -14,8 +14,8 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/progress"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // recorder is a Displayer keeping what it was sent.
@@ -39,7 +39,7 @@ func (r *recorder) Sync() { r.syncs++ }
 func TestHistoryShowsDecodablePNGAndTable(t *testing.T) {
 	rec := &recorder{}
 	nb := NewWith(rec)
-	h := &train.History{Loss: []float64{1, 0.8, 0.6}, ValLoss: []float64{1.1, 0.9, 0.7},
+	h := &modeldir.History{Loss: []float64{1, 0.8, 0.6}, ValLoss: []float64{1.1, 0.9, 0.7},
 		Accuracy: []float64{0.4, 0.6, 0.7}, ValAccuracy: []float64{0.35, 0.55, 0.65}}
 	if err := nb.History(h, "HLF classifier"); err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestHistoryShowsDecodablePNGAndTable(t *testing.T) {
 	if len(rec.html) != 1 || !strings.Contains(rec.html[0], "<table") || !strings.Contains(rec.html[0], "0.6500") {
 		t.Errorf("history table missing or without the last validation accuracy: %v", rec.html)
 	}
-	if err := nb.History(&train.History{}, "empty"); err == nil {
+	if err := nb.History(&modeldir.History{}, "empty"); err == nil {
 		t.Error("no error for a history without epochs")
 	}
 }

@@ -9,12 +9,12 @@ import (
 
 	kernelext "github.com/godltrigger/godltrigger/kernel-ext"
 	"github.com/godltrigger/godltrigger/pkg/dataset"
-	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
 )
 
 func TestReadPredictions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pred.parquet")
-	w, err := dataset.NewWriter(path, train.PredictionSchema(true))
+	w, err := dataset.NewWriter(path, evaluate.PredictionSchema(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestReadPredictions(t *testing.T) {
 		t.Errorf("read %v %v", probs, labels)
 	}
 	unlabelled := filepath.Join(t.TempDir(), "u.parquet")
-	w, _ = dataset.NewWriter(unlabelled, train.PredictionSchema(false))
+	w, _ = dataset.NewWriter(unlabelled, evaluate.PredictionSchema(false))
 	w.Append(rows[0])
 	w.Close()
 	if _, _, err := kernelext.ReadPredictions(context.Background(), unlabelled); err == nil || !strings.Contains(err.Error(), "u.parquet") {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 func init() {
@@ -37,11 +37,11 @@ Example:
 	}
 	if *install != "" {
 		fmt.Fprintf(os.Stderr, "installing XLA's %s plugin...\n", *install)
-		if err := train.InstallXLAPlugin(*install); err != nil {
+		if err := modeldir.InstallXLAPlugin(*install); err != nil {
 			return err
 		}
 	}
-	b, line, err := train.NewBackend(nil)
+	b, line, err := modeldir.NewBackend(nil)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/spec"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func init() {
@@ -47,11 +46,11 @@ Example:
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	opts := train.EvaluateOptions{Reference: *ref}
+	opts := evaluate.EvaluateOptions{Reference: *ref}
 	if !*quiet {
 		opts.Progress = progress.NewTerminal(os.Stderr)
 	}
-	rep, err := train.EvaluateModel(ctx, *model, *test, *out, opts)
+	rep, _, err := evaluate.EvaluateModel(ctx, *model, *test, *out, opts)
 	if err != nil {
 		return err
 	}

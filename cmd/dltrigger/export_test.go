@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/onnx"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -21,7 +22,7 @@ func TestExportWritesONNX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs = 1
 	model := filepath.Join(t.TempDir(), "hlf")
 	if _, err := train.Train(context.Background(), train.Job{Dir: model, Model: models.DefaultConfig(models.KindHLF),
@@ -46,7 +47,7 @@ func TestExportWritesONNX(t *testing.T) {
 	}{
 		{"help", []string{"export", "--help"}, 0, ""},
 		{"missing flags", []string{"export", "--model", model}, 2, "--model and --onnx are required"},
-		{"not a model", []string{"export", "--model", t.TempDir(), "--onnx", out + ".2"}, 1, "dltrigger export: onnx: train: read"},
+		{"not a model", []string{"export", "--model", t.TempDir(), "--onnx", out + ".2"}, 1, "dltrigger export: onnx: modeldir: read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer

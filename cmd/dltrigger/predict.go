@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/progress"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func init() {
@@ -37,11 +37,11 @@ Example:
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	var opts train.PredictOptions
+	var opts evaluate.PredictOptions
 	if !*quiet {
 		opts.Progress = progress.NewTerminal(os.Stderr)
 	}
-	n, err := train.PredictDataset(ctx, *model, *in, *out, opts)
+	n, err := evaluate.PredictDataset(ctx, *model, *in, *out, opts)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -88,7 +89,7 @@ Example:
 	trainDir := fs.String("train", "", "training dataset `DIR` (required)")
 	testDir := fs.String("test", "", "validation dataset `DIR` (required)")
 	out := fs.String("out", "", "model `DIR` (required)")
-	def := train.DefaultOptions()
+	def := modeldir.DefaultOptions()
 	epochs := fs.Int("epochs", def.Epochs, "epochs (with --resume: the total to reach)")
 	batch := fs.Int("batch-size", def.BatchSize, "rows per batch")
 	lr := fs.Float64("lr", def.LearningRate, "Adam learning rate")
@@ -147,16 +148,16 @@ Example:
 	if !*quiet && comm.Rank() == 0 {
 		job.Progress = progress.NewTerminal(os.Stderr)
 	}
-	var cfg *train.OptionsFile
+	var cfg *modeldir.OptionsFile
 	switch {
 	case *optionsFile != "":
-		if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
+		if cfg, err = modeldir.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
 			return err
 		}
 	case *resume && *kind == "":
-		cfg = &train.OptionsFile{Options: train.DefaultOptions()}
+		cfg = &modeldir.OptionsFile{Options: modeldir.DefaultOptions()}
 	default:
-		cfg = train.DefaultOptionsFile(models.Kind(*kind))
+		cfg = modeldir.DefaultOptionsFile(models.Kind(*kind))
 	}
 	o := &cfg.Options
 	optionFlags := map[string]struct {
@@ -214,7 +215,7 @@ Example:
 	return nil
 }
 
-func printTrainSummary(w io.Writer, h *train.History, dir string, elapsed time.Duration) {
+func printTrainSummary(w io.Writer, h *modeldir.History, dir string, elapsed time.Duration) {
 	n := h.Epochs()
 	if n == 0 {
 		fmt.Fprintf(w, "nothing trained (%s)\n", dir)

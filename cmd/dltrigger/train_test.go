@@ -13,13 +13,14 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/onnx"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/prep/preptest"
 	"github.com/godltrigger/godltrigger/pkg/synth"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 var prepared struct {
@@ -90,7 +91,7 @@ func TestTrainEvaluatePredict(t *testing.T) {
 			}
 			runOK(t, context.Background(), "train", "--model", kind, "--train", trainDir, "--test", testDir, "--out", model,
 				"--epochs", epochs, "--max-particles", "8", "--batch-size", "64", "--quiet")
-			info, err := train.ReadModelInfo(model)
+			info, err := modeldir.ReadInfo(model)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -184,16 +185,16 @@ func checkProvenance(t *testing.T, file, model, input string) {
 	meta := r.Files()[0].Metadata()
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
 	for k, want := range map[string]string{
-		dataset.MetaProducer: "dltrigger predict", train.MetaModelDir: abs(model),
+		dataset.MetaProducer: "dltrigger predict", modeldir.MetaModelDir: abs(model),
 		dataset.MetaInput: abs(input), dataset.MetaFeatureSpec: ingest.FeatureSpec,
 	} {
 		if meta[k] != want {
 			t.Errorf("%s: metadata %s = %q, want %q", file, k, meta[k], want)
 		}
 	}
-	var opts train.Options
-	if err := json.Unmarshal([]byte(meta[train.MetaTraining]), &opts); err != nil || opts.BatchSize <= 0 {
-		t.Errorf("%s: metadata %s = %q: %v", file, train.MetaTraining, meta[train.MetaTraining], err)
+	var opts modeldir.Options
+	if err := json.Unmarshal([]byte(meta[modeldir.MetaTraining]), &opts); err != nil || opts.BatchSize <= 0 {
+		t.Errorf("%s: metadata %s = %q: %v", file, modeldir.MetaTraining, meta[modeldir.MetaTraining], err)
 	}
 }
 
@@ -208,7 +209,7 @@ func checkPredictions(t *testing.T, file string, rows int) [][]float64 {
 		t.Fatalf("%s: %d rows, want %d", file, r.NumRows(), rows)
 	}
 	var probs [][]float64
-	err = r.Scan(context.Background(), train.PredictionSchema(true), 0, func(b *dataset.Batch) error {
+	err = r.Scan(context.Background(), evaluate.PredictionSchema(true), 0, func(b *dataset.Batch) error {
 		for i := 0; i < b.Rows; i++ {
 			p := slices.Clone(b.RowFloat64s("probabilities", i))
 			if s := p[0] + p[1] + p[2]; s < 0.999 || s > 1.001 {
@@ -244,7 +245,7 @@ func TestTrainKillAndResume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for ctx.Err() == nil {
-			if h, err := train.ReadHistory(killed); err == nil && h.Epochs() >= 1 {
+			if h, err := modeldir.ReadHistory(killed); err == nil && h.Epochs() >= 1 {
 				cancel()
 				return
 			}
@@ -254,7 +255,7 @@ func TestTrainKillAndResume(t *testing.T) {
 	var stderr bytes.Buffer
 	code := run(ctx, args(killed), &stderr)
 	cancel()
-	h, err := train.ReadHistory(killed)
+	h, err := modeldir.ReadHistory(killed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,8 +264,8 @@ func TestTrainKillAndResume(t *testing.T) {
 	}
 	runOK(t, context.Background(), "train", "--resume", "--train", trainDir, "--test", testDir, "--out", killed, "--quiet")
 
-	hw, _ := train.ReadHistory(whole)
-	hk, _ := train.ReadHistory(killed)
+	hw, _ := modeldir.ReadHistory(whole)
+	hk, _ := modeldir.ReadHistory(killed)
 	if !slices.Equal(hw.Loss, hk.Loss) || !slices.Equal(hw.ValLoss, hk.ValLoss) || !slices.Equal(hw.ValAccuracy, hk.ValAccuracy) {
 		t.Fatalf("interrupted after %d epochs and resumed: loss %v val_loss %v; uninterrupted: %v %v",
 			h.Epochs(), hk.Loss, hk.ValLoss, hw.Loss, hw.ValLoss)
@@ -328,7 +329,7 @@ func TestTrainCommandErrors(t *testing.T) {
 	// The options file sets the architecture and the options; explicit flags win.
 	model := filepath.Join(t.TempDir(), "m")
 	runOK(t, context.Background(), "train", "--options", opts, "--batch-size", "32", "--train", hlfTrain, "--test", hlfTest, "--out", model, "--quiet")
-	info, err := train.ReadModelInfo(model)
+	info, err := modeldir.ReadInfo(model)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +348,7 @@ func TestTrainRecordsTruncationAndControls(t *testing.T) {
 	runOK(t, context.Background(), "train", "--model", "particle", "--max-particles", "4", "--epochs", "3", "--lr", "0.02",
 		"--early-stopping-patience", "5", "--restore-best", "--lr-plateau-patience", "1", "--lr-plateau-factor", "0.5",
 		"--min-lr", "0.001", "--train", trainDir, "--test", testDir, "--out", dir, "--quiet")
-	info, err := train.ReadModelInfo(dir)
+	info, err := modeldir.ReadInfo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,20 +357,20 @@ func TestTrainRecordsTruncationAndControls(t *testing.T) {
 		o.LRPlateauPatience != 1 || o.LRPlateauFactor != 0.5 || o.MinLR != 0.001 {
 		t.Errorf("model.json training options %+v", o)
 	}
-	h, err := train.ReadHistory(dir)
+	h, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h.Epochs() != 3 || len(h.LearningRate) != 3 || h.LearningRate[0] != 0.02 || h.BestEpoch < 1 || h.NextLearningRate == 0 {
 		t.Errorf("history.json: %d epochs, learning rates %v (next %v), best epoch %d", h.Epochs(), h.LearningRate, h.NextLearningRate, h.BestEpoch)
 	}
-	if _, err := os.Stat(filepath.Join(dir, train.CheckpointDir, train.BestDir, h.BestCheckpoint+".json")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, modeldir.CheckpointDir, modeldir.BestDir, h.BestCheckpoint+".json")); err != nil {
 		t.Errorf("best checkpoint: %v", err)
 	}
 	var raw struct {
 		Training map[string]any `json:"training"`
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, train.ModelFile))
+	b, _ := os.ReadFile(filepath.Join(dir, modeldir.ModelFile))
 	if err := json.Unmarshal(b, &raw); err != nil || raw.Training["truncate"] != "last" {
 		t.Errorf("model.json does not name the truncation: %s", b)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/runlock"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -94,7 +95,7 @@ func TestResumeRefusesOtherSettings(t *testing.T) {
 	if !strings.Contains(out, "resume: 2 epochs in all instead of the 1 recorded") {
 		t.Errorf("the log does not say that --epochs applies:\n%s", out)
 	}
-	if h, err := train.ReadHistory(model); err != nil || h.Epochs() != 2 {
+	if h, err := modeldir.ReadHistory(model); err != nil || h.Epochs() != 2 {
 		t.Errorf("history after resuming: %v, %v; want 2 epochs", h, err)
 	}
 }
@@ -135,7 +136,7 @@ func TestTrainAndTuneRefuseABusyDirectory(t *testing.T) {
 			}
 		})
 	}
-	if h, err := train.ReadHistory(model); err != nil || h.Epochs() != 1 {
+	if h, err := modeldir.ReadHistory(model); err != nil || h.Epochs() != 1 {
 		t.Errorf("the refused runs changed the model: %v, %v", h, err)
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
-	"github.com/godltrigger/godltrigger/pkg/train"
 	"github.com/godltrigger/godltrigger/pkg/trees"
 	"github.com/godltrigger/godltrigger/pkg/xgboost"
 )
@@ -38,7 +38,7 @@ func treeKind(args []string) models.Kind {
 		}
 	}
 	if kind == "" && options != "" {
-		if f, err := train.ReadOptionsFile(options, ""); err == nil {
+		if f, err := modeldir.ReadOptionsFile(options, ""); err == nil {
 			kind = string(f.Model.Kind)
 		}
 	}
@@ -79,7 +79,7 @@ Example:
 	testDir := fs.String("test", "", "test dataset `DIR`, evaluated every round (required)")
 	out := fs.String("out", "", "model `DIR` (required)")
 	optionsFile := fs.String("options", "", "training options `FILE` (JSON)")
-	seed := fs.Int64("seed", train.DefaultOptions().Seed, "XGBoost's seed (row and feature subsampling)")
+	seed := fs.Int64("seed", modeldir.DefaultOptions().Seed, "XGBoost's seed (row and feature subsampling)")
 	threads := fs.Int("threads", 0, "XGBoost threads (0: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	var tc models.TreeConfig
@@ -105,10 +105,10 @@ Example:
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	cfg := train.DefaultOptionsFile(models.Kind(*kind))
+	cfg := modeldir.DefaultOptionsFile(models.Kind(*kind))
 	if *optionsFile != "" {
 		var err error
-		if cfg, err = train.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
+		if cfg, err = modeldir.ReadOptionsFile(*optionsFile, models.Kind(*kind)); err != nil {
 			return err
 		}
 	}

@@ -13,11 +13,11 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/serve"
 	"github.com/godltrigger/godltrigger/pkg/synth"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // The tree ensembles go through train, evaluate, predict and serve like the networks; export
@@ -45,7 +45,7 @@ func TestTreesCommands(t *testing.T) {
 			model, report := filepath.Join(work, "model"), filepath.Join(work, "report")
 			runOK(t, ctx, append([]string{"train", "--model", string(tc.kind), "--train", trainDir, "--test", testDir,
 				"--out", model, "--seed", "5", "--quiet"}, tc.flags...)...)
-			info, err := train.ReadModelInfo(model)
+			info, err := modeldir.ReadInfo(model)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,8 +76,8 @@ func TestTreesCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			var m models.Config
-			if err := json.Unmarshal([]byte(r.Files()[0].Metadata()[train.MetaModel]), &m); err != nil || m.Kind != tc.kind || m.Trees == nil {
-				t.Errorf("provenance %s: %+v (%v)", train.MetaModel, m, err)
+			if err := json.Unmarshal([]byte(r.Files()[0].Metadata()[modeldir.MetaModel]), &m); err != nil || m.Kind != tc.kind || m.Trees == nil {
+				t.Errorf("provenance %s: %+v (%v)", modeldir.MetaModel, m, err)
 			}
 
 			watch, decisions := filepath.Join(work, "incoming"), filepath.Join(work, "decisions")
@@ -124,7 +124,7 @@ func TestTrainTreesOptionsFile(t *testing.T) {
 	model := filepath.Join(t.TempDir(), "m")
 	runOK(t, context.Background(), "train", "--options", opts, "--trees", "5", "--train", filepath.Join(data, prep.TrainHLF),
 		"--test", filepath.Join(data, prep.TestHLF), "--out", model, "--quiet")
-	info, err := train.ReadModelInfo(model)
+	info, err := modeldir.ReadInfo(model)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestTuneTrees(t *testing.T) {
 	model := filepath.Join(work, "model")
 	runOK(t, context.Background(), "train", "--options", filepath.Join(dir, "best_options.json"),
 		"--train", filepath.Join(data, prep.TrainHLF), "--test", filepath.Join(data, prep.TestHLF), "--out", model, "--quiet")
-	info, err := train.ReadModelInfo(model)
+	info, err := modeldir.ReadInfo(model)
 	if err != nil {
 		t.Fatal(err)
 	}

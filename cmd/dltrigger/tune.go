@@ -105,7 +105,7 @@ Example:
 	if *random > 0 {
 		points = grid.Random(*random, *seed)
 	}
-	data, dir, err := tune.LoadData(*trainDir)
+	data, dir, err := tune.LoadData(ctx, *trainDir)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@
 // curves and AUC, trigger working points with bootstrap confidence
 // intervals, and loss and accuracy curves.
 //
-// It works on plain data, independent of the models: the softmax outputs
+// Its metrics work on plain data, independent of the models: the softmax outputs
 // are a flat row-major []float64 with nClasses values per event (event i's
 // probability of class c is probs[i*nClasses+c]) and the labels an []int
 // (0 = qcd, 1 = ttbar, 2 = wjets).
@@ -21,6 +21,14 @@
 //		ROC:       curves,
 //		Confusion: conf,
 //	}) // out/{loss,roc,confusion}.{png,svg}
+//
+// On a model directory (package modeldir) and a prepared dataset, EvaluateModel
+// and PredictDataset are the evaluate and predict steps of the command line:
+// they stream the dataset's rows through the model's Predictor.
+//
+//	rep, plots, err := evaluate.EvaluateModel(ctx, "models/hlf",
+//		"prepared/testUndersampled_HLF_features.parquet", "reports/hlf",
+//		evaluate.EvaluateOptions{Reference: true}) // metrics.json, plots["roc"] = reports/hlf/roc.png
 //
 // In a notebook, LossPlot, AccuracyPlot, ROCPlot and ConfusionPlot return
 // the *plot.Plot to display inline; FeatureHistograms draws the input

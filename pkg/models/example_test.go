@@ -7,15 +7,15 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Logits builds the classifier of each kind on a batch of 2 events: 14 high-level features
 // each, and a sequence of 5 particles of 19 features. Every kind returns the logits of the
 // 3 classes; the particle classifier reads only the sequence, the HLF one only the features.
 func ExampleLogits() {
-	backend, _, err := train.NewBackend(nil) // $GOMLX_BACKEND, else the fastest one here
+	backend, _, err := modeldir.NewBackend(nil) // $GOMLX_BACKEND, else the fastest one here
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/onnx"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -19,7 +20,7 @@ func exampleModel(work string) string {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs = 1
 	dir := filepath.Join(work, "hlf")
 	if _, err := train.Train(context.Background(), train.Job{Dir: dir, Model: models.DefaultConfig(models.KindHLF),

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 
 	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Names of the graph's inputs and output.
@@ -16,7 +16,7 @@ const (
 	OutputProbabilities = classifier.OutputProbabilities // float32 [batch, 3]: softmax over the classes
 )
 
-// Export writes the ONNX model of the trained model directory modelDir (see train.ModelFile)
+// Export writes the ONNX model of the trained model directory modelDir (see modeldir.ModelFile)
 // to path, through a temporary file renamed into place when complete.
 func Export(modelDir, path string) error {
 	data, err := Build(modelDir)
@@ -33,11 +33,11 @@ func Export(modelDir, path string) error {
 // its last checkpoint's weights, the graph of its classifier followed by Softmax, and the
 // metadata described in the package documentation.
 func Build(modelDir string) ([]byte, error) {
-	if info, err := train.ReadModelInfo(modelDir); err == nil && info.Model.Kind.Tree() {
+	if info, err := modeldir.ReadInfo(modelDir); err == nil && info.Model.Kind.Tree() {
 		return nil, fmt.Errorf("onnx: %s holds a tree ensemble (%s): only the networks export to ONNX; its model is %s in XGBoost's JSON format",
-			modelDir, info.Model.Kind, filepath.Join(modelDir, train.TreeModelFile))
+			modelDir, info.Model.Kind, filepath.Join(modelDir, modeldir.TreeModelFile))
 	}
-	info, w, err := train.ModelWeights(modelDir)
+	info, w, err := modeldir.ReadWeights(modelDir)
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)
 	}

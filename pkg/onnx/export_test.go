@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/onnx"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GOMLX_BACKEND") == "" {
 		os.Setenv("GOMLX_BACKEND", "go")
 	}
-	b, _, err := train.NewBackend(nil)
+	b, _, err := modeldir.NewBackend(nil)
 	if err != nil {
 		panic(err)
 	}
@@ -59,7 +60,7 @@ func trainModel(t testing.TB, cfg models.Config, seqLen, maxParticles int, trunc
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.LearningRate, opts.MaxParticles = 2, 24, 0.05, maxParticles
 	if truncate != "" {
 		opts.Truncate = truncate
@@ -69,7 +70,7 @@ func trainModel(t testing.TB, cfg models.Config, seqLen, maxParticles int, trunc
 		Train: tr, Validation: va, Backend: testBackend, Scaler: json.RawMessage(testScaler)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, train.DataFile), []byte(testDataRecord), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, modeldir.DataFile), []byte(testDataRecord), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -78,7 +79,7 @@ func trainModel(t testing.TB, cfg models.Config, seqLen, maxParticles int, trunc
 // paddedBatch returns rows of seqLen particles with every masking case: an all-zero
 // sequence, zero rows in the middle, no padding at all, zero rows only at the start, a row
 // with some (not all) features 0, and ordinary trailing padding.
-func paddedBatch(seqLen int) train.Data {
+func paddedBatch(seqLen int) modeldir.Data {
 	d := train.SyntheticData(12, seqLen, 3)
 	const f = models.NumFeatures
 	row := func(i int) []float32 { return d.Seq[i*seqLen*f : (i+1)*seqLen*f] }
@@ -162,7 +163,7 @@ func TestExportMatchesOnnxRuntime(t *testing.T) {
 			if tc.seqLen == 0 {
 				batch.Seq = nil
 			}
-			want, err := train.Predict(dir, testBackend, batch)
+			want, err := modeldir.Predict(dir, testBackend, batch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -227,7 +228,7 @@ func checkMetadata(t *testing.T, meta map[string]string, cfg models.Config) {
 	if err := json.Unmarshal([]byte(meta[onnx.MetaModel]), &saved); err != nil || saved.RecurrentUnits() != cfg.RecurrentUnits() {
 		t.Errorf("model config %s (%v), want %+v", meta[onnx.MetaModel], err, cfg)
 	}
-	var opts train.Options
+	var opts modeldir.Options
 	if err := json.Unmarshal([]byte(meta[onnx.MetaTraining]), &opts); err != nil || opts.Epochs != 2 {
 		t.Errorf("training options %s (%v)", meta[onnx.MetaTraining], err)
 	}
@@ -245,17 +246,17 @@ func checkMetadata(t *testing.T, meta map[string]string, cfg models.Config) {
 func TestBuildReportsBadModels(t *testing.T) {
 	good := trainModel(t, models.DefaultConfig(models.KindHLF), 0, 0, "")
 	// edit copies the good directory and rewrites its model.json with change applied.
-	edit := func(t *testing.T, change func(*train.ModelInfo)) string {
+	edit := func(t *testing.T, change func(*modeldir.Info)) string {
 		dir := filepath.Join(t.TempDir(), "model")
 		if err := os.CopyFS(dir, os.DirFS(good)); err != nil {
 			t.Fatal(err)
 		}
-		info, err := train.ReadModelInfo(dir)
+		info, err := modeldir.ReadInfo(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		change(info)
-		if err := train.WriteModelInfo(dir, info); err != nil {
+		if err := modeldir.WriteInfo(dir, info); err != nil {
 			t.Fatal(err)
 		}
 		return dir
@@ -267,18 +268,18 @@ func TestBuildReportsBadModels(t *testing.T) {
 	}{
 		{"missing directory", func(t *testing.T) string { return filepath.Join(t.TempDir(), "none") }, "model.json"},
 		{"no checkpoint", func(t *testing.T) string {
-			dir := edit(t, func(*train.ModelInfo) {})
-			os.RemoveAll(filepath.Join(dir, train.CheckpointDir))
+			dir := edit(t, func(*modeldir.Info) {})
+			os.RemoveAll(filepath.Join(dir, modeldir.CheckpointDir))
 			return dir
 		}, "checkpoint"},
 		{"sizes differ from the weights", func(t *testing.T) string {
-			return edit(t, func(i *train.ModelInfo) { i.Model.HLFHidden = []int{50, 21, 10} })
+			return edit(t, func(i *modeldir.Info) { i.Model.HLFHidden = []int{50, 21, 10} })
 		}, "dense_1/weights has dimensions [50 20], want [50 21]"},
 		{"another kind", func(t *testing.T) string {
-			return edit(t, func(i *train.ModelInfo) { i.Model = models.DefaultConfig(models.KindParticle) })
+			return edit(t, func(i *modeldir.Info) { i.Model = models.DefaultConfig(models.KindParticle) })
 		}, "no variable /gru/kernel"},
 		{"a tree ensemble", func(t *testing.T) string {
-			return edit(t, func(i *train.ModelInfo) { i.Model = models.DefaultConfig(models.KindXGBoost) })
+			return edit(t, func(i *modeldir.Info) { i.Model = models.DefaultConfig(models.KindXGBoost) })
 		}, "holds a tree ensemble (xgboost): only the networks export to ONNX"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

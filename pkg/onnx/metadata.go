@@ -11,27 +11,26 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
-	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/onnx/classifier"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/spec"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Producer is the ModelProto producer_name of the models written here.
 const Producer = "godltrigger"
 
 // Keys of the ONNX metadata_props, named as the provenance keys of the project's Parquet
-// files (package train and prep) where they mean the same. Values are JSON unless said
+// files (packages modeldir and prep) where they mean the same. Values are JSON unless said
 // otherwise.
 const (
 	MetaProducer         = dataset.MetaProducer          // text: "dltrigger export"
 	MetaVersion          = "dltrigger.version"           // text: the producer's version (also producer_version)
-	MetaModelDir         = train.MetaModelDir            // text: the exported model directory, absolute
-	MetaModel            = train.MetaModel               // models.Config
-	MetaTraining         = train.MetaTraining            // train.Options
-	MetaTrainingData     = "dltrigger.training_data"     // train.DataFile verbatim: dataset paths (when present)
+	MetaModelDir         = modeldir.MetaModelDir         // text: the exported model directory, absolute
+	MetaModel            = modeldir.MetaModel            // models.Config
+	MetaTraining         = modeldir.MetaTraining         // modeldir.Options
+	MetaTrainingData     = "dltrigger.training_data"     // modeldir.DataFile verbatim: dataset paths (when present)
 	MetaEpochs           = "dltrigger.epochs"            // text: completed epochs of the exported weights
 	MetaKind             = "dltrigger.kind"              // text: the classifier kind (hlf, inclusive-lstm, inclusive-transformer, ...)
 	MetaClasses          = "dltrigger.classes"           // ["qcd","ttbar","wjets"]: the order of the probabilities
@@ -42,7 +41,7 @@ const (
 )
 
 // metadata collects the metadata_props of the model directory dir.
-func metadata(dir string, info *train.ModelInfo) ([]classifier.KeyValue, error) {
+func metadata(dir string, info *modeldir.Info) ([]classifier.KeyValue, error) {
 	var kv []classifier.KeyValue
 	addJSON := func(key string, v any) error {
 		data, err := json.Marshal(v)
@@ -64,22 +63,22 @@ func metadata(dir string, info *train.ModelInfo) ([]classifier.KeyValue, error) 
 	if err := addJSON(MetaTraining, info.Options); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, train.DataFile))
+	data, err := os.ReadFile(filepath.Join(dir, modeldir.DataFile))
 	switch {
 	case err == nil:
 		if !json.Valid(data) {
-			return nil, fmt.Errorf("onnx: %s: not valid JSON", filepath.Join(dir, train.DataFile))
+			return nil, fmt.Errorf("onnx: %s: not valid JSON", filepath.Join(dir, modeldir.DataFile))
 		}
 		kv = append(kv, entry(MetaTrainingData, string(data)))
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
-	hist, err := train.ReadHistory(dir)
+	hist, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %w", err)
 	}
 	kv = append(kv, entry(MetaEpochs, fmt.Sprint(hist.ServedEpoch(info.Options))), entry(MetaKind, string(info.Model.Kind)))
-	if err := addJSON(MetaClasses, evaluate.ClassNames()); err != nil {
+	if err := addJSON(MetaClasses, spec.Classes); err != nil {
 		return nil, err
 	}
 	kv = append(kv, entry(MetaFeatureSpec, ingest.FeatureSpec))

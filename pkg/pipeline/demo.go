@@ -17,7 +17,9 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/progress"
@@ -48,7 +50,7 @@ type ModelPlan struct {
 	Epochs       int // at most
 	MaxParticles int // the particles nearest the lepton; 0: all 801
 	// Patience > 0 stops after that many epochs without a lower validation loss and serves
-	// the best epoch's weights (train.Options.EarlyStoppingPatience and RestoreBest).
+	// the best epoch's weights (modeldir.Options.EarlyStoppingPatience and RestoreBest).
 	Patience int
 }
 
@@ -65,9 +67,9 @@ func (o DemoOptions) Plans() []ModelPlan {
 // ExtraPlan is how the demo trains a classifier asked for in ExtraModels: as the demo's plan
 // for the classifiers that read the same inputs (a sequence classifier as the particle one,
 // another network as the HLF one; a tree ensemble with its defaults), titled by
-// train.ModelName.
+// evaluate.ModelName.
 func (o DemoOptions) ExtraPlan(kind models.Kind) ModelPlan {
-	p := ModelPlan{Kind: kind, Title: train.ModelName(kind)}
+	p := ModelPlan{Kind: kind, Title: evaluate.ModelName(kind)}
 	if kind.Tree() {
 		return p
 	}
@@ -236,7 +238,7 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 		return nil, err
 	}
 
-	backend, line, err := train.NewBackend(o.Log)
+	backend, line, err := modeldir.NewBackend(o.Log)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
@@ -313,15 +315,15 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 		return trainTreeModel(ctx, p, o, prepared, dir)
 	}
 	data := dataFor(p.Kind)
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.Seed, opts.MaxParticles = p.Epochs, o.Seed, p.MaxParticles
 	opts.EarlyStoppingPatience, opts.RestoreBest = p.Patience, p.Patience > 0
 	cfgData := train.DataConfig{Kind: p.Kind, MaxParticles: opts.MaxParticles, Truncate: opts.Truncation()}
-	trainSrc, err := train.OpenDataset(filepath.Join(prepared, data.train), cfgData)
+	trainSrc, err := train.OpenDataset(ctx, filepath.Join(prepared, data.train), cfgData)
 	if err != nil {
 		return "", false, err
 	}
-	testSrc, err := train.OpenDataset(filepath.Join(prepared, data.test), cfgData)
+	testSrc, err := train.OpenDataset(ctx, filepath.Join(prepared, data.test), cfgData)
 	if err != nil {
 		return "", false, err
 	}
@@ -333,7 +335,7 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 	if json.Valid(scaler) {
 		job.Scaler = scaler
 	}
-	hist, err := train.ReadHistory(dir)
+	hist, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		return "", false, err
 	}
@@ -354,13 +356,13 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 }
 
 // setupOf describes how a plan trained (as hist says), for logs and the report.
-func setupOf(p ModelPlan, hist *train.History) string {
+func setupOf(p ModelPlan, hist *modeldir.History) string {
 	if p.Kind.Tree() {
 		return treeSetup(p.Kind)
 	}
-	s := fmt.Sprintf("%d epochs, batch %d", hist.Epochs(), train.DefaultOptions().BatchSize)
+	s := fmt.Sprintf("%d epochs, batch %d", hist.Epochs(), modeldir.DefaultOptions().BatchSize)
 	if hist.StoppedEpoch > 0 && hist.Epochs() < p.Epochs {
-		s = fmt.Sprintf("%d of %d epochs (early stopping), batch %d", hist.Epochs(), p.Epochs, train.DefaultOptions().BatchSize)
+		s = fmt.Sprintf("%d of %d epochs (early stopping), batch %d", hist.Epochs(), p.Epochs, modeldir.DefaultOptions().BatchSize)
 	}
 	if p.Patience > 0 && hist.BestEpoch > 0 {
 		s += fmt.Sprintf(", weights of epoch %d (lowest val_loss)", hist.BestEpoch)

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/report"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // TestQuickDemoRunsAndResumes runs the README's first command (the quick demo) end to end,
@@ -35,11 +35,11 @@ func TestQuickDemoRunsAndResumes(t *testing.T) {
 		}
 		// Evaluation reads the rows training read: its accuracy on the test set (the validation
 		// set) is that of the epoch the model directory serves.
-		h, err := train.ReadHistory(filepath.Join(out, ModelsDir, m.Kind))
+		h, err := modeldir.ReadHistory(filepath.Join(out, ModelsDir, m.Kind))
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := train.ReadModelInfo(filepath.Join(out, ModelsDir, m.Kind))
+		info, err := modeldir.ReadInfo(filepath.Join(out, ModelsDir, m.Kind))
 		if err != nil {
 			t.Fatal(err)
 		}

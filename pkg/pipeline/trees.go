@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 	"github.com/godltrigger/godltrigger/pkg/trees"
 	"github.com/godltrigger/godltrigger/pkg/xgboost"
 )
@@ -33,7 +33,7 @@ func treePlans() []ModelPlan {
 // reuses the model a run left complete.
 func trainTreeModel(ctx context.Context, p ModelPlan, o DemoOptions, prepared, dir string) (string, bool, error) {
 	setup := treeSetup(p.Kind)
-	if _, err := os.Stat(filepath.Join(dir, train.ModelFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, modeldir.ModelFile)); err == nil {
 		return setup + " (already trained)", true, nil
 	}
 	if err := os.RemoveAll(dir); err != nil { // an interrupted run leaves no model.json

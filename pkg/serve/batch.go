@@ -5,9 +5,9 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/delphes"
 	"github.com/godltrigger/godltrigger/pkg/features"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // batch holds up to capacity consecutive events of one input file, from their raw form to
@@ -140,9 +140,9 @@ func (b *batch) padded(k int) int {
 	return m
 }
 
-// data returns the first m rows of model inputs as train.Data.
-func (b *batch) data(m, keep int) train.Data {
-	d := train.Data{SeqLen: keep}
+// data returns the first m rows of model inputs as modeldir.Data.
+func (b *batch) data(m, keep int) modeldir.Data {
+	d := modeldir.Data{SeqLen: keep}
 	if b.hlfW > 0 {
 		d.HLF = b.hlf[:m*b.hlfW]
 	}

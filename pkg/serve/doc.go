@@ -1,5 +1,5 @@
 // Package serve is streaming inference: it watches a directory for event files and writes,
-// for every event, a trigger decision made by a trained classifier (package train).
+// for every event, a trigger decision made by a trained classifier (a model directory of package modeldir).
 //
 //	srv, err := serve.New(serve.Options{
 //		Model: "models/inclusive", Watch: "incoming", Out: "decisions",
@@ -56,7 +56,7 @@
 // Events are read, featurized and predicted in batches of Options.BatchEvents; the features
 // of one batch (float32 model inputs, ~60 KB per event for the full 801-row sequence) and one
 // row group of decisions are all a server holds. Feature computation runs on
-// Options.Workers goroutines; the model runs on the GoMLX backend of package train.
+// Options.Workers goroutines; the model runs on the GoMLX backend that package modeldir chooses.
 // The triggered events of a batch are predicted together, padded to a multiple of 1/16 of
 // the batch, so that only a few graph shapes are compiled.
 package serve

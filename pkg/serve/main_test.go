@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/ingest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/synth"
@@ -90,11 +91,11 @@ func (f *fixture) build() error {
 	if _, err := prep.Run(ctx, prep.Options{In: f.ingested, Out: f.prepared, Seed: 42, Logf: quiet}); err != nil {
 		return err
 	}
-	if f.backend, _, err = train.NewBackend(nil); err != nil {
+	if f.backend, _, err = modeldir.NewBackend(nil); err != nil {
 		return err
 	}
 	cfg := models.Config{Kind: models.KindInclusive, GRUUnits: 4, InclusiveHidden: 4, Dropout: 0.2}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.MaxParticles = 1, 16, testMaxParticles
 	_, err = train.TrainDatasets(ctx, train.DatasetJob{Dir: f.model, Model: cfg, Options: opts,
 		TrainDir: filepath.Join(f.prepared, prep.TrainInclusive), TestDir: filepath.Join(f.prepared, prep.TestInclusive),

@@ -68,7 +68,7 @@ type Options struct {
 	Workers  int
 	Features features.Options // trigger emulation variant (FixQuirks)
 
-	Backend compute.Backend // nil: train.NewBackend
+	Backend compute.Backend // nil: modeldir.NewBackend
 	// Report receives the rate report every ReportEvery and at the end; nil writes none.
 	Report      io.Writer
 	ReportEvery time.Duration // 0 means DefaultReportEvery

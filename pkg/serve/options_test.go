@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 func TestNewRejectsBadOptions(t *testing.T) {
@@ -15,17 +15,17 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	dir := t.TempDir()
 	// A copy of the model without its scaler.
 	noScaler := filepath.Join(dir, "noscaler")
-	info, err := train.ReadModelInfo(f.model)
+	info, err := modeldir.ReadInfo(f.model)
 	if err != nil {
 		t.Fatal(err)
 	}
 	info.Scaler = nil
-	if err := train.WriteModelInfo(noScaler, info); err != nil {
+	if err := modeldir.WriteInfo(noScaler, info); err != nil {
 		t.Fatal(err)
 	}
 	badScaler := filepath.Join(dir, "badscaler")
 	info.Scaler = json.RawMessage(`{"min":[0,1],"max":[1,2]}`)
-	if err := train.WriteModelInfo(badScaler, info); err != nil {
+	if err := modeldir.WriteInfo(badScaler, info); err != nil {
 		t.Fatal(err)
 	}
 	watch := filepath.Join(dir, "watch")

@@ -12,10 +12,10 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/delphes"
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/features"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // fingerprint identifies an event by its high-level features.
@@ -27,7 +27,7 @@ func fingerprint(h []float64) [32]byte {
 	return sha256.Sum256(b.Bytes())
 }
 
-// referenceProbabilities runs train.PredictDataset on the datasets that prep.Run wrote and
+// referenceProbabilities runs evaluate.PredictDataset on the datasets that prep.Run wrote and
 // returns the probabilities of each of their events, by fingerprint.
 func referenceProbabilities(t *testing.T, f *fixture) map[[32]byte][]float64 {
 	t.Helper()
@@ -36,7 +36,7 @@ func referenceProbabilities(t *testing.T, f *fixture) map[[32]byte][]float64 {
 	for _, name := range []string{prep.TrainFull, prep.TestFull} {
 		in := filepath.Join(f.prepared, name)
 		pred := filepath.Join(t.TempDir(), "pred.parquet")
-		if _, err := train.PredictDataset(ctx, f.model, in, pred, train.PredictOptions{Backend: f.backend}); err != nil {
+		if _, err := evaluate.PredictDataset(ctx, f.model, in, pred, evaluate.PredictOptions{Backend: f.backend}); err != nil {
 			t.Fatal(err)
 		}
 		var fps [][32]byte
@@ -59,7 +59,7 @@ func referenceProbabilities(t *testing.T, f *fixture) map[[32]byte][]float64 {
 			t.Fatal(err)
 		}
 		row := 0
-		err = pr.Scan(ctx, train.PredictionSchema(true), 0, func(b *dataset.Batch) error {
+		err = pr.Scan(ctx, evaluate.PredictionSchema(true), 0, func(b *dataset.Batch) error {
 			for i := 0; i < b.Rows; i++ {
 				ref[fps[row]] = append([]float64(nil), b.RowFloat64s("probabilities", i)...)
 				row++
@@ -79,7 +79,7 @@ func referenceProbabilities(t *testing.T, f *fixture) map[[32]byte][]float64 {
 	return ref
 }
 
-// The probabilities of the decisions equal those train.PredictDataset gives for the same
+// The probabilities of the decisions equal those evaluate.PredictDataset gives for the same
 // events prepared by prep.Run, both from Delphes files and from ingested Parquet files.
 func TestProbabilitiesEqualPredictDataset(t *testing.T) {
 	checkProbabilitiesEqualPredictDataset(t, testFixture(t))

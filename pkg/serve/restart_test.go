@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godltrigger/godltrigger/pkg/train"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 // childEnv, when set, makes the test binary a server that TestKilledServerRestarts kills: it
@@ -26,7 +26,7 @@ func childMain() int {
 		fmt.Fprintf(os.Stderr, "%s=%q: want MODEL|WATCH|OUT\n", childEnv, os.Getenv(childEnv))
 		return 2
 	}
-	backend, _, err := train.NewBackend(nil)
+	backend, _, err := modeldir.NewBackend(nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Server turns input files into decision files. Create it with New, run it with Run, release
@@ -19,7 +19,7 @@ import (
 type Server struct {
 	opts    Options
 	class   int
-	pred    *train.Predictor
+	pred    *modeldir.Predictor
 	keep    int // particle rows the model reads
 	workers []*worker
 	batch   *batch
@@ -32,15 +32,15 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	class, _ := ClassIndex(opts.Class)
-	info, err := train.ReadModelInfo(opts.Model)
+	info, err := modeldir.ReadInfo(opts.Model)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	var scaler *prep.MinMax
 	if info.Model.UsesHLF() {
 		if len(info.Scaler) == 0 {
-			return nil, fmt.Errorf("serve: model %s has no scaler in %s: the %s classifier needs the min-max ranges of its training data (train it from prepared data, or store them with train.SetScaler)",
-				opts.Model, train.ModelFile, info.Model.Kind)
+			return nil, fmt.Errorf("serve: model %s has no scaler in %s: the %s classifier needs the min-max ranges of its training data (train it from prepared data, or store them with modeldir.SetScaler)",
+				opts.Model, modeldir.ModelFile, info.Model.Kind)
 		}
 		scaler = &prep.MinMax{}
 		if err := json.Unmarshal(info.Scaler, scaler); err != nil {
@@ -56,7 +56,7 @@ func New(opts Options) (*Server, error) {
 		}
 		s.workers = append(s.workers, w)
 	}
-	if s.pred, err = train.LoadPredictor(opts.Model, opts.Backend); err != nil {
+	if s.pred, err = modeldir.Load(opts.Model, opts.Backend); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	return s, nil

@@ -13,7 +13,7 @@ import (
 )
 
 // A tree ensemble serves like a network: the probabilities of its decisions equal those that
-// train.PredictDataset gives for the prepared events.
+// evaluate.PredictDataset gives for the prepared events.
 func TestServeTreeModel(t *testing.T) {
 	f := *testFixture(t)
 	for _, kind := range []models.Kind{models.KindXGBoost, models.KindRF} {

@@ -14,7 +14,6 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/serve"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/synth"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // The packages that keep a name of their own for a spec value, or a table that follows the
@@ -159,8 +158,8 @@ func TestReferenceAUCsFollowSpec(t *testing.T) {
 		{models.KindParticle, spec.ReferenceAUCParticle},
 		{models.KindInclusive, spec.ReferenceAUCInclusive},
 	} {
-		if got := train.ReferenceAUC(c.kind); got != c.want {
-			t.Errorf("train.ReferenceAUC(%s) = %v, spec %v", c.kind, got, c.want)
+		if got := evaluate.ReferenceAUC(c.kind); got != c.want {
+			t.Errorf("evaluate.ReferenceAUC(%s) = %v, spec %v", c.kind, got, c.want)
 		}
 		if got, ok := report.PaperAUC[string(c.kind)]; !ok || got != c.want {
 			t.Errorf("report.PaperAUC[%s] = %v (%v), spec %v", c.kind, got, ok, c.want)

@@ -4,14 +4,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // stepRate compiles a training step, runs one
 // untimed step, then n timed ones, and returns the rows per second.
-func stepRate(b *testing.B, cfg models.Config, d Data, n int) (rate float64, first time.Duration) {
+func stepRate(b *testing.B, cfg models.Config, d modeldir.Data, n int) (rate float64, first time.Duration) {
 	b.Helper()
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Seed = 1
 	st, err := NewStepTimer(testBackend, cfg, opts, d)
 	if err != nil {

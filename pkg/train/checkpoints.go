@@ -1,19 +1,16 @@
 package train
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
@@ -24,7 +21,7 @@ import (
 // checkpoint that cannot be read, and a reader that takes the newest checkpoint fails on it.
 // Here GoMLX saves into a staging folder inside checkpoint/; the checkpoint is read back
 // there, synced, and renamed into place, its data first and its layout last: a checkpoint
-// listed in checkpoint/ is complete. Readers (loadNewest) still check what they read and take
+// listed in checkpoint/ is complete. Readers (modeldir.LoadNewest) still check what they read and take
 // the newest checkpoint that reads completely, naming the damaged ones they skip (written by
 // older versions, or damaged since).
 
@@ -35,9 +32,6 @@ const (
 	stagingDir = ".saving"
 	// keepCheckpoints is the number of complete checkpoints kept in checkpoint/.
 	keepCheckpoints = 2
-	// epochsParam is the parameter, saved in each checkpoint, holding the number of epochs
-	// completed when it was saved.
-	epochsParam = "/dltrigger_epochs"
 )
 
 // checkpointName is a checkpoint's base name: its save counter and the rest.
@@ -53,7 +47,7 @@ type checkpoints struct {
 
 // newCheckpoints prepares saving store into ckDir, whose last checkpoint holds the state after
 // epochs epochs: it empties the staging folder and attaches a GoMLX handler saving there. The
-// handler loads nothing, and the loader of store (a checkpoint loaded by loadNewest) stays the
+// handler loads nothing, and the loader of store (a checkpoint loaded by modeldir.LoadNewest) stays the
 // one that gives variables their values.
 func newCheckpoints(store *model.Store, ckDir string, epochs int) (*checkpoints, error) {
 	staging := filepath.Join(ckDir, stagingDir)
@@ -79,12 +73,12 @@ func newCheckpoints(store *model.Store, ckDir string, epochs int) (*checkpoints,
 func (c *checkpoints) Dir() string { return c.dir }
 
 // ListCheckpoints returns the base names of the checkpoints in the folder, oldest first.
-func (c *checkpoints) ListCheckpoints() ([]string, error) { return listCheckpoints(c.dir) }
+func (c *checkpoints) ListCheckpoints() ([]string, error) { return modeldir.ListCheckpoints(c.dir) }
 
 // Save saves the state after one more epoch as a new checkpoint, atomically, and keeps the
 // last keepCheckpoints checkpoints. When it fails, the folder holds what it held before.
 func (c *checkpoints) Save() error {
-	c.store.SetParam(epochsParam, c.epochs+1)
+	c.store.SetParam(modeldir.EpochsParam, c.epochs+1)
 	staging := c.staging.Dir()
 	err := os.MkdirAll(staging, 0o755)
 	if err == nil {
@@ -107,17 +101,17 @@ func (c *checkpoints) Save() error {
 // install checks the one checkpoint saved in staging, syncs it and renames it into the
 // folder under the next save counter; it returns its name there.
 func (c *checkpoints) install(staging string) (string, error) {
-	saved, err := listCheckpoints(staging)
+	saved, err := modeldir.ListCheckpoints(staging)
 	if err != nil {
 		return "", err
 	}
 	if len(saved) != 1 {
 		return "", fmt.Errorf("GoMLX saved %d checkpoints in %s, want 1", len(saved), staging)
 	}
-	if _, _, err := readCheckpoint(staging, saved[0]); err != nil {
+	if _, _, err := modeldir.ReadCheckpoint(staging, saved[0]); err != nil {
 		return "", fmt.Errorf("the checkpoint does not read back: %w", err)
 	}
-	names, err := listCheckpoints(c.dir)
+	names, err := modeldir.ListCheckpoints(c.dir)
 	if err != nil {
 		return "", err
 	}
@@ -149,7 +143,7 @@ func (c *checkpoints) install(staging string) (string, error) {
 // prune removes the checkpoints older than the last keepCheckpoints (the layout first, so
 // that no listed checkpoint lacks its data) and data files whose layout is missing.
 func (c *checkpoints) prune(newest string) error {
-	names, err := listCheckpoints(c.dir)
+	names, err := modeldir.ListCheckpoints(c.dir)
 	if err != nil {
 		return err
 	}
@@ -179,140 +173,6 @@ func (c *checkpoints) prune(newest string) error {
 	return nil
 }
 
-// listCheckpoints returns the base names of the checkpoints (their layout files) in dir,
-// oldest first; a missing dir has none.
-func listCheckpoints(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("train: list checkpoints: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		if !e.IsDir() && strings.HasPrefix(n, "checkpoint-") && strings.HasSuffix(n, checkpoint.JsonNameSuffix) {
-			names = append(names, strings.TrimSuffix(n, checkpoint.JsonNameSuffix))
-		}
-	}
-	slices.Sort(names)
-	return names, nil
-}
-
-// readCheckpoint reads the checkpoint name of dir and checks that it is complete: the layout
-// decodes, and the data (decompressed, its checksum verified) holds exactly the bytes the
-// layout describes. It returns both files' contents.
-func readCheckpoint(dir, name string) (layout string, data []byte, err error) {
-	js, err := os.ReadFile(filepath.Join(dir, name+checkpoint.JsonNameSuffix))
-	if err != nil {
-		return "", nil, err
-	}
-	var meta struct {
-		Variables []struct{ Pos, Length int }
-	}
-	if err := json.Unmarshal(js, &meta); err != nil {
-		return "", nil, fmt.Errorf("%s%s: %w", name, checkpoint.JsonNameSuffix, err)
-	}
-	want := 0
-	for _, v := range meta.Variables {
-		if v.Pos != want || v.Length < 0 {
-			return "", nil, fmt.Errorf("%s%s: variable at byte %d of %d, want %d", name, checkpoint.JsonNameSuffix, v.Pos, v.Length, want)
-		}
-		want += v.Length
-	}
-	bin, err := os.ReadFile(filepath.Join(dir, name+checkpoint.BinDataSuffix))
-	if err != nil {
-		return "", nil, err
-	}
-	n, err := checkpointDataSize(bin)
-	if err != nil {
-		return "", nil, fmt.Errorf("%s%s: %w", name, checkpoint.BinDataSuffix, err)
-	}
-	if n != int64(want) {
-		return "", nil, fmt.Errorf("%s%s: %d bytes of variables, %s describes %d", name, checkpoint.BinDataSuffix, n, name+checkpoint.JsonNameSuffix, want)
-	}
-	return string(js), bin, nil
-}
-
-// GoMLX's data file is the raw variables, or (its default) a header naming the compression
-// followed by a gzip stream of them.
-const (
-	gomlxBinHeader  = "gomlx_checkpointss"
-	gomlxGzipHeader = "gzip"
-)
-
-// checkpointDataSize returns the number of bytes of variables a checkpoint data file holds,
-// decompressing it to the end (which checks the gzip checksum and length).
-func checkpointDataSize(bin []byte) (int64, error) {
-	rest, ok := bytes.CutPrefix(bin, []byte(gomlxBinHeader))
-	if !ok {
-		return int64(len(bin)), nil
-	}
-	if len(rest) < 1 || len(rest) < 1+int(rest[0]) {
-		return 0, errors.New("truncated header")
-	}
-	if c := string(rest[1 : 1+int(rest[0])]); c != gomlxGzipHeader {
-		return 0, fmt.Errorf("compression %q, want %q", c, gomlxGzipHeader)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(rest[1+int(rest[0]):]))
-	if err != nil {
-		return 0, fmt.Errorf("read gzip: %w", err)
-	}
-	n, err := io.Copy(io.Discard, zr)
-	if err != nil {
-		return 0, fmt.Errorf("read gzip: %w", err)
-	}
-	return n, nil
-}
-
-// loadNewest loads into store the newest checkpoint of ckDir that reads completely, not newer
-// than upTo when upTo is not "". It returns its name, the number of epochs it was saved after
-// (-1 when it does not say: saved by an older version) and, for each newer checkpoint skipped,
-// "NAME: cause". No complete checkpoint is an error naming the damaged ones.
-func loadNewest(store *model.Store, ckDir, upTo string) (name string, epochs int, skipped []string, err error) {
-	names, err := listCheckpoints(ckDir)
-	if err != nil {
-		return "", 0, nil, err
-	}
-	for i := len(names) - 1; i >= 0; i-- {
-		if upTo != "" && names[i] > upTo {
-			continue
-		}
-		js, bin, err := readCheckpoint(ckDir, names[i])
-		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s: %v", names[i], err))
-			continue
-		}
-		if err := loadCheckpoint(store, js, bin); err != nil {
-			return "", 0, skipped, fmt.Errorf("train: load checkpoint %s: %w", filepath.Join(ckDir, names[i]), err)
-		}
-		epochs := -1
-		if v, ok := store.GetParam(epochsParam); ok {
-			if e, ok := v.(int); ok {
-				epochs = e
-			}
-		}
-		return names[i], epochs, skipped, nil
-	}
-	if len(skipped) == 0 {
-		return "", 0, nil, fmt.Errorf("train: %s holds no checkpoint: no epoch of this model completed", ckDir)
-	}
-	return "", 0, skipped, fmt.Errorf("train: %s holds no complete checkpoint: %s", ckDir, strings.Join(skipped, "; "))
-}
-
-// loadCheckpoint loads the checkpoint of layout js and data bin into store, creating its
-// variables at once.
-func loadCheckpoint(store *model.Store, js string, bin []byte) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	_, err = checkpoint.Load(store).FromEmbed(js, bin).Immediate().Done()
-	return err
-}
-
 // syncFile flushes the file (or directory) path to disk.
 func syncFile(path string) error {
 	f, err := os.Open(path)
@@ -332,9 +192,9 @@ func syncFile(path string) error {
 // exactly as an uninterrupted one, cuts hist (and history.json) back to the epochs that
 // checkpoint was saved after; the later epochs are trained again. Checkpoints newer than the
 // one loaded are removed.
-func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) error {
-	ckDir := filepath.Join(dir, CheckpointDir)
-	name, epochs, skipped, err := loadNewest(store, ckDir, hist.Checkpoint)
+func loadRecorded(store *model.Store, dir string, hist *modeldir.History, log io.Writer) error {
+	ckDir := filepath.Join(dir, modeldir.CheckpointDir)
+	name, epochs, skipped, err := modeldir.LoadNewest(store, ckDir, hist.Checkpoint)
 	if err != nil {
 		return fmt.Errorf("train: resume %s: %w", dir, err)
 	}
@@ -345,18 +205,18 @@ func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) 
 		}
 		if epochs < 0 || epochs >= hist.Epochs() {
 			return fmt.Errorf("train: resume %s: checkpoint %s, recorded in %s after epoch %d, is %s; the newest complete one, %s, does not say after which epoch it was saved: the run cannot continue exactly",
-				dir, hist.Checkpoint, HistoryFile, hist.Epochs(), cause, name)
+				dir, hist.Checkpoint, modeldir.HistoryFile, hist.Epochs(), cause, name)
 		}
 		if log != nil {
 			fmt.Fprintf(log, "resume: checkpoint %s, recorded after epoch %d, is %s: continuing from %s, saved after epoch %d; epochs %d to %d are trained again\n",
 				hist.Checkpoint, hist.Epochs(), cause, name, epochs, epochs+1, hist.Epochs())
 		}
-		info, err := ReadModelInfo(dir)
+		info, err := modeldir.ReadInfo(dir)
 		if err != nil {
 			return err
 		}
 		oldBest := hist.BestEpoch
-		hist.truncate(epochs, info.Options)
+		truncateHistory(hist, epochs, info.Options)
 		hist.Checkpoint = name
 		switch {
 		case hist.BestEpoch == 0:
@@ -370,13 +230,13 @@ func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) 
 			return fmt.Errorf("train: resume %s: checkpoint %s is %s, and the best epoch before it, %d, was kept only until epoch %d bettered it: the run cannot continue exactly; train into another directory",
 				dir, hist.Checkpoint, cause, hist.BestEpoch, oldBest)
 		}
-		if err := writeJSON(filepath.Join(dir, HistoryFile), hist); err != nil {
+		if err := modeldir.WriteHistory(dir, hist); err != nil {
 			return err
 		}
 	} else if epochs >= 0 && epochs != hist.Epochs() {
-		return fmt.Errorf("train: resume %s: checkpoint %s was saved after epoch %d, %s records %d epochs", dir, name, epochs, HistoryFile, hist.Epochs())
+		return fmt.Errorf("train: resume %s: checkpoint %s was saved after epoch %d, %s records %d epochs", dir, name, epochs, modeldir.HistoryFile, hist.Epochs())
 	}
-	names, err := listCheckpoints(ckDir)
+	names, err := modeldir.ListCheckpoints(ckDir)
 	if err != nil {
 		return err
 	}
@@ -392,15 +252,15 @@ func loadRecorded(store *model.Store, dir string, hist *History, log io.Writer) 
 	return nil
 }
 
-// truncate keeps the first epochs epochs of h and rebuilds the training controls' state
+// truncateHistory keeps the first epochs epochs of h and rebuilds the training controls' state
 // (next learning rate, plateau count, best and stopped epochs) as it stood after them, by
 // replaying the controls' decisions of opts over the kept epochs.
-func (h *History) truncate(epochs int, opts Options) {
+func truncateHistory(h *modeldir.History, epochs int, opts modeldir.Options) {
 	cut := func(s []float64) []float64 { return s[:min(len(s), epochs)] }
 	lrs := h.LearningRate
 	h.Loss, h.Accuracy, h.ValLoss, h.ValAccuracy = cut(h.Loss), cut(h.Accuracy), cut(h.ValLoss), cut(h.ValAccuracy)
 	h.RowsPerSecond, h.LearningRate = cut(h.RowsPerSecond), cut(h.LearningRate)
-	replay := &History{}
+	replay := &modeldir.History{}
 	for e := range h.Epochs() {
 		lr := opts.LearningRate
 		if e < len(lrs) {

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -19,7 +20,7 @@ func smallJob(t *testing.T, dir string, epochs int) Job {
 	t.Helper()
 	cfg := models.DefaultConfig(models.KindHLF)
 	cfg.HLFHidden = []int{8, 6}
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.Seed = epochs, 16, 11
 	tr, va := sources(t, blobs(30, 0, 5), blobs(8, 0, 6))
 	return Job{Dir: dir, Model: cfg, Options: opts, Train: tr, Validation: va, Backend: testBackend}
@@ -28,7 +29,7 @@ func smallJob(t *testing.T, dir string, epochs int) Job {
 // checkpointNames lists the checkpoints of the model directory dir, oldest first.
 func checkpointNames(t *testing.T, dir string) []string {
 	t.Helper()
-	names, err := listCheckpoints(filepath.Join(dir, CheckpointDir))
+	names, err := modeldir.ListCheckpoints(filepath.Join(dir, modeldir.CheckpointDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,9 +38,9 @@ func checkpointNames(t *testing.T, dir string) []string {
 
 // namedCheckpointWeights reads the model variables of the checkpoint name of the model
 // directory dir with GoMLX alone.
-func namedCheckpointWeights(t *testing.T, dir, name string) map[string]Weight {
+func namedCheckpointWeights(t *testing.T, dir, name string) map[string]modeldir.Weight {
 	t.Helper()
-	ckDir := filepath.Join(dir, CheckpointDir)
+	ckDir := filepath.Join(dir, modeldir.CheckpointDir)
 	js, err := os.ReadFile(filepath.Join(ckDir, name+checkpoint.JsonNameSuffix))
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +53,14 @@ func namedCheckpointWeights(t *testing.T, dir, name string) map[string]Weight {
 	if _, err := checkpoint.Load(store).FromEmbed(string(js), bin).Immediate().Done(); err != nil {
 		t.Fatal(err)
 	}
-	w, err := storeWeights(store, name)
+	w, err := modeldir.StoreWeights(store, name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
-func sameWeights(a, b map[string]Weight) bool {
+func sameWeights(a, b map[string]modeldir.Weight) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -107,9 +108,9 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 	if len(names) != 2 {
 		t.Fatalf("checkpoints %v, want 2", names)
 	}
-	entries, _ := os.ReadDir(filepath.Join(trained, CheckpointDir))
+	entries, _ := os.ReadDir(filepath.Join(trained, modeldir.CheckpointDir))
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "checkpoint-") && e.Name() != BestDir {
+		if !strings.HasPrefix(e.Name(), "checkpoint-") && e.Name() != modeldir.BestDir {
 			t.Errorf("%s left in the checkpoint folder", e.Name())
 		}
 	}
@@ -130,28 +131,27 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "m")
 			copyDir(t, trained, dir)
-			damage(t, filepath.Join(dir, CheckpointDir, names[1]+tc.suffix), tc.keep)
-			var said strings.Builder
-			notices = &said
-			defer func() { notices = os.Stderr }()
-			info, w, err := ModelWeights(dir)
+			damage(t, filepath.Join(dir, modeldir.CheckpointDir, names[1]+tc.suffix), tc.keep)
+			stop := captureStderr(t)
+			info, w, err := modeldir.ReadWeights(dir)
+			said := stop()
 			if err != nil {
-				t.Fatalf("ModelWeights: %v", err)
+				t.Fatalf("modeldir.ReadWeights: %v", err)
 			}
 			if !sameWeights(w, previous) {
-				t.Error("ModelWeights did not return the previous checkpoint's weights")
+				t.Error("modeldir.ReadWeights did not return the previous checkpoint's weights")
 			}
 			if info.Checkpoint != names[0] || len(info.Skipped) != 1 || !strings.HasPrefix(info.Skipped[0], names[1]+": ") {
 				t.Errorf("loaded %s, skipped %q; want %s, skipping %s", info.Checkpoint, info.Skipped, names[0], names[1])
 			}
-			if !strings.Contains(said.String(), "skipped the damaged checkpoint "+names[1]) {
-				t.Errorf("loading said %q, want it to name %s", said.String(), names[1])
+			if !strings.Contains(said, "skipped the damaged checkpoint "+names[1]) {
+				t.Errorf("loading said %q, want it to name %s", said, names[1])
 			}
-			p, err := LoadPredictor(dir, testBackend)
+			p, err := modeldir.Load(dir, testBackend)
 			if err != nil {
-				t.Fatalf("LoadPredictor: %v", err)
+				t.Fatalf("modeldir.Load: %v", err)
 			}
-			if _, err := p.Predict(Data{HLF: blobs(1, 0, 9).HLF}); err != nil {
+			if _, err := p.Predict(modeldir.Data{HLF: blobs(1, 0, 9).HLF}); err != nil {
 				t.Fatal(err)
 			}
 			p.Close()
@@ -161,11 +161,11 @@ func TestDamagedCheckpointIsSkipped(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "m")
 		copyDir(t, trained, dir)
 		for _, n := range names {
-			damage(t, filepath.Join(dir, CheckpointDir, n+checkpoint.BinDataSuffix), 100)
+			damage(t, filepath.Join(dir, modeldir.CheckpointDir, n+checkpoint.BinDataSuffix), 100)
 		}
-		_, _, err := ModelWeights(dir)
+		_, _, err := modeldir.ReadWeights(dir)
 		if err == nil || !strings.Contains(err.Error(), "no complete checkpoint") || !strings.Contains(err.Error(), names[0]) || !strings.Contains(err.Error(), names[1]) {
-			t.Fatalf("ModelWeights: %v; want an error naming both damaged checkpoints", err)
+			t.Fatalf("modeldir.ReadWeights: %v; want an error naming both damaged checkpoints", err)
 		}
 	})
 }
@@ -179,7 +179,7 @@ func TestResumeFromDamagedCheckpointIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, a, err := ModelWeights(whole)
+	_, a, err := modeldir.ReadWeights(whole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestResumeFromDamagedCheckpointIsExact(t *testing.T) {
 			}
 			names := checkpointNames(t, broken)
 			recorded := names[len(names)-1]
-			tc.damage(t, filepath.Join(broken, CheckpointDir, recorded))
+			tc.damage(t, filepath.Join(broken, modeldir.CheckpointDir, recorded))
 			var log strings.Builder
 			job := smallJob(t, broken, 3)
 			job.Log = &log
@@ -218,7 +218,7 @@ func TestResumeFromDamagedCheckpointIsExact(t *testing.T) {
 			if err := compareHistories(got, want, 0); err != nil {
 				t.Error(err)
 			}
-			info, b, err := ModelWeights(broken)
+			info, b, err := modeldir.ReadWeights(broken)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,5 +226,26 @@ func TestResumeFromDamagedCheckpointIsExact(t *testing.T) {
 				t.Errorf("the resumed run ends with other weights (skipped %q)", info.Skipped)
 			}
 		})
+	}
+}
+
+// captureStderr sends os.Stderr to a file until the returned function is called, which
+// restores it and returns what was written.
+func captureStderr(t *testing.T) func() string {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = f
+	return func() string {
+		os.Stderr = saved
+		f.Close()
+		data, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/runlock"
 )
 
@@ -62,10 +63,10 @@ func (c *claim) release(failed bool) error {
 
 // removeUntrained removes the model files of c.dir when its history holds no epoch.
 func (c *claim) removeUntrained() error {
-	if h, err := ReadHistory(c.dir); err != nil || h.Epochs() > 0 {
+	if h, err := modeldir.ReadHistory(c.dir); err != nil || h.Epochs() > 0 {
 		return nil // a model (or a history not to touch)
 	}
-	for _, name := range []string{ModelFile, DataFile, HistoryFile, CheckpointDir} {
+	for _, name := range []string{modeldir.ModelFile, modeldir.DataFile, modeldir.HistoryFile, modeldir.CheckpointDir} {
 		if err := os.RemoveAll(filepath.Join(c.dir, name)); err != nil {
 			return fmt.Errorf("train: remove what the failed run wrote: %w", err)
 		}
@@ -77,11 +78,11 @@ func (c *claim) removeUntrained() error {
 // (job.dirClaimed): root alone (the rank that writes the directory) takes it, before prepare.
 // After a failed run, the directory's files are removed when no epoch completed (see
 // claim.release).
-func claimed(ctx context.Context, job Job, prepare func(Job) (*ModelInfo, *History, error)) (*History, error) {
+func claimed(ctx context.Context, job Job, prepare func(Job) (*modeldir.Info, *modeldir.History, error)) (*modeldir.History, error) {
 	var c *claim
 	locked := prepare
 	if !job.dirClaimed {
-		locked = func(job Job) (*ModelInfo, *History, error) {
+		locked = func(job Job) (*modeldir.Info, *modeldir.History, error) {
 			var err error
 			if c, err = claimModelDir(job.Dir); err != nil {
 				return nil, nil, err

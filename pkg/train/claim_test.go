@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/killtest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 // lockChildEnv, when set to a model directory, makes the test binary a training run into it
@@ -33,13 +34,13 @@ func trainUntilKilled(dir string) int {
 func TestConcurrentRunsExcludeEachOther(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "model")
 	kill := killtest.Start(t, lockChildEnv+"="+dir)
-	for name, run := range map[string]func(stdcontext.Context, Job) (*History, error){"train": Train, "resume": Resume} {
+	for name, run := range map[string]func(stdcontext.Context, Job) (*modeldir.History, error){"train": Train, "resume": Resume} {
 		_, err := run(stdcontext.Background(), smallJob(t, dir, 1))
 		if err == nil || !strings.Contains(err.Error(), "another run is writing into the model directory "+dir) {
 			t.Fatalf("%s while another run trains into %s: %v; want an error naming the directory and the other run", name, dir, err)
 		}
 	}
-	info, err := ReadModelInfo(dir)
+	info, err := modeldir.ReadInfo(dir)
 	if err != nil || info.Options.Seed != 77 {
 		t.Fatalf("model.json of the first run: %+v, %v; want seed 77", info, err)
 	}
@@ -94,10 +95,10 @@ func TestFailedFirstEpochLeavesNoModel(t *testing.T) {
 	t.Run("after an epoch", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "model")
 		failing(t, dir, 2, 8) // 6 batches per epoch
-		if h, err := ReadHistory(dir); err != nil || h.Epochs() != 1 {
+		if h, err := modeldir.ReadHistory(dir); err != nil || h.Epochs() != 1 {
 			t.Fatalf("history %v, %v; want the first epoch", h, err)
 		}
-		if _, err := ReadModelInfo(dir); err != nil {
+		if _, err := modeldir.ReadInfo(dir); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -109,17 +110,17 @@ func TestFailedFirstEpochLeavesNoModel(t *testing.T) {
 func TestKilledFirstEpochIsNoModel(t *testing.T) {
 	dir := t.TempDir()
 	job := smallJob(t, dir, 1)
-	if err := WriteModelInfo(dir, &ModelInfo{Model: job.Model, Options: job.Options}); err != nil {
+	if err := modeldir.WriteInfo(dir, &modeldir.Info{Model: job.Model, Options: job.Options}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(filepath.Join(dir, CheckpointDir), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(dir, modeldir.CheckpointDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	want := "holds no checkpoint: no epoch of this model completed"
-	if _, err := LoadPredictor(dir, testBackend); err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("LoadPredictor: %v; want an error containing %q", err, want)
+	if _, err := modeldir.Load(dir, testBackend); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("modeldir.Load: %v; want an error containing %q", err, want)
 	}
-	if _, _, err := ModelWeights(dir); err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("ModelWeights: %v; want an error containing %q", err, want)
+	if _, _, err := modeldir.ReadWeights(dir); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("modeldir.ReadWeights: %v; want an error containing %q", err, want)
 	}
 }

@@ -10,10 +10,10 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 )
 
 // The training controls are Keras's callbacks EarlyStopping, ReduceLROnPlateau and
@@ -33,7 +33,7 @@ type controlStep struct {
 // nextControls decides after the epoch that follows those of hist, which trained with the
 // learning rate lr and gave the validation loss valLoss. A history without a best epoch (a
 // new run, or one written before the best was recorded) takes the epoch as the best.
-func nextControls(opts Options, hist *History, lr, valLoss float64) controlStep {
+func nextControls(opts modeldir.Options, hist *modeldir.History, lr, valLoss float64) controlStep {
 	epoch := hist.Epochs() + 1
 	s := controlStep{LearningRate: lr, PlateauWait: hist.PlateauWait + 1}
 	best := hist.BestEpoch
@@ -97,26 +97,20 @@ func checkLearningRate(store *model.Store, lr float64, ckDir string) error {
 	}
 	if got != want {
 		return fmt.Errorf("train: %s: the checkpoint's learning rate %g differs from %s's next_learning_rate %g",
-			ckDir, got, HistoryFile, lr)
+			ckDir, got, modeldir.HistoryFile, lr)
 	}
 	return nil
-}
-
-// checkpointFiles are the files of the checkpoint name in dir, the data first: a checkpoint
-// counts as present once its JSON file is.
-func checkpointFiles(dir, name string) []string {
-	return []string{filepath.Join(dir, name+checkpoint.BinDataSuffix), filepath.Join(dir, name+checkpoint.JsonNameSuffix)}
 }
 
 // keepBest puts the checkpoint name of ckDir into ckDir/best (a hard link, or a copy where
 // links fail), besides the best checkpoints already there (pruneBest removes those).
 func keepBest(ckDir, name string) error {
-	best := filepath.Join(ckDir, BestDir)
+	best := filepath.Join(ckDir, modeldir.BestDir)
 	if err := os.MkdirAll(best, 0o755); err != nil {
 		return fmt.Errorf("train: keep the best checkpoint: %w", err)
 	}
-	dst := checkpointFiles(best, name)
-	for i, src := range checkpointFiles(ckDir, name) {
+	dst := modeldir.CheckpointFiles(best, name)
+	for i, src := range modeldir.CheckpointFiles(ckDir, name) {
 		if err := os.Remove(dst[i]); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("train: keep the best checkpoint: %w", err)
 		}
@@ -138,7 +132,7 @@ func keepBest(ckDir, name string) error {
 // keep is ""): older best checkpoints, and one saved by an epoch that a crash left out of the
 // history.
 func pruneBest(ckDir, keep string) error {
-	best := filepath.Join(ckDir, BestDir)
+	best := filepath.Join(ckDir, modeldir.BestDir)
 	entries, err := os.ReadDir(best)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -155,30 +149,4 @@ func pruneBest(ckDir, keep string) error {
 		}
 	}
 	return nil
-}
-
-// servedCheckpoint configures loading the checkpoint that the model directory dir serves into
-// store: with info.Options.RestoreBest the best epoch's (once there is one), else the last.
-func servedCheckpoint(store *model.Store, dir string, info *ModelInfo) (*checkpoint.Config, string, error) {
-	ckDir := filepath.Join(dir, CheckpointDir)
-	if !info.Options.RestoreBest {
-		return checkpoint.Load(store).Dir(ckDir), ckDir, nil
-	}
-	hist, err := ReadHistory(dir)
-	if err != nil {
-		return nil, "", err
-	}
-	if hist.BestCheckpoint == "" { // no epoch yet
-		return checkpoint.Load(store).Dir(ckDir), ckDir, nil
-	}
-	files := checkpointFiles(filepath.Join(ckDir, BestDir), hist.BestCheckpoint)
-	bin, err := os.ReadFile(files[0])
-	if err != nil {
-		return nil, "", fmt.Errorf("train: best checkpoint of %s: %w", dir, err)
-	}
-	js, err := os.ReadFile(files[1])
-	if err != nil {
-		return nil, "", fmt.Errorf("train: best checkpoint of %s: %w", dir, err)
-	}
-	return checkpoint.Load(store).FromEmbed(string(js), bin), files[1], nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -22,27 +23,27 @@ import (
 func TestNextControls(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		opts    Options
+		opts    modeldir.Options
 		val     []float64
 		lr      []float64 // the rate each epoch trains with
 		best    int
 		stopped int
 	}{
-		{"off", Options{LearningRate: 1, LRPlateauFactor: 0.5},
+		{"off", modeldir.Options{LearningRate: 1, LRPlateauFactor: 0.5},
 			[]float64{3, 2, 2.5, 2.5, 1, 1}, []float64{1, 1, 1, 1, 1, 1}, 5, 0},
 		{"plateau: reduce after 2, wait 2 again, reset on improvement",
-			Options{LearningRate: 1, LRPlateauPatience: 2, LRPlateauFactor: 0.5},
+			modeldir.Options{LearningRate: 1, LRPlateauPatience: 2, LRPlateauFactor: 0.5},
 			[]float64{3, 3, 3, 3, 3, 2, 3, 3, 3}, []float64{1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125}, 6, 0},
-		{"plateau: not below min_lr", Options{LearningRate: 1, LRPlateauPatience: 1, LRPlateauFactor: 0.1, MinLR: 0.05},
+		{"plateau: not below min_lr", modeldir.Options{LearningRate: 1, LRPlateauPatience: 1, LRPlateauFactor: 0.1, MinLR: 0.05},
 			[]float64{3, 4, 4, 4}, []float64{1, 1, 0.1, 0.05}, 1, 0},
 		{"early stopping after patience epochs without a lower loss (equal is not lower)",
-			Options{LearningRate: 1, LRPlateauFactor: 0.5, EarlyStoppingPatience: 2},
+			modeldir.Options{LearningRate: 1, LRPlateauFactor: 0.5, EarlyStoppingPatience: 2},
 			[]float64{3, 2, 2, 2.5, 1}, []float64{1, 1, 1, 1}, 2, 4},
-		{"both", Options{LearningRate: 1, LRPlateauPatience: 1, LRPlateauFactor: 0.5, EarlyStoppingPatience: 3},
+		{"both", modeldir.Options{LearningRate: 1, LRPlateauPatience: 1, LRPlateauFactor: 0.5, EarlyStoppingPatience: 3},
 			[]float64{3, 4, 5, 2.9, 4, 4, 4, 1}, []float64{1, 1, 0.5, 0.25, 0.25, 0.125, 0.0625}, 4, 7},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &History{}
+			h := &modeldir.History{}
 			lr := tc.opts.LearningRate
 			for e, v := range tc.val {
 				if h.StoppedEpoch > 0 {
@@ -50,7 +51,7 @@ func TestNextControls(t *testing.T) {
 				}
 				rec := epochRecord{ValLoss: v, LearningRate: lr, Checkpoint: fmt.Sprintf("c%d", e+1)}
 				rec.Next = nextControls(tc.opts, h, lr, v)
-				h.record(rec)
+				recordEpoch(h, rec)
 				lr = rec.Next.LearningRate
 			}
 			if !slices.Equal(h.LearningRate, tc.lr) || h.BestEpoch != tc.best || h.StoppedEpoch != tc.stopped ||
@@ -64,7 +65,7 @@ func TestNextControls(t *testing.T) {
 
 // shiftLabels returns d with every label moved to the next class: a validation set on which
 // a model that learns the training data gets worse, so that the controls act.
-func shiftLabels(d Data) Data {
+func shiftLabels(d modeldir.Data) modeldir.Data {
 	d.Labels = slices.Clone(d.Labels)
 	for i, l := range d.Labels {
 		d.Labels[i] = (l + 1) % models.NumClasses
@@ -74,11 +75,11 @@ func shiftLabels(d Data) Data {
 
 // controlledRun is the setup of the controls' tests: the inclusive classifier (dropout: the
 // random state matters too) with every control on, validated on shifted labels.
-func controlledRun(t *testing.T) (models.Config, Options, Source, Source, Data) {
+func controlledRun(t *testing.T) (models.Config, modeldir.Options, Source, Source, modeldir.Data) {
 	trainData, valData := blobs(40, 4, 3), shiftLabels(blobs(10, 4, 4))
 	cfg := models.DefaultConfig(models.KindInclusive)
 	cfg.GRUUnits, cfg.InclusiveHidden = 8, 6
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.Seed, opts.MaxParticles = 8, 16, 5, 3
 	opts.LearningRate, opts.LRPlateauPatience, opts.LRPlateauFactor, opts.MinLR = 0.01, 2, 0.5, 0.002
 	opts.EarlyStoppingPatience, opts.RestoreBest = 4, true
@@ -141,7 +142,7 @@ func TestControlsResumeEqualsUninterruptedRun(t *testing.T) {
 	if _, err := Resume(ctx, Job{Dir: broken, Train: killer, Validation: va, Backend: testBackend}); err == nil {
 		t.Fatal("the interrupted resumed run did not report the interruption")
 	}
-	if h, err := ReadHistory(broken); err != nil || h.Epochs() != reduced+1 || h.LearningRate[reduced] >= opts.LearningRate {
+	if h, err := modeldir.ReadHistory(broken); err != nil || h.Epochs() != reduced+1 || h.LearningRate[reduced] >= opts.LearningRate {
 		t.Fatalf("interrupted runs: history %+v, %v; want %d epochs, the last with the reduced rate", h, err, reduced+1)
 	}
 	got, err := Resume(stdcontext.Background(), Job{Dir: broken, Train: tr, Validation: va, Backend: testBackend})
@@ -164,7 +165,7 @@ func TestControlsResumeEqualsUninterruptedRun(t *testing.T) {
 	}
 
 	// A stopped run is complete: resuming with more epochs trains nothing.
-	more, err := Resume(stdcontext.Background(), Job{Dir: broken, Options: Options{Epochs: opts.Epochs + 5}, Train: tr, Validation: va, Backend: testBackend})
+	more, err := Resume(stdcontext.Background(), Job{Dir: broken, Options: modeldir.Options{Epochs: opts.Epochs + 5}, Train: tr, Validation: va, Backend: testBackend})
 	if err != nil || more.Epochs() != want.Epochs() {
 		t.Errorf("resuming a stopped run: %d epochs, %v; want %d", more.Epochs(), err, want.Epochs())
 	}
@@ -178,7 +179,7 @@ func TestControlsResumeEqualsUninterruptedRun(t *testing.T) {
 	if acc := servedAccuracy(t, whole, valData); acc != best {
 		t.Errorf("served accuracy %v, best epoch's %v (last epoch's %v)", acc, best, last)
 	}
-	_, served, err := ModelWeights(whole)
+	_, served, err := modeldir.ReadWeights(whole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestControlsResumeEqualsUninterruptedRun(t *testing.T) {
 		for _, x := range w.Values {
 			f = append(f, float64(x))
 		}
-		if !slices.Equal(f, bestVals["/"+modelScope+name]) {
+		if !slices.Equal(f, bestVals["/"+modeldir.ModelScope+name]) {
 			t.Errorf("served weight %s is not the best checkpoint's", name)
 		}
 	}
@@ -228,9 +229,9 @@ func TestResumeDropsUnrecordedBest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	best := filepath.Join(dir, CheckpointDir, BestDir)
+	best := filepath.Join(dir, modeldir.CheckpointDir, modeldir.BestDir)
 	stray := filepath.Join(best, "checkpoint-n9999999-stray")
-	for _, f := range checkpointFiles(best, hist.BestCheckpoint) {
+	for _, f := range modeldir.CheckpointFiles(best, hist.BestCheckpoint) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -239,11 +240,11 @@ func TestResumeDropsUnrecordedBest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := Resume(stdcontext.Background(), Job{Dir: dir, Options: Options{Epochs: 3}, Train: tr, Validation: va, Backend: testBackend}); err != nil {
+	if _, err := Resume(stdcontext.Background(), Job{Dir: dir, Options: modeldir.Options{Epochs: 3}, Train: tr, Validation: va, Backend: testBackend}); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(best)
-	h, _ := ReadHistory(dir)
+	h, _ := modeldir.ReadHistory(dir)
 	for _, e := range entries {
 		if !strings.HasPrefix(e.Name(), h.BestCheckpoint+".") {
 			t.Errorf("%s left in %s (best checkpoint %s)", e.Name(), best, h.BestCheckpoint)
@@ -255,9 +256,9 @@ func TestResumeDropsUnrecordedBest(t *testing.T) {
 }
 
 // servedAccuracy is the accuracy on d of the model that dir serves.
-func servedAccuracy(t *testing.T, dir string, d Data) float64 {
+func servedAccuracy(t *testing.T, dir string, d modeldir.Data) float64 {
 	t.Helper()
-	probs, err := Predict(dir, testBackend, d)
+	probs, err := modeldir.Predict(dir, testBackend, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func servedAccuracy(t *testing.T, dir string, d Data) float64 {
 }
 
 // decisions is a history without its timings and checkpoint names, as JSON.
-func decisions(h *History) string {
+func decisions(h *modeldir.History) string {
 	c := *h
 	c.RowsPerSecond, c.Checkpoint, c.BestCheckpoint = nil, "", ""
 	b, _ := json.Marshal(c)
@@ -280,13 +281,13 @@ func decisions(h *History) string {
 
 // lastCheckpoint and bestCheckpoint are the base paths of dir's recorded checkpoints.
 func lastCheckpoint(dir string) string {
-	h, _ := ReadHistory(dir)
-	return filepath.Join(dir, CheckpointDir, h.Checkpoint)
+	h, _ := modeldir.ReadHistory(dir)
+	return filepath.Join(dir, modeldir.CheckpointDir, h.Checkpoint)
 }
 
 func bestCheckpoint(dir string) string {
-	h, _ := ReadHistory(dir)
-	return filepath.Join(dir, CheckpointDir, BestDir, h.BestCheckpoint)
+	h, _ := modeldir.ReadHistory(dir)
+	return filepath.Join(dir, modeldir.CheckpointDir, modeldir.BestDir, h.BestCheckpoint)
 }
 
 // checkpointValuesAt reads every variable of the checkpoint at base path (without suffix).

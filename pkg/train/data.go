@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 )
@@ -75,7 +76,7 @@ func (p *dataPlan) rows() int { return p.partRows() }
 
 // planData opens dir and finds the columns that cfg.Kind reads. needLabels makes a dataset
 // without encoded_label and label an error.
-func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
+func planData(ctx context.Context, dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 	if err := models.DefaultConfig(cfg.Kind).Validate(); err != nil {
 		return nil, fmt.Errorf("train: dataset %s: %w", dir, err)
 	}
@@ -96,7 +97,7 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 	if len(r.Files()) == 0 {
 		return nil, fmt.Errorf("train: dataset %s: no Parquet files", dir)
 	}
-	have, err := r.Infer(context.Background())
+	have, err := r.Infer(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
@@ -227,17 +228,17 @@ func (p *dataPlan) scan(ctx context.Context, order []int, fn func(*dataset.Batch
 // Spark's: full, HLF or inclusive layout) into memory, in storage order, as float32 with the
 // particle rows truncated to cfg.MaxParticles (those cfg.Truncate says). Labels come from encoded_label (argmax) or
 // label; they are nil when the dataset has neither (prediction of unlabelled events).
-func LoadData(dir string, cfg DataConfig) (Data, error) {
-	p, err := planData(dir, cfg, false)
+func LoadData(ctx context.Context, dir string, cfg DataConfig) (modeldir.Data, error) {
+	p, err := planData(ctx, dir, cfg, false)
 	if err != nil {
-		return Data{}, err
+		return modeldir.Data{}, err
 	}
-	return p.load(context.Background())
+	return p.load(ctx)
 }
 
-func (p *dataPlan) load(ctx context.Context) (Data, error) {
+func (p *dataPlan) load(ctx context.Context) (modeldir.Data, error) {
 	n := p.rows()
-	d := Data{SeqLen: p.keep}
+	d := modeldir.Data{SeqLen: p.keep}
 	if p.hlf >= 0 {
 		d.HLF = make([]float32, n*p.hlfWidth())
 	}
@@ -266,10 +267,10 @@ func (p *dataPlan) load(ctx context.Context) (Data, error) {
 		return nil
 	})
 	if err != nil {
-		return Data{}, fmt.Errorf("train: read %s: %w", p.dir, err)
+		return modeldir.Data{}, fmt.Errorf("train: read %s: %w", p.dir, err)
 	}
 	if row != n {
-		return Data{}, fmt.Errorf("train: dataset %s: read %d rows, its footers say %d", p.dir, row, n)
+		return modeldir.Data{}, fmt.Errorf("train: dataset %s: read %d rows, its footers say %d", p.dir, row, n)
 	}
 	return d, nil
 }
@@ -277,8 +278,8 @@ func (p *dataPlan) load(ctx context.Context) (Data, error) {
 // OpenDataset opens the prepared dataset dir as a training Source for cfg.Kind: a
 // MemorySource when the needed columns take at most cfg.MemoryLimitBytes as float32, else a
 // streaming ParquetSource. Both yield the same rows; see ParquetSource for the order.
-func OpenDataset(dir string, cfg DataConfig) (Source, error) {
-	p, err := planData(dir, cfg, true)
+func OpenDataset(ctx context.Context, dir string, cfg DataConfig) (Source, error) {
+	p, err := planData(ctx, dir, cfg, true)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +288,7 @@ func OpenDataset(dir string, cfg DataConfig) (Source, error) {
 		limit = DefaultMemoryLimitBytes
 	}
 	if limit > 0 && int64(p.rows())*p.rowBytes() <= limit {
-		d, err := p.load(context.Background())
+		d, err := p.load(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -298,4 +299,77 @@ func OpenDataset(dir string, cfg DataConfig) (Source, error) {
 		return src, nil
 	}
 	return newParquetSource(p, cfg), nil
+}
+
+// DatasetRows is a prepared dataset opened for reading its rows in storage order, as
+// prediction and evaluation read them.
+type DatasetRows struct{ plan *dataPlan }
+
+// OpenRows opens the prepared dataset dir for reading the columns cfg.Kind needs (see
+// LoadData). needLabels makes a dataset without encoded_label and label an error.
+func OpenRows(ctx context.Context, dir string, cfg DataConfig, needLabels bool) (*DatasetRows, error) {
+	p, err := planData(ctx, dir, cfg, needLabels)
+	if err != nil {
+		return nil, err
+	}
+	return &DatasetRows{plan: p}, nil
+}
+
+// Len is the number of rows.
+func (r *DatasetRows) Len() int { return r.plan.rows() }
+
+// Labelled reports whether the dataset has labels (encoded_label or label).
+func (r *DatasetRows) Labelled() bool { return r.plan.label >= 0 }
+
+// Dataset is the dataset read.
+func (r *DatasetRows) Dataset() *dataset.Reader { return r.plan.reader }
+
+// Chunks reads the rows in storage order and calls fn with every chunk of up to chunkRows of
+// them (labels nil when the dataset has none). The chunk's slices are reused by the next call.
+func (r *DatasetRows) Chunks(ctx context.Context, chunkRows int, fn func(modeldir.Data) error) error {
+	p := r.plan
+	hw, sw := p.hlfWidth(), p.seqWidth()
+	chunk := modeldir.Data{SeqLen: p.keep, HLF: make([]float32, chunkRows*hw), Seq: make([]float32, chunkRows*sw)}
+	labels := make([]int, chunkRows)
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		d := modeldir.Data{SeqLen: chunk.SeqLen}
+		if hw > 0 {
+			d.HLF = chunk.HLF[:n*hw]
+		}
+		if sw > 0 {
+			d.Seq = chunk.Seq[:n*sw]
+		}
+		if p.label >= 0 {
+			d.Labels = labels[:n]
+		}
+		n = 0
+		return fn(d)
+	}
+	err := p.scan(ctx, nil, func(b *dataset.Batch) error {
+		for i := 0; i < b.Rows; i++ {
+			l, err := p.convertRow(b, i, chunk.HLF[n*hw:(n+1)*hw], chunk.Seq[n*sw:(n+1)*sw])
+			if err != nil {
+				return err
+			}
+			labels[n] = l
+			n++
+			if n == chunkRows {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return fmt.Errorf("train: read %s: %w", p.dir, err)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -112,7 +113,7 @@ func TestLoadData(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/%s/max%d%s", l.name, tc.kind, tc.maxP, tc.trunc), func(t *testing.T) {
 				dir := t.TempDir()
 				writeDataset(t, dir, l, n, 4)
-				d, err := LoadData(dir, DataConfig{Kind: tc.kind, MaxParticles: tc.maxP, Truncate: tc.trunc})
+				d, err := LoadData(t.Context(), dir, DataConfig{Kind: tc.kind, MaxParticles: tc.maxP, Truncate: tc.trunc})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -167,7 +168,7 @@ func TestOpenDatasetErrors(t *testing.T) {
 		{"truncated without saying which rows", dir, DataConfig{Kind: models.KindParticle, MaxParticles: 3}, []string{dir, "3 particle rows to keep, but not which"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := OpenDataset(tc.dir, tc.cfg)
+			_, err := OpenDataset(t.Context(), tc.dir, tc.cfg)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -179,7 +180,7 @@ func TestOpenDatasetErrors(t *testing.T) {
 		})
 	}
 	// Unlabelled data loads for prediction.
-	d, err := LoadData(noLabel, DataConfig{Kind: models.KindHLF})
+	d, err := LoadData(t.Context(), noLabel, DataConfig{Kind: models.KindHLF})
 	if err != nil || d.Labels != nil || len(d.HLF) != 3*models.NumHLF {
 		t.Fatalf("LoadData of unlabelled rows: labels %v, %d values, %v", d.Labels, len(d.HLF), err)
 	}
@@ -192,7 +193,7 @@ func TestOpenDatasetChoosesMemoryOrStreaming(t *testing.T) {
 		limit  int64
 		stream bool
 	}{{0, false}, {1 << 20, false}, {100, true}, {-1, true}} {
-		src, err := OpenDataset(dir, DataConfig{Kind: models.KindInclusive, MemoryLimitBytes: tc.limit})
+		src, err := OpenDataset(t.Context(), dir, DataConfig{Kind: models.KindInclusive, MemoryLimitBytes: tc.limit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +245,7 @@ func TestParquetSourceOrder(t *testing.T) {
 		return out
 	}
 	open := func(buffer, maxP int) *ParquetSource {
-		s, err := NewParquetSource(dir, DataConfig{Kind: models.KindInclusive, ShuffleBuffer: buffer, MaxParticles: maxP, Truncate: models.TruncateLast})
+		s, err := NewParquetSource(t.Context(), dir, DataConfig{Kind: models.KindInclusive, ShuffleBuffer: buffer, MaxParticles: maxP, Truncate: models.TruncateLast})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +257,7 @@ func TestParquetSourceOrder(t *testing.T) {
 		}
 	})
 	t.Run("whole buffer is MemorySource's permutation", func(t *testing.T) {
-		d, err := LoadData(dir, DataConfig{Kind: models.KindInclusive})
+		d, err := LoadData(t.Context(), dir, DataConfig{Kind: models.KindInclusive})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,7 +300,7 @@ func TestParquetSourceBufferIsBounded(t *testing.T) {
 	const n, buffer = 60, 5
 	dir := t.TempDir()
 	writeDataset(t, dir, testLayouts()[0], n, n)
-	s, err := NewParquetSource(dir, DataConfig{Kind: models.KindHLF, ShuffleBuffer: buffer})
+	s, err := NewParquetSource(t.Context(), dir, DataConfig{Kind: models.KindHLF, ShuffleBuffer: buffer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +322,7 @@ func TestParquetSourceBufferIsBounded(t *testing.T) {
 func TestParquetSourceEarlyStop(t *testing.T) {
 	dir := t.TempDir()
 	writeDataset(t, dir, testLayouts()[0], 50, 10)
-	s, err := NewParquetSource(dir, DataConfig{Kind: models.KindHLF, ShuffleBuffer: 4})
+	s, err := NewParquetSource(t.Context(), dir, DataConfig{Kind: models.KindHLF, ShuffleBuffer: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,18 +344,18 @@ func TestTrainParquetEqualsMemory(t *testing.T) {
 	const n = 90
 	writeDataset(t, dir, testLayouts()[0], n, 40)
 	cfg := DataConfig{Kind: models.KindHLF}
-	d, err := LoadData(dir, cfg)
+	d, err := LoadData(t.Context(), dir, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mem, _ := NewMemorySource(d)
-	pq, err := NewParquetSource(dir, DataConfig{Kind: models.KindHLF, ShuffleBuffer: n})
+	pq, err := NewParquetSource(t.Context(), dir, DataConfig{Kind: models.KindHLF, ShuffleBuffer: n})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize = 2, 16
-	run := func(src Source) *History {
+	run := func(src Source) *modeldir.History {
 		h, err := Train(stdcontext.Background(), Job{Dir: t.TempDir(), Model: models.DefaultConfig(models.KindHLF),
 			Options: opts, Train: src, Validation: src, Backend: testBackend})
 		if err != nil {
@@ -372,7 +373,7 @@ func TestTrainParquetEqualsMemory(t *testing.T) {
 // those of its options, and for a resumed directory whose model.json predates the recorded
 // truncation, the first ones, as it was trained.
 func TestDatasetConfigTruncation(t *testing.T) {
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.MaxParticles = 3
 	cfg, err := datasetConfig(DatasetJob{Model: models.DefaultConfig(models.KindParticle), Options: opts})
 	if err != nil || cfg.MaxParticles != 3 || cfg.Truncate != models.TruncateLast {
@@ -381,7 +382,7 @@ func TestDatasetConfigTruncation(t *testing.T) {
 	dir := t.TempDir()
 	old := opts
 	old.Truncate = ""
-	if err := WriteModelInfo(dir, &ModelInfo{Model: models.DefaultConfig(models.KindParticle), Options: old}); err != nil {
+	if err := modeldir.WriteInfo(dir, &modeldir.Info{Model: models.DefaultConfig(models.KindParticle), Options: old}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err = datasetConfig(DatasetJob{Dir: dir, Resume: true})

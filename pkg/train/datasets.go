@@ -13,22 +13,12 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
-// DataFile, in a model directory, records how TrainDatasets read the training data, so that
-// a resumed run reads it in the same order.
-const DataFile = "data.json"
-
-// DataRecord is the content of DataFile.
-type DataRecord struct {
-	Train         string `json:"train"`
-	Test          string `json:"test"`
-	Streamed      bool   `json:"streamed"`                 // a ParquetSource, not a MemorySource
-	ShuffleBuffer int    `json:"shuffle_buffer,omitempty"` // its buffer rows
-}
 
 // DatasetJob trains a classifier on prepared Parquet datasets.
 type DatasetJob struct {
@@ -39,7 +29,7 @@ type DatasetJob struct {
 	// instead (Options.Epochs, when > 0, still sets the number of epochs), and the way of
 	// reading the data (memory or streaming, shuffle buffer) from Dir's data.json.
 	Model   models.Config
-	Options Options
+	Options modeldir.Options
 	Resume  bool
 	// Restated, for a resumed run, holds the settings given again: each must equal the
 	// run's records, as TrainDir, TestDir and ShuffleBuffer (when > 0) must (see Restated).
@@ -53,6 +43,7 @@ type DatasetJob struct {
 	Backend    compute.Backend // nil: NewBackend
 	Progress   progress.Sink
 	Log        io.Writer
+	Hooks      Hooks // see Job.Hooks
 	// Comm, when it connects several processes, trains distributed (see Job.Comm): each rank
 	// reads its share of TrainDir's rows (OpenDatasetShare); rank 0 alone reads TestDir, the
 	// scaler and a resumed run's records, and writes to Dir.
@@ -62,9 +53,9 @@ type DatasetJob struct {
 // TrainDatasets opens the datasets with OpenDataset for the job's classifier and runs Train,
 // or Resume when job.Resume is set, holding the model directory's lock (LockFile) from the
 // start: a new run that fails before its first epoch completes leaves no model files.
-func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) {
-	dist := distributed(job.Comm)
-	root := !dist || job.Comm.Rank() == 0
+func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, err error) {
+	comm := orSingle(job.Comm)
+	root := comm.Rank() == 0
 	if !root {
 		job.Log, job.Progress = nil, nil
 	}
@@ -80,40 +71,27 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 			cfg, err = datasetConfig(job)
 		}
 	}
-	if dist {
-		cfg, err = fromRoot(job.Comm, cfg, err)
-	}
-	if err != nil {
+	if cfg, err = fromRoot(comm, cfg, err); err != nil {
 		return nil, err
 	}
-	var trainSrc, valSrc Source
+	var valSrc Source
 	var scaler json.RawMessage
-	if dist {
-		trainSrc, err = OpenDatasetShare(job.TrainDir, cfg, job.Comm.Rank(), job.Comm.Size())
-	} else {
-		trainSrc, err = OpenDataset(job.TrainDir, cfg)
-	}
+	trainSrc, err := OpenDatasetShare(ctx, job.TrainDir, cfg, comm.Rank(), comm.Size())
 	if root && err == nil {
-		scaler, valSrc, err = prepareDatasetRun(job, cfg, trainSrc)
+		scaler, valSrc, err = prepareDatasetRun(ctx, job, comm, cfg, trainSrc)
 	}
-	if dist {
-		err = agree(job.Comm, err)
-	}
-	if err != nil {
+	if err = agree(comm, err); err != nil {
 		return nil, err
 	}
 	backend := job.Backend
 	if backend == nil {
-		backend, err = replicaBackend(job.Comm, job.Log, cfg.Kind)
-		if dist {
-			err = agree(job.Comm, err)
-		}
-		if err != nil {
+		backend, err = replicaBackend(comm, job.Log, cfg.Kind)
+		if err = agree(comm, err); err != nil {
 			return nil, err
 		}
 	}
 	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm, dirClaimed: true}
+		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Hooks: job.Hooks, Comm: comm, dirClaimed: true}
 	if job.Resume {
 		return Resume(ctx, j)
 	}
@@ -125,14 +103,13 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 func datasetConfig(job DatasetJob) (DataConfig, error) {
 	kind, maxParticles, truncate := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation()
 	if job.Resume {
-		info, err := ReadModelInfo(job.Dir)
+		info, err := modeldir.ReadInfo(job.Dir)
 		if err != nil {
 			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
 		}
 		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation()
 		// The recorded way of reading gives the same order as before the interruption.
-		var rec DataRecord
-		recorded := readJSON(filepath.Join(job.Dir, DataFile), &rec)
+		rec, recorded := modeldir.ReadDataRecord(job.Dir)
 		if recorded != nil && !errors.Is(recorded, os.ErrNotExist) {
 			return DataConfig{}, recorded
 		}
@@ -151,33 +128,33 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 
 // prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and
 // records, for a new run, how the training data is read (data.json).
-func prepareDatasetRun(job DatasetJob, cfg DataConfig, trainSrc Source) (json.RawMessage, Source, error) {
+func prepareDatasetRun(ctx context.Context, job DatasetJob, comm cluster.Comm, cfg DataConfig, trainSrc Source) (json.RawMessage, Source, error) {
 	scaler, err := readScaler(job.ScalerPath, job.TrainDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	valSrc, err := OpenDataset(job.TestDir, cfg)
+	valSrc, err := OpenDataset(ctx, job.TestDir, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
 	if job.Log != nil {
 		share := ""
-		if distributed(job.Comm) {
-			share = fmt.Sprintf(" in rank 0's share of %d", job.Comm.Size())
+		if comm.Size() > 1 {
+			share = fmt.Sprintf(" in rank 0's share of %d", comm.Size())
 		}
 		fmt.Fprintf(job.Log, "data: %d training rows%s (%s), %d validation rows (%s)\n",
 			trainSrc.Rows(), share, sourceKind(trainSrc), valSrc.Rows(), sourceKind(valSrc))
 	}
 	if !job.Resume {
-		if h, err := ReadHistory(job.Dir); err == nil && h.Epochs() == 0 { // else Train refuses the directory
-			rec := DataRecord{Train: absPath(job.TrainDir), Test: absPath(job.TestDir)}
+		if h, err := modeldir.ReadHistory(job.Dir); err == nil && h.Epochs() == 0 { // else Train refuses the directory
+			rec := modeldir.DataRecord{Train: absPath(job.TrainDir), Test: absPath(job.TestDir)}
 			if p, ok := trainSrc.(*ParquetSource); ok {
 				rec.Streamed, rec.ShuffleBuffer = true, p.ShuffleBuffer()
 			}
 			if err := os.MkdirAll(job.Dir, 0o755); err != nil {
 				return nil, nil, fmt.Errorf("train: create model directory: %w", err)
 			}
-			if err := writeJSON(filepath.Join(job.Dir, DataFile), rec); err != nil {
+			if err := modeldir.WriteDataRecord(job.Dir, rec); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -210,4 +187,15 @@ func readScaler(path, trainDir string) (json.RawMessage, error) {
 		return nil, fmt.Errorf("train: scaler %s is not valid JSON", path)
 	}
 	return json.RawMessage(data), nil
+}
+
+// ReadScaler reads the scaler JSON at path, or at trainDir/../scaler.json when path is "" (nil
+// when that file does not exist), as TrainDatasets stores it in model.json.
+func ReadScaler(path, trainDir string) (json.RawMessage, error) { return readScaler(path, trainDir) }
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

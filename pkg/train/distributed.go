@@ -14,6 +14,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -38,34 +39,31 @@ import (
 //
 // With dropout (the inclusive classifier), each rank draws its own masks.
 
-// distributed reports whether comm connects more than one process.
-func distributed(comm cluster.Comm) bool { return comm != nil && comm.Size() > 1 }
-
 // singleThreadedConfig runs the pure-Go backend on the calling goroutine only (see
 // tune.SingleThreadedConfig): the choice of ranks that share their cores with other ranks.
 const singleThreadedConfig = gobackend.BackendName + ":parallelism=0,ops_sequential"
 
 // replicaBackend is NewBackend, except where backendOverride replaces the backend it chooses.
 func replicaBackend(comm cluster.Comm, log io.Writer, kind models.Kind) (compute.Backend, error) {
-	b, line, err := NewBackend(nil)
+	b, line, err := modeldir.NewBackend(nil)
 	if err != nil {
 		return nil, err
 	}
-	local := 1
-	if distributed(comm) {
+	local, dist := 1, comm.Size() > 1
+	if dist {
 		local = comm.Size()
 		if n, err := strconv.Atoi(os.Getenv("OMPI_COMM_WORLD_LOCAL_SIZE")); err == nil && n > 0 {
 			local = n
 		}
 	}
 	envSet := os.Getenv(compute.ConfigEnvVar) != ""
-	if config, why := backendOverride(KernelFamily(b), distributed(comm), kind, envSet, runtime.NumCPU()/local); config != "" {
+	if config, why := backendOverride(modeldir.KernelFamily(b), dist, kind, envSet, runtime.NumCPU()/local); config != "" {
 		b.Finalize()
-		if b, err = BackendFromConfig(config); err != nil {
+		if b, err = modeldir.BackendFromConfig(config); err != nil {
 			return nil, fmt.Errorf("train: backend %q: %w", config, err)
 		}
 		_, hints, _ := strings.Cut(line, "\n")
-		line = fmt.Sprintf("backend: %s with %q (%s)", KernelFamily(b), config, why)
+		line = fmt.Sprintf("backend: %s with %q (%s)", modeldir.KernelFamily(b), config, why)
 		if hints != "" {
 			line += "\n" + hints
 		}
@@ -114,7 +112,7 @@ func backendOverride(family string, dist bool, kind models.Kind, envSet bool, co
 const hlfGoConfig = gobackend.BackendName + ":ops_sequential"
 
 // isORT reports whether b is the ONNX Runtime backend.
-func isORT(b compute.Backend) bool { return strings.HasPrefix(KernelFamily(b), "ORT") }
+func isORT(b compute.Backend) bool { return strings.HasPrefix(modeldir.KernelFamily(b), "ORT") }
 
 // reseed gives the ranks other than 0 a random state of their own for the epoch, a function of
 // the seed, the epoch and the rank (rank 0 keeps its checkpointed state): dropout masks then

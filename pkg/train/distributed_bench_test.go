@@ -15,8 +15,8 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
 // benchCase is a classifier timed by BenchmarkDistributedStep at batch 128 per rank.
@@ -56,7 +56,7 @@ type replicaTiming struct {
 // timeReplica compiles the distributed step of c on comm, runs one untimed step, then
 // benchSteps(c) timed ones on one synthetic batch of 128 rows per rank.
 func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (replicaTiming, error) {
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Seed = 1
 	d := SyntheticData(128, c.seqLen, uint64(1+comm.Rank()))
 	mem, err := NewMemorySource(d)
@@ -78,7 +78,7 @@ func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (repli
 	}
 	defer rs.Finalize()
 	ctx := stdcontext.Background()
-	if _, _, _, err := rs.pass(ctx, listSource{batch}, Order{}, progress.NewBar(nil, "", "", 0)); err != nil { // compile
+	if _, _, _, err := rs.pass(ctx, listSource{batch}, Order{}, nil); err != nil { // compile
 		return replicaTiming{}, err
 	}
 	rs.times = StepTimes{}
@@ -87,7 +87,7 @@ func timeReplica(backend compute.Backend, c benchCase, comm cluster.Comm) (repli
 		steps[i] = batch
 	}
 	start := time.Now()
-	_, _, rows, err := rs.pass(ctx, steps, Order{}, progress.NewBar(nil, "", "", 0))
+	_, _, rows, err := rs.pass(ctx, steps, Order{}, nil)
 	return replicaTiming{Times: rs.times, Wall: time.Since(start), Rows: rows}, err
 }
 
@@ -135,7 +135,7 @@ func TestMPIBenchWorker(t *testing.T) {
 //
 //     GOMLX_BACKEND=go go test ./pkg/train -run '^$' -bench DistributedStep -benchtime 1x
 func BenchmarkDistributedStep(b *testing.B) {
-	single, err := BackendFromConfig(singleThreadedConfig)
+	single, err := modeldir.BackendFromConfig(singleThreadedConfig)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -194,8 +194,8 @@ func BenchmarkDistributedStep(b *testing.B) {
 }
 
 // fusedRate is the rows per second of the single-process training step on backend.
-func fusedRate(b *testing.B, backend compute.Backend, cfg models.Config, d Data, n int) float64 {
-	opts := DefaultOptions()
+func fusedRate(b *testing.B, backend compute.Backend, cfg models.Config, d modeldir.Data, n int) float64 {
+	opts := modeldir.DefaultOptions()
 	opts.Seed = 1
 	st, err := NewStepTimer(backend, cfg, opts, d)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -41,14 +42,14 @@ func TestMPIShareWorker(t *testing.T) {
 	defer comm.Close()
 	data := filepath.Join(dir, "data")
 	var res mpiShareResult
-	src, err := OpenDatasetShare(data, DataConfig{Kind: models.KindInclusive, MemoryLimitBytes: -1, ShuffleBuffer: 8}, comm.Rank(), comm.Size())
+	src, err := OpenDatasetShare(t.Context(), data, DataConfig{Kind: models.KindInclusive, MemoryLimitBytes: -1, ShuffleBuffer: 8}, comm.Rank(), comm.Size())
 	if err = agree(comm, err); err == nil { // a rank without a share stops them all
 		for epoch := range 2 {
 			res.Rows = append(res.Rows, ids(t, src, Order{Shuffle: true, Seed: 5, Epoch: epoch}, 8))
 		}
 		cfg := models.DefaultConfig(models.KindHLF)
 		cfg.HLFHidden = []int{6}
-		opts := DefaultOptions()
+		opts := modeldir.DefaultOptions()
 		opts.Epochs, opts.BatchSize = 2, 8
 		_, err = TrainDatasets(stdcontext.Background(), DatasetJob{Dir: filepath.Join(dir, "model"), TrainDir: data, TestDir: data,
 			Model: cfg, Options: opts, Comm: comm})
@@ -110,7 +111,7 @@ func TestMPIOneFileDataset(t *testing.T) {
 			}
 		}
 	}
-	if h, err := ReadHistory(filepath.Join(dir, "model")); err != nil || h.Epochs() != 2 {
+	if h, err := modeldir.ReadHistory(filepath.Join(dir, "model")); err != nil || h.Epochs() != 2 {
 		t.Errorf("history of the distributed run: %v, %v; want 2 epochs", h, err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/cluster/clustertest"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -81,7 +82,7 @@ func mpiBatches(c mpiCase, rank int) []Batch {
 }
 
 // rowsBatch converts rows [from, to) of d to a batch.
-func rowsBatch(d Data, from, to int) Batch {
+func rowsBatch(d modeldir.Data, from, to int) Batch {
 	b := Batch{Size: to - from, SeqLen: d.SeqLen, Labels: make([]float32, (to-from)*models.NumClasses)}
 	if d.HLF != nil {
 		b.HLF = d.HLF[from*models.NumHLF : to*models.NumHLF]
@@ -125,14 +126,14 @@ func (l listSource) Batches(Order, int) iter.Seq2[*Batch, error] {
 
 // mpiResult is what a rank reports of one run.
 type mpiResult struct {
-	History *History  `json:"history"`
-	Weights []float32 `json:"weights"`
+	History *modeldir.History `json:"history"`
+	Weights []float32         `json:"weights"`
 }
 
 // mpiJob is the job of case c for rank (-1: the single-process equivalent).
 func mpiJob(t testing.TB, c mpiCase, rank int, dir string) Job {
 	valData := blobs(20, c.seqLen, 2)
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.Seed = c.epochs, 16, 3
 	if c.controls {
 		valData = shiftLabels(valData)
@@ -149,7 +150,7 @@ func mpiJob(t testing.TB, c mpiCase, rank int, dir string) Job {
 }
 
 // launchResult runs launch and returns the history and the final model weights.
-func launchResult(job Job, prepare func(Job) (*ModelInfo, *History, error)) (mpiResult, error) {
+func launchResult(job Job, prepare func(Job) (*modeldir.Info, *modeldir.History, error)) (mpiResult, error) {
 	hist, gctx, err := launch(stdcontext.Background(), job, prepare)
 	if err != nil {
 		return mpiResult{}, err
@@ -183,7 +184,7 @@ func TestMPIWorker(t *testing.T) {
 	}
 	// Replicas initialised with different seeds hold rank 0's variables after the broadcast.
 	{
-		opts := DefaultOptions()
+		opts := modeldir.DefaultOptions()
 		gctx := model.NewStore()
 		gctx.SetParam(model.ParamInitialSeed, int64(10+comm.Rank()))
 		cfg := models.DefaultConfig(models.KindHLF)
@@ -200,8 +201,8 @@ func TestMPIWorker(t *testing.T) {
 			defer rs.Finalize()
 			after, err = flatValues(rs.vars)
 		}
-		save("broadcast-before", mpiResult{History: &History{}, Weights: before}, err)
-		save("broadcast-after", mpiResult{History: &History{}, Weights: after}, err)
+		save("broadcast-before", mpiResult{History: &modeldir.History{}, Weights: before}, err)
+		save("broadcast-after", mpiResult{History: &modeldir.History{}, Weights: after}, err)
 	}
 	for _, c := range mpiCases() {
 		job := mpiJob(t, c, comm.Rank(), filepath.Join(dir, c.name))
@@ -355,7 +356,7 @@ func maxRelDiff(a, b []float32) (float64, int) {
 
 // compareHistories compares losses and accuracies within rel (relative), and the controls'
 // decisions exactly; rows per second are not compared.
-func compareHistories(a, b *History, rel float64) error {
+func compareHistories(a, b *modeldir.History, rel float64) error {
 	if fmt.Sprint(a.LearningRate, a.NextLearningRate, a.BestEpoch, a.PlateauWait, a.StoppedEpoch) !=
 		fmt.Sprint(b.LearningRate, b.NextLearningRate, b.BestEpoch, b.PlateauWait, b.StoppedEpoch) {
 		return fmt.Errorf("decisions: learning rates %v (next %v), best epoch %d, plateau wait %d, stopped after %d; and %v (next %v), %d, %d, %d",

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
 
@@ -32,7 +33,7 @@ func TestCheckpointOnFullDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := checkpointNames(t, dir)
-	_, want, err := ModelWeights(dir)
+	_, want, err := modeldir.ReadWeights(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,26 +47,26 @@ func TestCheckpointOnFullDisk(t *testing.T) {
 	if got := checkpointNames(t, dir); !slices.Equal(got, first) {
 		t.Errorf("checkpoints after the failed save: %v, want %v", got, first)
 	}
-	entries, _ := os.ReadDir(filepath.Join(dir, CheckpointDir))
-	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == BestDir }) // the best checkpoint's copy
+	entries, _ := os.ReadDir(filepath.Join(dir, modeldir.CheckpointDir))
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == modeldir.BestDir }) // the best checkpoint's copy
 	if len(entries) != 2 {
 		t.Errorf("the checkpoint folder holds %d entries after the failed save, want the 2 files of the first checkpoint", len(entries))
 	}
-	info, w, err := ModelWeights(dir)
+	info, w, err := modeldir.ReadWeights(dir)
 	if err != nil {
-		t.Fatalf("ModelWeights after the failed save: %v", err)
+		t.Fatalf("modeldir.ReadWeights after the failed save: %v", err)
 	}
 	if !sameWeights(w, want) || len(info.Skipped) != 0 {
 		t.Errorf("weights after the failed save differ from the first epoch's (skipped %q)", info.Skipped)
 	}
-	if h, err := ReadHistory(dir); err != nil || h.Epochs() != 1 {
+	if h, err := modeldir.ReadHistory(dir); err != nil || h.Epochs() != 1 {
 		t.Errorf("history after the failed save: %v, %v; want 1 epoch", h, err)
 	}
 }
 
 // resumeOnFullDisk is the child side of TestCheckpointOnFullDisk.
 func resumeOnFullDisk(t *testing.T, dir string) {
-	bin, err := os.Stat(filepath.Join(dir, CheckpointDir, checkpointNames(t, dir)[0]+checkpoint.BinDataSuffix))
+	bin, err := os.Stat(filepath.Join(dir, modeldir.CheckpointDir, checkpointNames(t, dir)[0]+checkpoint.BinDataSuffix))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
@@ -16,11 +17,11 @@ import (
 // model.json of format /1 and the GRU's weights split per gate (kernel_z, kernel_r, ...).
 func legacyCopy(t *testing.T, dir string) string {
 	t.Helper()
-	info, store, err := loadModel(dir)
+	info, store, err := modeldir.LoadStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scope := "/" + modelScope + "/gru/"
+	scope := "/" + modeldir.ModelScope + "/gru/"
 	for _, name := range []string{"kernel", "recurrent_kernel", "bias", "recurrent_bias"} {
 		v := store.GetVariable(scope + name)
 		x := v.MustValue()
@@ -44,22 +45,22 @@ func legacyCopy(t *testing.T, dir string) string {
 		}
 	}
 	legacy := t.TempDir()
-	h, err := checkpoint.Build(store).Dir(filepath.Join(legacy, CheckpointDir)).Done()
+	h, err := checkpoint.Build(store).Dir(filepath.Join(legacy, modeldir.CheckpointDir)).Done()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := h.Save(); err != nil {
 		t.Fatal(err)
 	}
-	info.Format = legacyModelFormat
-	if err := WriteModelInfo(legacy, info); err != nil {
+	info.Format = modeldir.LegacyModelFormat
+	if err := modeldir.WriteInfo(legacy, info); err != nil {
 		t.Fatal(err)
 	}
-	hist, err := ReadHistory(dir)
+	hist, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeJSON(filepath.Join(legacy, HistoryFile), hist); err != nil {
+	if err := modeldir.WriteHistory(legacy, hist); err != nil {
 		t.Fatal(err)
 	}
 	return legacy
@@ -73,16 +74,16 @@ func TestLegacyModelDirectory(t *testing.T) {
 	trainData := blobs(20, 4, 5)
 	tr, va := sources(t, trainData, valData)
 	legacy := legacyCopy(t, dir)
-	if _, store, err := loadModel(legacy); err != nil {
+	if _, store, err := modeldir.LoadStore(legacy); err != nil {
 		t.Fatal(err)
 	} else if store.GetVariable("/model/gru/kernel_z") != nil || store.GetVariable("/model/gru/kernel") == nil {
 		t.Fatal("legacy GRU variables not fused on load")
 	}
-	want, err := Predict(dir, testBackend, valData)
+	want, err := modeldir.Predict(dir, testBackend, valData)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Predict(legacy, testBackend, valData)
+	got, err := modeldir.Predict(legacy, testBackend, valData)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestLegacyModelDirectory(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot be resumed") {
 		t.Fatalf("resuming a legacy directory: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(legacy, ModelFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(legacy, modeldir.ModelFile)); err != nil {
 		t.Fatal(err)
 	}
 }

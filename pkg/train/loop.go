@@ -6,38 +6,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
 // Job is one training run.
 type Job struct {
-	Dir        string        // model directory (see ModelFile); created when missing
-	Model      models.Config // the classifier (Resume reads it from model.json instead)
-	Options    Options       // training settings (Resume reads them from model.json, see Resume)
-	Train      Source        // training rows, shuffled every epoch
-	Validation Source        // rows evaluated after every epoch (required)
-	// Scaler, when set, is stored in model.json (see ModelInfo.Scaler).
+	Dir        string           // model directory (see ModelFile); created when missing
+	Model      models.Config    // the classifier (Resume reads it from model.json instead)
+	Options    modeldir.Options // training settings (Resume reads them from model.json, see Resume)
+	Train      Source           // training rows, shuffled every epoch
+	Validation Source           // rows evaluated after every epoch (required)
+	// Scaler, when set, is stored in model.json (see modeldir.Info.Scaler).
 	Scaler json.RawMessage
 	// Backend runs the graphs; nil chooses one with NewBackend.
 	Backend compute.Backend
-	// Progress shows the rows done in each epoch; nil shows nothing.
+	// Progress shows the rows done in each pass; nil shows nothing.
 	Progress progress.Sink
 	// Log receives the backend line and one line per epoch; nil writes nothing.
 	Log io.Writer
+	// Hooks receive the run's events after Progress and Log (see Hooks).
+	Hooks Hooks
 	// Comm, when it connects several processes, makes this one rank of a synchronous
-	// data-parallel run (see Distributed); nil or a Size of 1 trains in this process alone.
+	// data-parallel run (see Distributed); nil (cluster.Single) or a Size of 1 trains in this
+	// process alone.
 	Comm cluster.Comm
 
 	dirClaimed bool // the caller holds Dir's lock (see claimed)
@@ -51,19 +53,19 @@ type Job struct {
 // Cancelling ctx stops at the next batch; the last completed epoch stays resumable. A run
 // holds the directory's lock (LockFile); one that fails before its first epoch completes
 // leaves no model files behind.
-func Train(ctx stdcontext.Context, job Job) (*History, error) {
+func Train(ctx stdcontext.Context, job Job) (*modeldir.History, error) {
 	return claimed(ctx, job, prepareTrain)
 }
 
 // prepareTrain checks a new run and writes its model.json.
-func prepareTrain(job Job) (*ModelInfo, *History, error) {
+func prepareTrain(job Job) (*modeldir.Info, *modeldir.History, error) {
 	if err := job.Model.Validate(); err != nil {
 		return nil, nil, err
 	}
 	if err := job.Options.Validate(); err != nil {
 		return nil, nil, err
 	}
-	hist, err := ReadHistory(job.Dir)
+	hist, err := modeldir.ReadHistory(job.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,24 +73,24 @@ func prepareTrain(job Job) (*ModelInfo, *History, error) {
 		return nil, nil, fmt.Errorf("train: %s already holds %d trained epochs: resume it or choose another directory",
 			job.Dir, hist.Epochs())
 	}
-	info := &ModelInfo{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
-	if err := WriteModelInfo(job.Dir, info); err != nil {
+	info := &modeldir.Info{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
+	if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 		return nil, nil, err
 	}
-	return info, &History{}, nil
+	return info, &modeldir.History{}, nil
 }
 
 // Resume continues the run of job.Dir from its last completed epoch, with the model and the
 // options of its model.json; job.Options.Epochs, when > 0, replaces the number of epochs (to
 // train further; a run that early stopping ended trains no further). The result equals that of
 // an uninterrupted run with the same seed, the decisions of the controls included.
-func Resume(ctx stdcontext.Context, job Job) (*History, error) {
+func Resume(ctx stdcontext.Context, job Job) (*modeldir.History, error) {
 	return claimed(ctx, job, prepareResume)
 }
 
 // prepareResume reads the model.json and the history of a run to continue.
-func prepareResume(job Job) (*ModelInfo, *History, error) {
-	info, err := ReadModelInfo(job.Dir)
+func prepareResume(job Job) (*modeldir.Info, *modeldir.History, error) {
+	info, err := modeldir.ReadInfo(job.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,59 +100,65 @@ func prepareResume(job Job) (*ModelInfo, *History, error) {
 	}
 	if job.Options.Epochs > 0 && job.Options.Epochs != info.Options.Epochs {
 		if job.Log != nil {
-			fmt.Fprintf(job.Log, "resume: %d epochs in all instead of the %d recorded (%s updated)\n", job.Options.Epochs, info.Options.Epochs, ModelFile)
+			fmt.Fprintf(job.Log, "resume: %d epochs in all instead of the %d recorded (%s updated)\n", job.Options.Epochs, info.Options.Epochs, modeldir.ModelFile)
 		}
 		info.Options.Epochs = job.Options.Epochs
-		if err := WriteModelInfo(job.Dir, info); err != nil {
+		if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(job.Scaler) > 0 {
 		if len(info.Scaler) > 0 && !sameJSON(info.Scaler, job.Scaler) {
 			return nil, nil, fmt.Errorf("train: resume %s: the scaler of the training data differs from the one recorded in %s: the data was prepared again; train into another directory",
-				job.Dir, filepath.Join(job.Dir, ModelFile))
+				job.Dir, filepath.Join(job.Dir, modeldir.ModelFile))
 		}
 		info.Scaler = job.Scaler
-		if err := WriteModelInfo(job.Dir, info); err != nil {
+		if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 			return nil, nil, err
 		}
 	}
-	hist, err := ReadHistory(job.Dir)
+	hist, err := modeldir.ReadHistory(job.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	return info, hist, nil
 }
 
-// launch prepares the model directory and runs. In a distributed run only rank 0 touches
-// the directory: it prepares and hands the model, the options and the history to the others.
-func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*ModelInfo, *History, error)) (*History, *model.Store, error) {
+// orSingle is comm, or cluster.Single (this process alone) when comm is nil.
+func orSingle(comm cluster.Comm) cluster.Comm {
+	if comm == nil {
+		return cluster.Single()
+	}
+	return comm
+}
+
+// launch prepares the model directory and runs. Only rank 0 touches the directory: it
+// prepares and hands the model, the options and the history to the other ranks.
+func launch(ctx stdcontext.Context, job Job, prepare func(Job) (*modeldir.Info, *modeldir.History, error)) (*modeldir.History, *model.Store, error) {
 	type setup struct {
-		Info *ModelInfo `json:"info"`
-		Hist *History   `json:"history"`
+		Info *modeldir.Info    `json:"info"`
+		Hist *modeldir.History `json:"history"`
 	}
 	var st setup
 	var err error
-	if !distributed(job.Comm) || job.Comm.Rank() == 0 {
+	job.Comm = orSingle(job.Comm)
+	if job.Comm.Rank() == 0 {
 		st.Info, st.Hist, err = prepare(job)
 	}
-	if distributed(job.Comm) {
-		st, err = fromRoot(job.Comm, st, err)
-	}
-	if err != nil {
+	if st, err = fromRoot(job.Comm, st, err); err != nil {
 		return nil, nil, err
 	}
 	return run(ctx, job, st.Info, st.Hist)
 }
 
 // run trains from the state recorded in hist (nothing, or a checkpoint after some epochs) and
-// returns the history and the store holding the final variables.
-func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (result *History, gctx *model.Store, err error) {
-	cfg, opts := info.Model, info.Options
-	dist := distributed(job.Comm)
-	root := !dist || job.Comm.Rank() == 0 // validates, checkpoints, writes the history
+// returns the history and the store holding the final variables. job.Comm is set.
+func run(ctx stdcontext.Context, job Job, info *modeldir.Info, hist *modeldir.History) (result *modeldir.History, gctx *model.Store, err error) {
+	cfg, opts, comm := info.Model, info.Options, job.Comm
+	root := comm.Rank() == 0 // validates, checkpoints, writes the history, reports
+	hooks := hookList{progressHooks(job.Progress), logHooks(job.Log, opts), job.Hooks}
 	if !root {
-		job.Log, job.Progress = nil, nil
+		job.Log, hooks = nil, nil
 	}
 	if job.Train == nil || (root && job.Validation == nil) {
 		err = errors.New("train: a training and a validation source are needed")
@@ -161,11 +169,11 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 		}
 	}()
 	backend := job.Backend
-	if dist && backend != nil && isORT(backend) {
+	if comm.Size() > 1 && backend != nil && isORT(backend) {
 		backend = nil // replicaBackend says why ranks do not train on ONNX Runtime
 	}
 	if backend == nil && err == nil {
-		backend, err = replicaBackend(job.Comm, job.Log, cfg.Kind)
+		backend, err = replicaBackend(comm, job.Log, cfg.Kind)
 	}
 
 	gctx = model.NewStore()
@@ -181,38 +189,20 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 	if root && err == nil {
 		ckpt, err = openCheckpoints(gctx, job.Dir, hist, job.Log)
 		if err == nil && hist.Epochs() > 0 {
-			err = checkLearningRate(gctx, lr, filepath.Join(job.Dir, CheckpointDir))
+			err = checkLearningRate(gctx, lr, filepath.Join(job.Dir, modeldir.CheckpointDir))
 		}
 	}
-	if dist {
-		err = agree(job.Comm, err)
-	}
-	if err != nil {
+	if err = agree(comm, err); err != nil {
 		return nil, nil, err
 	}
-	var trainPass func(order Order, bar *progress.Bar) (loss, acc float64, rows int, err error)
-	var replica *replicaStep
-	if dist {
-		if replica, err = newReplicaStep(backend, gctx, cfg, opts, job.Comm); err != nil {
-			return nil, nil, fmt.Errorf("train: build the distributed training step: %w", err)
-		}
-		defer replica.Finalize()
-		trainPass = func(order Order, bar *progress.Bar) (float64, float64, int, error) {
-			return replica.pass(ctx, job.Train, order, bar)
-		}
-		if job.Log != nil {
-			fmt.Fprintf(job.Log, "distributed: %d ranks, global batch %d (%d per rank)\n",
-				job.Comm.Size(), job.Comm.Size()*opts.BatchSize, opts.BatchSize)
-		}
-	} else {
-		trainStep, err := newTrainStep(backend, gctx, cfg, opts)
-		if err != nil {
-			return nil, nil, fmt.Errorf("train: build training step: %w", err)
-		}
-		defer trainStep.Finalize()
-		trainPass = func(order Order, bar *progress.Bar) (float64, float64, int, error) {
-			return pass(ctx, job.Train, order, cfg, opts, trainStep, bar)
-		}
+	step, err := newReplicaStep(backend, gctx, cfg, opts, comm)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: build the training step: %w", err)
+	}
+	defer step.Finalize()
+	if comm.Size() > 1 && job.Log != nil {
+		fmt.Fprintf(job.Log, "distributed: %d ranks, global batch %d (%d per rank)\n",
+			comm.Size(), comm.Size()*opts.BatchSize, opts.BatchSize)
 	}
 	var evalStep *model.Exec // built after the first training step has created the variables
 	defer func() {
@@ -225,23 +215,17 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 	if hist.StoppedEpoch > 0 && job.Log != nil {
 		fmt.Fprintf(job.Log, "early stopping ended this run after epoch %d: nothing to train\n", hist.StoppedEpoch)
 	}
+	train := truncatedSource{job.Train, opts}
 	for epoch := hist.Epochs(); epoch < opts.Epochs && hist.StoppedEpoch == 0; epoch++ {
-		if replica != nil {
-			if err := replica.reseed(gctx, epoch); err != nil {
-				return nil, nil, err
-			}
-		}
-		bar := progress.NewBar(job.Progress, fmt.Sprintf("epoch %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Train.Rows()))
-		if compiling != "" { // the first step compiles the graph: say so while it waits
-			bar.SetNote("%s", compiling)
-			if job.Log != nil {
-				fmt.Fprintln(job.Log, compiling)
-			}
-			compiling = ""
+		if err := step.reseed(gctx, epoch); err != nil {
+			return nil, nil, err
 		}
 		start := time.Now()
-		loss, acc, rows, err := trainPass(Order{Shuffle: true, Seed: opts.Seed, Epoch: epoch}, bar)
-		bar.Finish()
+		loss, acc, rows, err := reportedPass(hooks, PassEvent{Phase: PhaseTrain, Epoch: epoch + 1, Epochs: opts.Epochs, Total: job.Train.Rows(), Note: compiling},
+			func(report func(int, float64, float64)) (float64, float64, int, error) {
+				return step.pass(ctx, train, Order{Shuffle: true, Seed: opts.Seed, Epoch: epoch}, report)
+			})
+		compiling = ""
 		if err != nil {
 			return nil, nil, fmt.Errorf("train: %s: epoch %d: %w", job.Dir, epoch+1, err)
 		}
@@ -253,61 +237,56 @@ func run(ctx stdcontext.Context, job Job, info *ModelInfo, hist *History) (resul
 				}
 			}
 			if err == nil {
-				err = validateAndSave(ctx, job, cfg, opts, hist, evalStep, gctx, ckpt, &rec)
+				err = validateAndSave(ctx, job, hooks, cfg, opts, hist, evalStep, gctx, ckpt, &rec)
 			}
 		}
-		if dist { // the other ranks wait for rank 0's validation, decisions and checkpoint
-			rec, err = fromRoot(job.Comm, rec, err)
-			if err == nil && !root && rec.Next.LearningRate != lr {
-				err = setLearningRate(gctx, rec.Next.LearningRate)
-			}
+		// The other ranks wait for rank 0's validation, decisions and checkpoint.
+		rec, err = fromRoot(comm, rec, err)
+		if err == nil && !root && rec.Next.LearningRate != lr {
+			err = setLearningRate(gctx, rec.Next.LearningRate)
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		hist.record(rec)
+		recordEpoch(hist, rec)
 		lr = rec.Next.LearningRate
 		if !root {
 			continue
 		}
-		if err := writeJSON(filepath.Join(job.Dir, HistoryFile), hist); err != nil {
+		if err := modeldir.WriteHistory(job.Dir, hist); err != nil {
 			return nil, nil, err
 		}
-		if err := pruneBest(filepath.Join(job.Dir, CheckpointDir), hist.BestCheckpoint); err != nil {
+		if err := pruneBest(filepath.Join(job.Dir, modeldir.CheckpointDir), hist.BestCheckpoint); err != nil {
 			return nil, nil, err
 		}
-		if job.Log != nil {
-			fmt.Fprintf(job.Log, "epoch %d/%d: loss %.4f accuracy %.4f val_loss %.4f val_accuracy %.4f (%.0f rows/s)",
-				epoch+1, opts.Epochs, rec.Loss, rec.Accuracy, rec.ValLoss, rec.ValAccuracy, rec.RowsPerSecond)
-			if replica != nil {
-				fmt.Fprintf(job.Log, "; rank 0 %s", replica.times)
-				replica.times = StepTimes{}
-			}
-			fmt.Fprintln(job.Log)
-			logControls(job.Log, opts, hist, rec)
-		}
+		hooks.epoch(EpochEvent{Epoch: epoch + 1, Epochs: opts.Epochs, Loss: rec.Loss, Accuracy: rec.Accuracy,
+			ValLoss: rec.ValLoss, ValAccuracy: rec.ValAccuracy, RowsPerSecond: rec.RowsPerSecond,
+			LearningRate: rec.LearningRate, NextLearningRate: rec.Next.LearningRate,
+			Improved: rec.Next.Improved, Stopped: rec.Next.Stop, History: hist, StepTimes: step.stepTimes()})
 	}
 	return hist, gctx, nil
 }
 
-// logControls writes what the controls decided after the last epoch of hist.
-func logControls(w io.Writer, opts Options, hist *History, rec epochRecord) {
-	best := fmt.Sprintf("epoch %d (val_loss %.4f)", hist.BestEpoch, hist.ValLoss[hist.BestEpoch-1])
-	if rec.Next.LearningRate != rec.LearningRate {
-		fmt.Fprintf(w, "learning rate %g -> %g: no lower val_loss for %d epochs\n", rec.LearningRate, rec.Next.LearningRate, opts.LRPlateauPatience)
-	}
-	if rec.Next.Stop {
-		fmt.Fprintf(w, "early stopping: no lower val_loss for %d epochs; best %s\n", opts.EarlyStoppingPatience, best)
-	}
-	if opts.RestoreBest && (rec.Next.Stop || hist.Epochs() == opts.Epochs) {
-		fmt.Fprintf(w, "restore best: the model directory serves the weights of %s\n", best)
-	}
+// reportedPass runs a pass, telling hooks of its start (the event start), of each step and of
+// its end.
+func reportedPass(hooks hookList, start PassEvent, pass func(report func(rows int, loss, acc float64)) (float64, float64, int, error)) (float64, float64, int, error) {
+	start.Start = true
+	hooks.pass(start)
+	e := start
+	e.Start, e.Note = false, ""
+	loss, acc, rows, err := pass(func(rows int, loss, acc float64) {
+		e.Rows, e.Loss, e.Accuracy = rows, loss, acc
+		hooks.pass(e)
+	})
+	e.Done = true
+	hooks.pass(e)
+	return loss, acc, rows, err
 }
 
 // compileNote is what the first training step does besides training: build and compile the
 // graph (on ONNX Runtime: create the session, which optimises the graph), unrolled over the
 // sequence for the sequence classifiers.
-func compileNote(cfg models.Config, opts Options, backend compute.Backend) string {
+func compileNote(cfg models.Config, opts modeldir.Options, backend compute.Backend) string {
 	what := "building and compiling the training step"
 	if layer := strings.ToUpper(cfg.Kind.RecurrentLayer()); layer != "" {
 		if opts.MaxParticles > 0 {
@@ -319,7 +298,7 @@ func compileNote(cfg models.Config, opts Options, backend compute.Backend) strin
 	if backend == nil {
 		return what + "..."
 	}
-	family := KernelFamily(backend)
+	family := modeldir.KernelFamily(backend)
 	if strings.HasPrefix(family, "ORT") {
 		return fmt.Sprintf("%s on %s: ONNX Runtime optimises the graph first, tens of seconds at 801 particles...", what, family)
 	}
@@ -334,8 +313,8 @@ type epochRecord struct {
 	Next                                                controlStep // the controls' decisions
 }
 
-// record appends the epoch rec to h, with the controls' decisions.
-func (h *History) record(rec epochRecord) {
+// recordEpoch appends the epoch rec to h, with the controls' decisions.
+func recordEpoch(h *modeldir.History, rec epochRecord) {
 	h.Loss = append(h.Loss, rec.Loss)
 	h.Accuracy = append(h.Accuracy, rec.Accuracy)
 	h.ValLoss = append(h.ValLoss, rec.ValLoss)
@@ -355,12 +334,15 @@ func (h *History) record(rec epochRecord) {
 // validateAndSave evaluates the validation source after the epoch that follows hist's, lets
 // the controls decide (setting the next learning rate in store), saves a checkpoint, keeps it
 // as the best when it is, and completes rec.
-func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Options, hist *History,
+func validateAndSave(ctx stdcontext.Context, job Job, hooks hookList, cfg models.Config, opts modeldir.Options, hist *modeldir.History,
 	evalStep *model.Exec, store *model.Store, ckpt *checkpoints, rec *epochRecord) error {
 	epoch := hist.Epochs()
-	vbar := progress.NewBar(job.Progress, fmt.Sprintf("validate %d/%d", epoch+1, opts.Epochs), "rows", int64(job.Validation.Rows()))
-	valLoss, valAcc, _, err := pass(ctx, job.Validation, Order{}, cfg, opts, evalStep, vbar)
-	vbar.Finish()
+	val := truncatedSource{job.Validation, opts}
+	eval := func(b *Batch, local error) (stepSums, error) { return execStep(evalStep, cfg, b, local) }
+	valLoss, valAcc, _, err := reportedPass(hooks, PassEvent{Phase: PhaseValidate, Epoch: epoch + 1, Epochs: opts.Epochs, Total: job.Validation.Rows()},
+		func(report func(int, float64, float64)) (float64, float64, int, error) {
+			return runPass(ctx, val, Order{}, opts.BatchSize, eval, report)
+		})
 	if err != nil {
 		return fmt.Errorf("train: %s: validation after epoch %d: %w", job.Dir, epoch+1, err)
 	}
@@ -386,57 +368,13 @@ func validateAndSave(ctx stdcontext.Context, job Job, cfg models.Config, opts Op
 	return nil
 }
 
-// pass runs step over one pass of src and returns the row-weighted mean loss, the accuracy and
-// the number of rows.
-func pass(ctx stdcontext.Context, src Source, order Order, cfg models.Config, opts Options,
-	step *model.Exec, bar *progress.Bar) (loss, acc float64, rows int, err error) {
-	var lossSum, correct float64
-	var buf []float32
-	for b, err := range src.Batches(order, opts.BatchSize) {
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		if err := ctx.Err(); err != nil {
-			return 0, 0, 0, err
-		}
-		if b.Size == 0 {
-			continue
-		}
-		tb := *b
-		buf = truncateParticles(&tb, opts, buf)
-		args, err := batchTensors(cfg, &tb, true)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		res, err := runStep(step, args)
-		for _, a := range args {
-			a.(*tensors.Tensor).FinalizeAll()
-		}
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		if math.IsNaN(res.loss) || math.IsInf(res.loss, 0) {
-			return 0, 0, 0, fmt.Errorf("loss is %v after %d rows of finite inputs: the training diverged (try a lower learning rate)", res.loss, rows)
-		}
-		lossSum += res.loss * float64(b.Size)
-		correct += res.correct
-		rows += b.Size
-		bar.Add(int64(b.Size))
-		bar.SetNote("loss %.4f acc %.4f", lossSum/float64(rows), correct/float64(rows))
-	}
-	if rows == 0 {
-		return 0, 0, 0, errors.New("the source yielded no rows")
-	}
-	return lossSum / float64(rows), correct / float64(rows), rows, nil
-}
-
 // openCheckpoints prepares saving store in the checkpoints of dir. With completed epochs in
 // hist it first removes checkpoints newer than the recorded one (a crash between saving and
 // recording leaves one) and loads the recorded state (see loadRecorded); otherwise it starts
 // from an empty checkpoint directory. Loaded variables outside the model scope (optimizer
 // state, counters, random state) are marked not trainable, as they were when created.
-func openCheckpoints(store *model.Store, dir string, hist *History, log io.Writer) (*checkpoints, error) {
-	ckDir := filepath.Join(dir, CheckpointDir)
+func openCheckpoints(store *model.Store, dir string, hist *modeldir.History, log io.Writer) (*checkpoints, error) {
+	ckDir := filepath.Join(dir, modeldir.CheckpointDir)
 	entries, err := os.ReadDir(ckDir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("train: read %s: %w", ckDir, err)
@@ -460,15 +398,15 @@ func openCheckpoints(store *model.Store, dir string, hist *History, log io.Write
 		return nil, err
 	}
 	if hist.BestCheckpoint != "" {
-		if _, err := os.Stat(checkpointFiles(filepath.Join(ckDir, BestDir), hist.BestCheckpoint)[1]); err != nil {
-			return nil, fmt.Errorf("train: %s: best checkpoint recorded in %s: %w", ckDir, HistoryFile, err)
+		if _, err := os.Stat(modeldir.CheckpointFiles(filepath.Join(ckDir, modeldir.BestDir), hist.BestCheckpoint)[1]); err != nil {
+			return nil, fmt.Errorf("train: %s: best checkpoint recorded in %s: %w", ckDir, modeldir.HistoryFile, err)
 		}
 	}
 	c, err := newCheckpoints(store, ckDir, hist.Epochs())
 	if err != nil {
 		return nil, err
 	}
-	prefix := "/" + modelScope + "/"
+	prefix := "/" + modeldir.ModelScope + "/"
 	for v := range store.IterVariables() {
 		v.Trainable = strings.HasPrefix(v.Path(), prefix)
 	}

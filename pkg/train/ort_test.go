@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -19,12 +20,12 @@ func ortBackend(t *testing.T) compute.Backend {
 	if os.Getenv("ONNXRUNTIME_SHARED_LIBRARY_PATH") == "" {
 		t.Skip("ONNXRUNTIME_SHARED_LIBRARY_PATH unset: run scripts/install-ort.sh")
 	}
-	b, err := BackendFromConfig("onnx")
+	b, err := modeldir.BackendFromConfig("onnx")
 	if err != nil {
 		t.Fatalf("ONNX Runtime backend: %v", err)
 	}
-	if !strings.HasPrefix(KernelFamily(b), "ORT ") {
-		t.Fatalf("kernel family %q", KernelFamily(b))
+	if !strings.HasPrefix(modeldir.KernelFamily(b), "ORT ") {
+		t.Fatalf("kernel family %q", modeldir.KernelFamily(b))
 	}
 	return b
 }
@@ -35,7 +36,7 @@ func ortBackend(t *testing.T) compute.Backend {
 // ONNX's GRU or LSTM) agrees with GoMLX's graph to 1e-5.
 func TestTrainAndPredictOnONNXRuntime(t *testing.T) {
 	ort := ortBackend(t)
-	goBackend, err := BackendFromConfig("go")
+	goBackend, err := modeldir.BackendFromConfig("go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,16 +54,16 @@ func TestTrainAndPredictOnONNXRuntime(t *testing.T) {
 				cfg.AttentionHeads, cfg.AttentionKeyDim, cfg.InclusiveHidden, cfg.Dropout = 2, 4, 5, 0
 				cfg.PairBias = kind == models.KindInclusiveTransformerMasked
 			}
-			opts := DefaultOptions()
+			opts := modeldir.DefaultOptions()
 			opts.Epochs, opts.BatchSize, opts.Seed = 2, 16, 3
-			var hists []*History
+			var hists []*modeldir.History
 			var dirs []string
 			for _, b := range []compute.Backend{goBackend, ort} {
 				dir := t.TempDir()
 				tr, va := sources(t, trainData, valData)
 				h, err := Train(stdcontext.Background(), Job{Dir: dir, Model: cfg, Options: opts, Train: tr, Validation: va, Backend: b})
 				if err != nil {
-					t.Fatalf("%s: %v", KernelFamily(b), err)
+					t.Fatalf("%s: %v", modeldir.KernelFamily(b), err)
 				}
 				hists, dirs = append(hists, h), append(dirs, dir)
 			}
@@ -71,12 +72,12 @@ func TestTrainAndPredictOnONNXRuntime(t *testing.T) {
 					t.Errorf("epoch %d: loss %v on Go, %v on ONNX Runtime", e+1, hists[0].Loss[e], hists[1].Loss[e])
 				}
 			}
-			goPred, err := LoadPredictor(dirs[1], goBackend)
+			goPred, err := modeldir.Load(dirs[1], goBackend)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer goPred.Close()
-			ortPred, err := LoadPredictor(dirs[1], ort)
+			ortPred, err := modeldir.Load(dirs[1], ort)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -27,13 +28,13 @@ func TestORTApplyStepLosesItsUpdates(t *testing.T) {
 			b := ort
 			if name == "go" {
 				var err error
-				if b, err = BackendFromConfig("go"); err != nil {
+				if b, err = modeldir.BackendFromConfig("go"); err != nil {
 					t.Fatal(err)
 				}
 			}
 			store := model.NewStore()
 			store.SetParam(model.ParamInitialSeed, int64(3))
-			s, err := newReplicaStep(b, store, models.DefaultConfig(models.KindHLF), DefaultOptions(), twoRanks{cluster.Single()})
+			s, err := newReplicaStep(b, store, models.DefaultConfig(models.KindHLF), modeldir.DefaultOptions(), twoRanks{cluster.Single()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +69,7 @@ func TestORTApplyStepLosesItsUpdates(t *testing.T) {
 				want = 1 // the limitation this test documents
 			}
 			if steps != want {
-				t.Errorf("Adam's step counter after 3 apply steps on %s: %v, want %v", KernelFamily(b), steps, want)
+				t.Errorf("Adam's step counter after 3 apply steps on %s: %v, want %v", modeldir.KernelFamily(b), steps, want)
 			}
 		})
 	}

@@ -39,8 +39,8 @@ type ParquetSource struct {
 }
 
 // NewParquetSource opens the prepared dataset dir as a streaming source for cfg.Kind.
-func NewParquetSource(dir string, cfg DataConfig) (*ParquetSource, error) {
-	p, err := planData(dir, cfg, true)
+func NewParquetSource(ctx context.Context, dir string, cfg DataConfig) (*ParquetSource, error) {
+	p, err := planData(ctx, dir, cfg, true)
 	if err != nil {
 		return nil, err
 	}

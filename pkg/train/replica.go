@@ -19,8 +19,8 @@ import (
 	"github.com/gomlx/gomlx/ml/train/loss"
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
 // The fused buffer a replica's gradient step returns and the ranks sum: the gradients of the
@@ -58,31 +58,40 @@ func (t StepTimes) String() string {
 		ms(t.Gradients), ms(t.AllReduce), ms(t.Apply))
 }
 
-// replicaStep is the training step of one rank of a data-parallel job. Every step each rank
-// computes the gradients of its own batch, the ranks sum them (weighted by rows) in one
-// all-reduce, and every rank applies the same Adam update of the row-weighted mean gradient:
-// the replicas stay identical and the update equals that of one process on the union of the
-// ranks' batches.
+// replicaStep is the training step of one rank (replica) of a data-parallel job; a single
+// process is the one rank of a communicator of size one. Every step each rank computes the
+// gradients of its own batch, the ranks sum them (weighted by rows) in one all-reduce, and
+// every rank applies the same Adam update of the row-weighted mean gradient: the replicas stay
+// identical and the update equals that of one process on the union of the ranks' batches. With
+// one rank there is nothing to sum, and the loss, the gradients and the update run as one
+// graph (fused).
 type replicaStep struct {
 	comm   cluster.Comm
 	cfg    models.Config
-	opts   Options
-	grad   *model.Exec       // batch -> fused buffer
-	apply  *model.Exec       // summed fused buffer -> Adam update
+	opts   modeldir.Options
+	fused  *model.Exec       // one rank: batch -> loss, correct count, Adam update
+	grad   *model.Exec       // several ranks: batch -> fused buffer
+	apply  *model.Exec       // several ranks: summed fused buffer -> Adam update
 	vars   []*model.Variable // trainable model variables, sorted by scope and name
 	params int               // gradient values in the fused buffer
 	times  StepTimes
 }
 
-// newReplicaStep creates and initialises every variable of the model and of Adam in ctx (those
-// loaded from a checkpoint are kept), overwrites them all with rank 0's values, and compiles
-// the two graphs of a step.
-func newReplicaStep(backend compute.Backend, store *model.Store, cfg models.Config, opts Options, comm cluster.Comm) (*replicaStep, error) {
+// newReplicaStep compiles (lazily, per batch shape) the step of this rank of comm. With several
+// ranks it first creates and initialises every variable of the model and of Adam in store
+// (those loaded from a checkpoint are kept) and overwrites them all with rank 0's values; with
+// one, the first step creates them.
+func newReplicaStep(backend compute.Backend, store *model.Store, cfg models.Config, opts modeldir.Options, comm cluster.Comm) (*replicaStep, error) {
+	s := &replicaStep{comm: comm, cfg: cfg, opts: opts}
+	if comm.Size() == 1 {
+		var err error
+		s.fused, err = newFusedStep(backend, store, cfg, opts)
+		return s, err
+	}
 	adam, ok := newAdam(opts).(gradientUpdater)
 	if !ok {
 		return nil, fmt.Errorf("train: the Adam optimizer of this GoMLX version cannot apply given gradients")
 	}
-	s := &replicaStep{comm: comm, cfg: cfg, opts: opts}
 	err := createVariables(backend, store, cfg, adam)
 	if err == nil {
 		s.vars = modelVariables(store)
@@ -130,7 +139,7 @@ func createVariables(backend compute.Backend, store *model.Store, cfg models.Con
 	}
 	in = append(in, Parameter(g, "labels", shapes.Make(dtypes.Float32, 1, models.NumClasses)))
 	hlf, seq, labels := splitInputs(cfg, in)
-	logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+	logits := models.Logits(scope.In(modeldir.ModelScope), cfg, hlf, seq)
 	l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 	var zeros []*Node
 	for v := range scope.IterVariables() {
@@ -150,7 +159,7 @@ func (s *replicaStep) gradientGraph(scope *model.Scope, in []*Node) *Node {
 	g := in[0].Graph()
 	scope.Store().SetTraining(g, true)
 	hlf, seq, labels := splitInputs(s.cfg, in)
-	logits := models.Logits(scope.In(modelScope), s.cfg, hlf, seq)
+	logits := models.Logits(scope.In(modeldir.ModelScope), s.cfg, hlf, seq)
 	l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 	values := make([]*Node, len(s.vars))
 	for i, v := range s.vars {
@@ -192,91 +201,163 @@ func (s *replicaStep) applyGraph(scope *model.Scope, fused *Node, adam gradientU
 
 // Finalize releases the compiled graphs.
 func (s *replicaStep) Finalize() {
-	s.grad.Finalize()
-	s.apply.Finalize()
+	for _, e := range []*model.Exec{s.fused, s.grad, s.apply} {
+		if e != nil {
+			e.Finalize()
+		}
+	}
 }
 
-// pass trains on one pass of this rank's src, in steps that all ranks take together until
-// every rank has run out of batches, and returns the loss and accuracy over the rows of all
-// ranks and their number. A rank that fails (or whose ctx is cancelled) makes every rank stop.
-func (s *replicaStep) pass(ctx stdcontext.Context, src Source, order Order, bar *progress.Bar) (loss, acc float64, rows int, err error) {
-	next, stop := iter.Pull2(src.Batches(order, s.opts.BatchSize))
+// stepSums are what a step adds to a pass, summed over the ranks (see tailLoss).
+type stepSums [tailLen]float64
+
+// stepFunc runs one step on this rank's batch b (nil when the rank has none left) or, when
+// local is not nil, reports this rank's failure; it returns the step's sums. A step whose sums
+// hold no rows ends the pass.
+type stepFunc func(b *Batch, local error) (stepSums, error)
+
+// runPass runs step over one pass of src and returns the row-weighted mean loss, the accuracy
+// and the number of rows (of all ranks). report is called after every step with this rank's
+// rows so far and the running loss and accuracy. A rank that fails (or whose ctx is cancelled)
+// makes every rank stop.
+func runPass(ctx stdcontext.Context, src Source, order Order, batchSize int, step stepFunc,
+	report func(rows int, loss, acc float64)) (loss, acc float64, rows int, err error) {
+	next, stop := iter.Pull2(src.Batches(order, batchSize))
 	defer stop()
-	var lossSum, correct, total float64
-	var trunc []float32
-	exhausted := false
+	var sum stepSums
+	localRows, exhausted := 0, false
 	for {
-		var fused *tensors.Tensor
-		var local error
-		localRows := 0
-		if local = ctx.Err(); local == nil && !exhausted {
-			b, err, more := next()
+		var b *Batch
+		local := ctx.Err()
+		for local == nil && !exhausted && b == nil {
+			batch, err, more := next()
 			switch {
 			case !more:
 				exhausted = true
 			case err != nil:
 				local = err
-			case b.Size > 0:
-				t0 := time.Now()
-				tb := *b
-				trunc = truncateParticles(&tb, s.opts, trunc)
-				fused, local = s.gradients(&tb)
-				s.times.Gradients += time.Since(t0)
-				localRows = b.Size
+			case batch.Size > 0:
+				b = batch
 			}
 		}
-		if fused == nil {
-			fused = tensors.FromShape(shapes.Make(dtypes.Float32, s.params+tailLen))
-		}
-		var tail [tailLen]float32
-		t0 := time.Now()
-		err := tensors.MutableFlatData(fused, func(flat []float32) {
-			if local != nil {
-				flat[s.params+tailFailed] = 1
-			}
-			if err := s.comm.AllReduceSum(flat); err != nil {
-				local = errors.Join(local, err)
-				tail[tailFailed] = 1
-				return
-			}
-			copy(tail[:], flat[s.params:])
-		})
-		s.times.AllReduce += time.Since(t0)
-		if err != nil || tail[tailFailed] > 0 || tail[tailRows] == 0 {
-			fused.FinalizeAll()
-			switch {
-			case err != nil:
-				return 0, 0, 0, err
-			case local != nil:
-				return 0, 0, 0, local
-			case tail[tailFailed] > 0:
-				return 0, 0, 0, errors.New("another rank failed (see its output)")
-			}
-			break // every rank has run out of batches
-		}
-		t0 = time.Now()
-		out, err := s.apply.Call(fused)
-		fused.FinalizeAll()
+		tail, err := step(b, local)
 		if err != nil {
 			return 0, 0, 0, err
 		}
-		finalize(out)
-		s.times.Apply += time.Since(t0)
-		s.times.Steps++
-		stepLoss := float64(tail[tailLoss]) / float64(tail[tailRows])
-		if math.IsNaN(stepLoss) || math.IsInf(stepLoss, 0) {
-			return 0, 0, 0, fmt.Errorf("loss is %v after %.0f rows", stepLoss, total)
+		if tail[tailRows] == 0 {
+			break // every rank has run out of batches
 		}
-		lossSum += float64(tail[tailLoss])
-		correct += float64(tail[tailCorrect])
-		total += float64(tail[tailRows])
-		bar.Add(int64(localRows))
-		bar.SetNote("loss %.4f acc %.4f", lossSum/total, correct/total)
+		if l := tail[tailLoss] / tail[tailRows]; math.IsNaN(l) || math.IsInf(l, 0) {
+			return 0, 0, 0, fmt.Errorf("loss is %v after %.0f rows of finite inputs: the training diverged (try a lower learning rate)", l, sum[tailRows])
+		}
+		for i := range sum {
+			sum[i] += tail[i]
+		}
+		if b != nil {
+			localRows += b.Size
+		}
+		report(localRows, sum[tailLoss]/sum[tailRows], sum[tailCorrect]/sum[tailRows])
 	}
-	if total == 0 {
-		return 0, 0, 0, errors.New("the sources of all ranks yielded no rows")
+	if sum[tailRows] == 0 {
+		return 0, 0, 0, errors.New("the source yielded no rows")
 	}
-	return lossSum / total, correct / total, int(total), nil
+	return sum[tailLoss] / sum[tailRows], sum[tailCorrect] / sum[tailRows], int(sum[tailRows]), nil
+}
+
+// execStep runs the graph of a fused step (training, or evaluation) on b: its loss and correct
+// count are the step's sums, as this rank is the only one.
+func execStep(e *model.Exec, cfg models.Config, b *Batch, local error) (stepSums, error) {
+	var sums stepSums
+	if local != nil || b == nil {
+		return sums, local
+	}
+	args, err := batchTensors(cfg, b, true)
+	if err != nil {
+		return sums, err
+	}
+	res, err := runStep(e, args)
+	for _, a := range args {
+		a.(*tensors.Tensor).FinalizeAll()
+	}
+	sums[tailLoss], sums[tailCorrect], sums[tailRows] = res.loss*float64(b.Size), res.correct, float64(b.Size)
+	return sums, err
+}
+
+// pass trains on one pass of this rank's src, in steps that all ranks take together until
+// every rank has run out of batches (see runPass).
+func (s *replicaStep) pass(ctx stdcontext.Context, src Source, order Order, report func(rows int, loss, acc float64)) (loss, acc float64, rows int, err error) {
+	if report == nil {
+		report = func(int, float64, float64) {}
+	}
+	return runPass(ctx, src, order, s.opts.BatchSize, s.step, report)
+}
+
+// step runs one step of this rank: the fused graph on its batch when it is the only rank,
+// else its gradients, the all-reduce that sums them over the ranks and the Adam update.
+func (s *replicaStep) step(b *Batch, local error) (stepSums, error) {
+	if s.fused != nil {
+		return execStep(s.fused, s.cfg, b, local)
+	}
+	var fused *tensors.Tensor
+	if local == nil && b != nil {
+		t0 := time.Now()
+		fused, local = s.gradients(b)
+		s.times.Gradients += time.Since(t0)
+	}
+	if fused == nil {
+		fused = tensors.FromShape(shapes.Make(dtypes.Float32, s.params+tailLen))
+	}
+	var tail [tailLen]float32
+	t0 := time.Now()
+	err := tensors.MutableFlatData(fused, func(flat []float32) {
+		if local != nil {
+			flat[s.params+tailFailed] = 1
+		}
+		if err := s.comm.AllReduceSum(flat); err != nil {
+			local = errors.Join(local, err)
+			tail[tailFailed] = 1
+			return
+		}
+		copy(tail[:], flat[s.params:])
+	})
+	s.times.AllReduce += time.Since(t0)
+	var sums stepSums
+	if err != nil || tail[tailFailed] > 0 || tail[tailRows] == 0 {
+		fused.FinalizeAll()
+		switch {
+		case err != nil:
+			return sums, err
+		case local != nil:
+			return sums, local
+		case tail[tailFailed] > 0:
+			return sums, errors.New("another rank failed (see its output)")
+		}
+		return sums, nil // every rank has run out of batches
+	}
+	t0 = time.Now()
+	out, err := s.apply.Call(fused)
+	fused.FinalizeAll()
+	if err != nil {
+		return sums, err
+	}
+	finalize(out)
+	s.times.Apply += time.Since(t0)
+	s.times.Steps++
+	for i, v := range tail {
+		sums[i] = float64(v)
+	}
+	return sums, nil
+}
+
+// stepTimes returns where the steps spent their time since the last call, and resets them;
+// nil for a single rank, whose one graph runs all of a step.
+func (s *replicaStep) stepTimes() *StepTimes {
+	if s.fused != nil {
+		return nil
+	}
+	t := s.times
+	s.times = StepTimes{}
+	return &t
 }
 
 // gradients runs the gradient graph on b and returns its fused buffer.
@@ -298,7 +379,7 @@ func (s *replicaStep) gradients(b *Batch) (*tensors.Tensor, error) {
 // modelVariables returns the trainable variables of the model scope, sorted by scope and name.
 func modelVariables(store *model.Store) []*model.Variable {
 	var vars []*model.Variable
-	prefix := "/" + modelScope + "/"
+	prefix := "/" + modeldir.ModelScope + "/"
 	for v := range store.IterVariables() {
 		if v.Trainable && strings.HasPrefix(v.Path(), prefix) {
 			vars = append(vars, v)

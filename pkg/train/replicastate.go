@@ -16,8 +16,12 @@ import (
 )
 
 // agree makes every rank fail when one does: each rank passes its own error (or nil) and gets
-// it back, or, when only other ranks failed, an error saying so. It is a collective call.
+// it back, or, when only other ranks failed, an error saying so. It is a collective call; with
+// one rank it returns err.
 func agree(comm cluster.Comm, err error) error {
+	if comm.Size() == 1 {
+		return err
+	}
 	flag := []float32{0}
 	if err != nil {
 		flag[0] = 1
@@ -33,8 +37,11 @@ func agree(comm cluster.Comm, err error) error {
 
 // fromRoot hands rank 0's value, or its error, to every rank: rank 0 passes what it computed
 // and gets it back; the other ranks pass anything and get rank 0's value or an error naming
-// rank 0's. It is a collective call.
+// rank 0's. It is a collective call; with one rank it returns value and err.
 func fromRoot[T any](comm cluster.Comm, value T, err error) (T, error) {
+	if comm.Size() == 1 {
+		return value, err
+	}
 	type message struct {
 		Value T      `json:"value"`
 		Err   string `json:"err,omitempty"`

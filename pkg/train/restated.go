@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -27,7 +28,7 @@ type Restated struct {
 	// Options holds the training options given; Given maps the JSON name of each one given
 	// (as in model.json's "training": "learning_rate", "batch_size", ...) to how it was given
 	// (e.g. "--lr"). Options not in Given are not compared.
-	Options Options
+	Options modeldir.Options
 	Given   map[string]string
 }
 
@@ -36,7 +37,7 @@ func (r *Restated) GiveAll(how string) {
 	if r.Given == nil {
 		r.Given = map[string]string{}
 	}
-	t := reflect.TypeFor[Options]()
+	t := reflect.TypeFor[modeldir.Options]()
 	for i := range t.NumField() {
 		if name := jsonName(t.Field(i)); name != "" && name != "epochs" {
 			r.Given[name] = how
@@ -59,8 +60,8 @@ func jsonName(f reflect.StructField) string {
 // checkRestated compares what job restates (job.Restated, the datasets and the shuffle
 // buffer) with the run's records: info (model.json) and rec (data.json; its empty members are
 // not compared).
-func (job DatasetJob) checkRestated(info *ModelInfo, rec DataRecord) error {
-	modelFile, dataFile := filepath.Join(job.Dir, ModelFile), filepath.Join(job.Dir, DataFile)
+func (job DatasetJob) checkRestated(info *modeldir.Info, rec modeldir.DataRecord) error {
+	modelFile, dataFile := filepath.Join(job.Dir, modeldir.ModelFile), filepath.Join(job.Dir, modeldir.DataFile)
 	refuse := func(what string, given any, how string, recorded any, file string) error {
 		if how != "" {
 			how = " (" + how + ")"

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -18,7 +19,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 	writeDataset(t, other, testLayouts()[0], 24, 8)
 	cfg := models.DefaultConfig(models.KindHLF)
 	cfg.HLFHidden = []int{8, 6}
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize = 1, 16
 	base := DatasetJob{TrainDir: data, TestDir: data, Model: cfg, Options: opts, MemoryLimitBytes: -1, ShuffleBuffer: 5, Backend: testBackend}
 	trained := t.TempDir()
@@ -27,7 +28,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 	if _, err := TrainDatasets(stdcontext.Background(), first); err != nil {
 		t.Fatal(err)
 	}
-	other2 := *DefaultOptionsFile(models.KindHLF)
+	other2 := *modeldir.DefaultOptionsFile(models.KindHLF)
 	for _, tc := range []struct {
 		name string
 		edit func(j *DatasetJob)
@@ -36,7 +37,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 		{"same settings", func(j *DatasetJob) {
 			j.Restated = &Restated{Kind: models.KindHLF, Options: opts, Given: map[string]string{"learning_rate": "--lr", "batch_size": "--batch-size"}}
 		}, ""},
-		{"datasets only", func(j *DatasetJob) { j.Restated = &Restated{Options: Options{BatchSize: 99}} }, ""},
+		{"datasets only", func(j *DatasetJob) { j.Restated = &Restated{Options: modeldir.Options{BatchSize: 99}} }, ""},
 		{"other classifier", func(j *DatasetJob) { j.Restated = &Restated{Kind: models.KindParticle} },
 			"classifier particle differs from hlf recorded in"},
 		{"other learning rate", func(j *DatasetJob) {
@@ -62,7 +63,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "m")
 			copyDir(t, trained, dir)
 			job := base
-			job.Dir, job.Resume, job.Options = dir, true, Options{Epochs: 2}
+			job.Dir, job.Resume, job.Options = dir, true, modeldir.Options{Epochs: 2}
 			var log strings.Builder
 			job.Log = &log
 			tc.edit(&job)
@@ -79,7 +80,7 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.says) {
 				t.Fatalf("resume: %v; want an error containing %q", err, tc.says)
 			}
-			if h, err := ReadHistory(dir); err != nil || h.Epochs() != 1 {
+			if h, err := modeldir.ReadHistory(dir); err != nil || h.Epochs() != 1 {
 				t.Errorf("the refused resume changed the history: %v, %v", h, err)
 			}
 		})

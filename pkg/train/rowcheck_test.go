@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -54,14 +55,6 @@ func writeBad(t *testing.T, dir string, bc badValue) string {
 // hold, or a label that is not one-hot, in every way training, evaluation and prediction read
 // them: each fails naming the file, the row in it and the column.
 func TestBadValuesAreRejected(t *testing.T) {
-	model := t.TempDir()
-	job := smallJob(t, model, 1)
-	job.Model = models.DefaultConfig(models.KindInclusive)
-	job.Model.GRUUnits, job.Model.InclusiveHidden = 4, 4
-	job.Train, job.Validation = sources(t, blobs(6, testSeqLen, 1), blobs(2, testSeqLen, 2))
-	if _, err := Train(stdcontext.Background(), job); err != nil {
-		t.Fatal(err)
-	}
 	for _, bc := range badValues() {
 		t.Run(bc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -73,12 +66,12 @@ func TestBadValuesAreRejected(t *testing.T) {
 					t.Errorf("%s: %v; want an error containing %q", what, err, want)
 				}
 			}
-			_, err := LoadData(dir, cfg)
+			_, err := LoadData(t.Context(), dir, cfg)
 			check("LoadData", err)
-			_, err = OpenDataset(dir, cfg)
+			_, err = OpenDataset(t.Context(), dir, cfg)
 			check("OpenDataset (in memory)", err)
 			for _, shuffle := range []bool{false, true} {
-				src, err := NewParquetSource(dir, cfg)
+				src, err := NewParquetSource(t.Context(), dir, cfg)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -90,10 +83,13 @@ func TestBadValuesAreRejected(t *testing.T) {
 				}
 				check(fmt.Sprintf("ParquetSource (shuffle %v)", shuffle), err)
 			}
-			_, err = PredictDataset(stdcontext.Background(), model, dir, filepath.Join(t.TempDir(), "p.parquet"), PredictOptions{Backend: testBackend})
-			check("PredictDataset", err)
-			_, err = EvaluateModel(stdcontext.Background(), model, dir, t.TempDir(), EvaluateOptions{Backend: testBackend})
-			check("EvaluateModel", err)
+			for _, labels := range []bool{false, true} { // as prediction and evaluation read
+				rows, err := OpenRows(t.Context(), dir, cfg, labels)
+				if err == nil {
+					err = rows.Chunks(t.Context(), 4, func(modeldir.Data) error { return nil })
+				}
+				check(fmt.Sprintf("OpenRows (labels %v)", labels), err)
+			}
 		})
 	}
 }

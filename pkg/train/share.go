@@ -16,8 +16,8 @@ import (
 // With fewer files, a share is a range of rows: the rows of all files, in path order, cut
 // into workers consecutive ranges whose sizes differ by at most one row. Either way the share
 // depends on the dataset and the number of ranks only. The memory limit applies to the share.
-func OpenDatasetShare(dir string, cfg DataConfig, rank, workers int) (Source, error) {
-	p, err := planData(dir, cfg, true)
+func OpenDatasetShare(ctx context.Context, dir string, cfg DataConfig, rank, workers int) (Source, error) {
+	p, err := planData(ctx, dir, cfg, true)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func OpenDatasetShare(dir string, cfg DataConfig, rank, workers int) (Source, er
 		limit = DefaultMemoryLimitBytes
 	}
 	if limit > 0 && int64(p.rows())*p.rowBytes() <= limit {
-		d, err := p.load(context.Background())
+		d, err := p.load(ctx)
 		if err != nil {
 			return nil, err
 		}

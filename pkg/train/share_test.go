@@ -33,7 +33,7 @@ func TestDatasetSharesReadEveryRowOnce(t *testing.T) {
 				srcs := make([]Source, tc.workers)
 				for r := range srcs {
 					var err error
-					if srcs[r], err = OpenDatasetShare(dir, cfg, r, tc.workers); err != nil {
+					if srcs[r], err = OpenDatasetShare(t.Context(), dir, cfg, r, tc.workers); err != nil {
 						t.Fatalf("rank %d: %v", r, err)
 					}
 				}
@@ -72,7 +72,7 @@ func TestDatasetSharesReadEveryRowOnce(t *testing.T) {
 	t.Run("fewer rows than ranks", func(t *testing.T) {
 		dir := t.TempDir()
 		writeDataset(t, dir, testLayouts()[0], 2, 2)
-		_, err := OpenDatasetShare(dir, DataConfig{Kind: models.KindHLF}, 0, 3)
+		_, err := OpenDatasetShare(t.Context(), dir, DataConfig{Kind: models.KindHLF}, 0, 3)
 		if err == nil || !strings.Contains(err.Error(), "2 rows, fewer than the 3 ranks") {
 			t.Fatalf("OpenDatasetShare: %v", err)
 		}

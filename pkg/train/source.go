@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math/rand/v2"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -36,21 +37,13 @@ type Source interface {
 	Batches(order Order, batchSize int) iter.Seq2[*Batch, error]
 }
 
-// Data is an in-memory dataset: N rows, float32, row-major.
-type Data struct {
-	HLF    []float32 // [N, 14] or nil
-	Seq    []float32 // [N, SeqLen, 19] or nil
-	SeqLen int       // particles per row in Seq
-	Labels []int     // [N] class ids in [0, 3)
-}
-
 // MemorySource is a Source over Data held in memory.
 type MemorySource struct {
-	d Data
+	d modeldir.Data
 }
 
 // NewMemorySource checks d's sizes and returns a Source over it. The slices are not copied.
-func NewMemorySource(d Data) (*MemorySource, error) {
+func NewMemorySource(d modeldir.Data) (*MemorySource, error) {
 	n := len(d.Labels)
 	if d.HLF == nil && d.Seq == nil {
 		return nil, fmt.Errorf("train: memory source without features (neither HLF nor Seq)")
@@ -133,22 +126,43 @@ func resize(s []float32, n int) []float32 {
 	return make([]float32, n)
 }
 
-// truncateParticles keeps the particle rows of each row of b that opts read (MaxParticles
-// of them, as Truncate says; nothing to do when b has no more), writing into buf, and
-// returns the buffer for reuse.
-func truncateParticles(b *Batch, opts Options, buf []float32) []float32 {
+// truncateParticles keeps the particle rows of each row of b that opts read (see
+// modeldir.TruncateParticles), writing into buf, and returns the buffer for reuse.
+func truncateParticles(b *Batch, opts modeldir.Options, buf []float32) []float32 {
 	if b.Seq == nil {
 		return buf
 	}
-	skip, keep := opts.Truncate.Window(b.SeqLen, opts.MaxParticles)
+	kept, keep := modeldir.TruncateParticles(b.Seq, b.Size, b.SeqLen, opts, buf)
 	if keep == b.SeqLen {
 		return buf
 	}
-	in, out, from := b.SeqLen*models.NumFeatures, keep*models.NumFeatures, skip*models.NumFeatures
-	buf = resize(buf, b.Size*out)
-	for i := 0; i < b.Size; i++ {
-		copy(buf[i*out:(i+1)*out], b.Seq[i*in+from:i*in+from+out])
+	b.Seq, b.SeqLen = kept, keep
+	return kept
+}
+
+// truncatedSource yields the batches of a Source with the particle rows that opts read (see
+// truncateParticles): where the training loop reads a source whose sequences are longer than
+// the run keeps (a MemorySource of whole events; the readers of prepared datasets truncate as
+// they read, and pass through unchanged).
+type truncatedSource struct {
+	Source
+	opts modeldir.Options
+}
+
+// Batches yields the truncated batches, valid until the next iteration step.
+func (t truncatedSource) Batches(order Order, batchSize int) iter.Seq2[*Batch, error] {
+	return func(yield func(*Batch, error) bool) {
+		var buf []float32
+		var tb Batch
+		for b, err := range t.Source.Batches(order, batchSize) {
+			if err == nil && b.Seq != nil {
+				tb = *b
+				buf = truncateParticles(&tb, t.opts, buf)
+				b = &tb
+			}
+			if !yield(b, err) {
+				return
+			}
+		}
 	}
-	b.Seq, b.SeqLen = buf, keep
-	return buf
 }

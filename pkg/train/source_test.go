@@ -5,19 +5,20 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 func TestNewMemorySourceRejectsBadData(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		d    Data
+		d    modeldir.Data
 	}{
-		{"no-features", Data{Labels: []int{0}}},
-		{"hlf-size", Data{HLF: make([]float32, 13), Labels: []int{0}}},
-		{"seq-size", Data{Seq: make([]float32, 2*19), SeqLen: 3, Labels: []int{0}}},
-		{"seq-len", Data{Seq: make([]float32, 19), Labels: []int{0}}},
-		{"label", Data{HLF: make([]float32, 14), Labels: []int{3}}},
+		{"no-features", modeldir.Data{Labels: []int{0}}},
+		{"hlf-size", modeldir.Data{HLF: make([]float32, 13), Labels: []int{0}}},
+		{"seq-size", modeldir.Data{Seq: make([]float32, 2*19), SeqLen: 3, Labels: []int{0}}},
+		{"seq-len", modeldir.Data{Seq: make([]float32, 19), Labels: []int{0}}},
+		{"label", modeldir.Data{HLF: make([]float32, 14), Labels: []int{3}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := NewMemorySource(tc.d); err == nil {
@@ -30,7 +31,7 @@ func TestNewMemorySourceRejectsBadData(t *testing.T) {
 // rowIDs builds n rows whose first HLF value and first particle value are the row number.
 func rowIDs(t *testing.T, n, seqLen int) *MemorySource {
 	t.Helper()
-	d := Data{HLF: make([]float32, n*models.NumHLF), Seq: make([]float32, n*seqLen*models.NumFeatures), SeqLen: seqLen}
+	d := modeldir.Data{HLF: make([]float32, n*models.NumHLF), Seq: make([]float32, n*seqLen*models.NumFeatures), SeqLen: seqLen}
 	for i := 0; i < n; i++ {
 		d.HLF[i*models.NumHLF] = float32(i)
 		for s := 0; s < seqLen; s++ {
@@ -100,16 +101,16 @@ func TestMemorySourceOrder(t *testing.T) {
 func TestTruncateParticles(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		opts  Options
+		opts  modeldir.Options
 		first int // particle of the first row kept
 		keep  int
 	}{
-		{"default: nearest the lepton", Options{MaxParticles: 2, Truncate: DefaultOptions().Truncate}, 3, 2},
-		{"last", Options{MaxParticles: 3, Truncate: models.TruncateLast}, 2, 3},
-		{"first", Options{MaxParticles: 2, Truncate: models.TruncateFirst}, 0, 2},
-		{"unrecorded: first", Options{MaxParticles: 2}, 0, 2},
-		{"all", Options{Truncate: models.TruncateLast}, 0, 5},
-		{"longer than the sequence", Options{MaxParticles: 9, Truncate: models.TruncateLast}, 0, 5},
+		{"default: nearest the lepton", modeldir.Options{MaxParticles: 2, Truncate: modeldir.DefaultOptions().Truncate}, 3, 2},
+		{"last", modeldir.Options{MaxParticles: 3, Truncate: models.TruncateLast}, 2, 3},
+		{"first", modeldir.Options{MaxParticles: 2, Truncate: models.TruncateFirst}, 0, 2},
+		{"unrecorded: first", modeldir.Options{MaxParticles: 2}, 0, 2},
+		{"all", modeldir.Options{Truncate: models.TruncateLast}, 0, 5},
+		{"longer than the sequence", modeldir.Options{MaxParticles: 9, Truncate: models.TruncateLast}, 0, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := rowIDs(t, 3, 5)
@@ -138,7 +139,7 @@ func TestTruncateParticles(t *testing.T) {
 }
 
 func ExampleNewMemorySource() {
-	src, err := NewMemorySource(Data{
+	src, err := NewMemorySource(modeldir.Data{
 		HLF:    make([]float32, 5*models.NumHLF),
 		Labels: []int{0, 1, 2, 1, 0},
 	})

@@ -1,8 +1,6 @@
 package train
 
 import (
-	"fmt"
-
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -11,12 +9,9 @@ import (
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
-
-// modelScope is the scope of the classifiers' weights; every other variable (optimizer
-// moments, step counters, random generator state) lives outside it.
-const modelScope = "model"
 
 // stepResult is what a train or eval step returns: the batch's mean loss and its number of
 // correctly classified rows.
@@ -25,15 +20,15 @@ type stepResult struct {
 	correct float64
 }
 
-// newTrainStep compiles (lazily, per batch shape) one Adam step on a batch. Its inputs are
-// those of batchTensors.
-func newTrainStep(backend compute.Backend, store *model.Store, cfg models.Config, opts Options) (*model.Exec, error) {
+// newFusedStep compiles (lazily, per batch shape) one Adam step on a batch, loss, gradients and
+// update in one graph: the step of a single process. Its inputs are those of batchTensors.
+func newFusedStep(backend compute.Backend, store *model.Store, cfg models.Config, opts modeldir.Options) (*model.Exec, error) {
 	adam := newAdam(opts)
 	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
 		g := in[0].Graph()
 		store.SetTraining(g, true)
 		hlf, seq, labels := splitInputs(cfg, in)
-		logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+		logits := models.Logits(scope.In(modeldir.ModelScope), cfg, hlf, seq)
 		l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 		adam.UpdateGraph(scope, g, l)
 		return []*Node{l, countCorrect(logits, labels)}
@@ -41,7 +36,7 @@ func newTrainStep(backend compute.Backend, store *model.Store, cfg models.Config
 }
 
 // newAdam is Keras's Adam with the options' settings.
-func newAdam(opts Options) optimizer.Interface {
+func newAdam(opts modeldir.Options) optimizer.Interface {
 	return optimizer.Adam().LearningRate(opts.LearningRate).Betas(opts.Beta1, opts.Beta2).Epsilon(opts.Epsilon).Done()
 }
 
@@ -50,34 +45,16 @@ func newEvalStep(backend compute.Backend, store *model.Store, cfg models.Config)
 	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
 		store.SetTraining(in[0].Graph(), false)
 		hlf, seq, labels := splitInputs(cfg, in)
-		logits := models.Logits(scope.In(modelScope), cfg, hlf, seq)
+		logits := models.Logits(scope.In(modeldir.ModelScope), cfg, hlf, seq)
 		l := loss.CategoricalCrossEntropyLogits([]*Node{labels}, []*Node{logits})
 		return []*Node{l, countCorrect(logits, labels)}
 	})
 }
 
-// newPredictStep compiles the class probabilities (softmax of the logits) of a batch; its
-// inputs are those of batchTensors without the labels.
-func newPredictStep(backend compute.Backend, store *model.Store, cfg models.Config) (*model.Exec, error) {
-	return model.NewExec(backend, store, func(scope *model.Scope, in []*Node) []*Node {
-		store.SetTraining(in[0].Graph(), false)
-		hlf, seq, _ := splitInputs(cfg, append(in, nil))
-		return []*Node{Softmax(models.Logits(scope.In(modelScope), cfg, hlf, seq), -1)}
-	})
-}
-
-// splitInputs maps the step inputs (hlf if used, seq if used, labels) to their roles.
+// splitInputs maps the step inputs (those of batchTensors) to their roles.
 func splitInputs(cfg models.Config, in []*Node) (hlf, seq, labels *Node) {
-	i := 0
-	if cfg.UsesHLF() {
-		hlf = in[i]
-		i++
-	}
-	if cfg.UsesSequence() {
-		seq = in[i]
-		i++
-	}
-	return hlf, seq, in[i]
+	hlf, seq, rest := modeldir.SplitInputs(cfg, in)
+	return hlf, seq, rest[0]
 }
 
 func countCorrect(logits, labels *Node) *Node {
@@ -85,21 +62,12 @@ func countCorrect(logits, labels *Node) *Node {
 	return ReduceAllSum(ConvertDType(hit, dtypes.Float32))
 }
 
-// batchTensors converts a batch to the step inputs the classifier reads (labels last when
-// withLabels).
+// batchTensors converts a batch to the step inputs the classifier reads (modeldir.Inputs;
+// labels last when withLabels).
 func batchTensors(cfg models.Config, b *Batch, withLabels bool) ([]any, error) {
-	var args []any
-	if cfg.UsesHLF() {
-		if b.HLF == nil {
-			return nil, fmt.Errorf("train: the %s classifier needs high-level features, the source has none", cfg.Kind)
-		}
-		args = append(args, tensors.FromFlatDataAndDimensions(b.HLF, b.Size, models.NumHLF))
-	}
-	if cfg.UsesSequence() {
-		if b.Seq == nil {
-			return nil, fmt.Errorf("train: the %s classifier needs particle sequences, the source has none", cfg.Kind)
-		}
-		args = append(args, tensors.FromFlatDataAndDimensions(b.Seq, b.Size, b.SeqLen, models.NumFeatures))
+	args, err := modeldir.Inputs(cfg, b.Size, b.SeqLen, b.HLF, b.Seq)
+	if err != nil {
+		return nil, err
 	}
 	if withLabels {
 		args = append(args, tensors.FromFlatDataAndDimensions(b.Labels, b.Size, models.NumClasses))

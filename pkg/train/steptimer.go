@@ -8,15 +8,16 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // SyntheticData returns rows of random training data for benchmarks: high-level features
 // uniform in [0, 1), sequences of seqLen steps whose true lengths run from seqLen/4 to seqLen,
 // zero-padded (masked) after that, and random labels. The same seed gives the same data.
-func SyntheticData(rows, seqLen int, seed uint64) Data {
+func SyntheticData(rows, seqLen int, seed uint64) modeldir.Data {
 	rng := rand.New(rand.NewPCG(seed, 2))
-	d := Data{SeqLen: seqLen}
+	d := modeldir.Data{SeqLen: seqLen}
 	for i := 0; i < rows; i++ {
 		d.Labels = append(d.Labels, rng.IntN(models.NumClasses))
 		for f := 0; f < models.NumHLF; f++ {
@@ -46,7 +47,7 @@ type StepTimer struct {
 }
 
 // NewStepTimer compiles the step of cfg for the batch d (all its rows).
-func NewStepTimer(backend compute.Backend, cfg models.Config, opts Options, d Data) (*StepTimer, error) {
+func NewStepTimer(backend compute.Backend, cfg models.Config, opts modeldir.Options, d modeldir.Data) (*StepTimer, error) {
 	src, err := NewMemorySource(d)
 	if err != nil {
 		return nil, err
@@ -62,7 +63,7 @@ func NewStepTimer(backend compute.Backend, cfg models.Config, opts Options, d Da
 	}
 	ctx := model.NewStore()
 	ctx.SetParam(model.ParamInitialSeed, opts.Seed)
-	step, err := newTrainStep(backend, ctx, cfg, opts)
+	step, err := newFusedStep(backend, ctx, cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("train: %s step: %w", cfg.Kind, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -41,7 +42,7 @@ func TestSyntheticDataDeterministicAndPadded(t *testing.T) {
 func TestStepTimerRunsSteps(t *testing.T) {
 	cfg := models.DefaultConfig(models.KindParticle)
 	cfg.FlushGradBelow = 0
-	st, err := NewStepTimer(testBackend, cfg, DefaultOptions(), SyntheticData(8, 4, 1))
+	st, err := NewStepTimer(testBackend, cfg, modeldir.DefaultOptions(), SyntheticData(8, 4, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

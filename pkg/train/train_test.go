@@ -17,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(lockChildEnv); dir != "" {
 		os.Exit(trainUntilKilled(dir))
 	}
-	b, _, err := NewBackend(nil)
+	b, _, err := modeldir.NewBackend(nil)
 	if err != nil {
 		panic(err)
 	}
@@ -40,7 +41,7 @@ const backendsEnv = "GOMLX_BACKEND"
 // blobs makes n rows per class: high-level features around one Gaussian centre per class in
 // 14 dimensions, and (when seqLen > 0) sequences of 2..seqLen particles whose first three
 // features are shifted by the class, zero-padded to seqLen (padding is masked).
-func blobs(n, seqLen int, seed uint64) Data {
+func blobs(n, seqLen int, seed uint64) modeldir.Data {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	centre := rand.New(rand.NewPCG(99, 1)) // same centres for every split
 	var centres [models.NumClasses][models.NumHLF]float64
@@ -49,7 +50,7 @@ func blobs(n, seqLen int, seed uint64) Data {
 			centres[c][f] = 1.5 * centre.NormFloat64()
 		}
 	}
-	var d Data
+	var d modeldir.Data
 	d.SeqLen = seqLen
 	for i := 0; i < n*models.NumClasses; i++ {
 		c := i % models.NumClasses
@@ -80,7 +81,7 @@ func blobs(n, seqLen int, seed uint64) Data {
 	return d
 }
 
-func sources(t *testing.T, train, val Data) (Source, Source) {
+func sources(t *testing.T, train, val modeldir.Data) (Source, Source) {
 	t.Helper()
 	a, err := NewMemorySource(train)
 	if err != nil {
@@ -110,7 +111,7 @@ func TestTrainLearnsSeparableData(t *testing.T) {
 				trainData.HLF, valData.HLF = nil, nil // the particle classifier must not need them
 			}
 			tr, va := sources(t, trainData, valData)
-			opts := DefaultOptions()
+			opts := modeldir.DefaultOptions()
 			opts.Epochs, opts.BatchSize = tc.epochs, 32
 			var log bytes.Buffer
 			dir := t.TempDir()
@@ -131,13 +132,13 @@ func TestTrainLearnsSeparableData(t *testing.T) {
 			if hist.Loss[tc.epochs-1] >= hist.Loss[0] {
 				t.Errorf("loss did not decrease: %v", hist.Loss)
 			}
-			saved, err := ReadHistory(dir)
+			saved, err := modeldir.ReadHistory(dir)
 			if err != nil || !slices.Equal(saved.ValAccuracy, hist.ValAccuracy) {
 				t.Errorf("history.json: %v, %v", saved, err)
 			}
 
 			// Predict agrees with the last validation accuracy on the same rows.
-			probs, err := Predict(dir, testBackend, valData)
+			probs, err := modeldir.Predict(dir, testBackend, valData)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -219,7 +220,7 @@ func TestResumeEqualsUninterruptedRun(t *testing.T) {
 // it and checks that history and weights equal an uninterrupted run's, bit for bit.
 func resumeEqualsUninterruptedRun(t *testing.T, cfg models.Config) {
 	trainData, valData := blobs(40, 4, 3), blobs(10, 4, 4)
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.Seed = 3, 16, 5
 	opts.MaxParticles = 3
 
@@ -238,7 +239,7 @@ func resumeEqualsUninterruptedRun(t *testing.T, cfg models.Config) {
 	if _, err := Train(ctx, Job{Dir: broken, Model: cfg, Options: opts, Train: killer, Validation: va, Backend: testBackend}); err == nil {
 		t.Fatal("the interrupted run did not report the interruption")
 	}
-	if h, err := ReadHistory(broken); err != nil || h.Epochs() != 1 {
+	if h, err := modeldir.ReadHistory(broken); err != nil || h.Epochs() != 1 {
 		t.Fatalf("interrupted run: history %v, %v; want 1 epoch", h, err)
 	}
 	got, err := Resume(stdcontext.Background(), Job{Dir: broken, Train: tr, Validation: va, Backend: testBackend})
@@ -271,7 +272,7 @@ func resumeEqualsUninterruptedRun(t *testing.T, cfg models.Config) {
 func checkpointValues(t *testing.T, dir string) map[string][]float64 {
 	t.Helper()
 	store := model.NewStore()
-	if _, err := checkpoint.Load(store).Dir(filepath.Join(dir, CheckpointDir)).Immediate().Done(); err != nil {
+	if _, err := checkpoint.Load(store).Dir(filepath.Join(dir, modeldir.CheckpointDir)).Immediate().Done(); err != nil {
 		t.Fatal(err)
 	}
 	return storeValues(store)

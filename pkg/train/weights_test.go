@@ -6,17 +6,18 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
 // smallInclusive trains a small inclusive classifier (GRU 4, dense 3) for one epoch into a new
 // directory and returns it with its validation rows.
-func smallInclusive(t *testing.T) (dir string, val Data) {
+func smallInclusive(t *testing.T) (dir string, val modeldir.Data) {
 	t.Helper()
 	trainData, valData := blobs(20, 4, 5), blobs(5, 4, 6)
 	cfg := models.DefaultConfig(models.KindInclusive)
 	cfg.GRUUnits, cfg.InclusiveHidden = 4, 3
-	opts := DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize = 1, 30
 	dir = t.TempDir()
 	tr, va := sources(t, trainData, valData)
@@ -26,9 +27,9 @@ func smallInclusive(t *testing.T) (dir string, val Data) {
 	return dir, valData
 }
 
-func TestModelWeightsAreTheCheckpointsModelVariables(t *testing.T) {
+func TestReadWeightsAreTheCheckpointsModelVariables(t *testing.T) {
 	dir, _ := smallInclusive(t)
-	info, w, err := ModelWeights(dir)
+	info, w, err := modeldir.ReadWeights(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestModelWeightsAreTheCheckpointsModelVariables(t *testing.T) {
 	}
 	all := checkpointValues(t, dir)
 	for key, v := range w {
-		saved := all["/"+modelScope+key]
+		saved := all["/"+modeldir.ModelScope+key]
 		if len(saved) != len(v.Values) {
 			t.Fatalf("%s: %d values, checkpoint has %d", key, len(v.Values), len(saved))
 		}
@@ -65,7 +66,7 @@ func TestModelWeightsAreTheCheckpointsModelVariables(t *testing.T) {
 			}
 		}
 	}
-	if _, _, err := ModelWeights(t.TempDir()); err == nil {
-		t.Error("ModelWeights of an empty directory succeeded")
+	if _, _, err := modeldir.ReadWeights(t.TempDir()); err == nil {
+		t.Error("ReadWeights of an empty directory succeeded")
 	}
 }

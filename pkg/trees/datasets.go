@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -37,9 +38,9 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*Result, error) {
 		return nil, err
 	}
 	cfg := train.DataConfig{Kind: job.Model.Kind}
-	var sets [2]train.Data
+	var sets [2]modeldir.Data
 	for i, dir := range []string{job.TrainDir, job.TestDir} {
-		d, err := train.LoadData(dir, cfg)
+		d, err := train.LoadData(ctx, dir, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("trees: %w", err)
 		}
@@ -57,7 +58,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (*Result, error) {
 			len(sets[0].Labels), len(sets[1].Labels), threadsText(job.Threads))
 	}
 	return Train(ctx, Job{Dir: job.Dir, Model: job.Model, Seed: job.Seed, Threads: job.Threads,
-		Train: sets[0], Test: sets[1], Scaler: scaler, Data: &train.DataRecord{Train: job.TrainDir, Test: job.TestDir},
+		Train: sets[0], Test: sets[1], Scaler: scaler, Data: &modeldir.DataRecord{Train: job.TrainDir, Test: job.TestDir},
 		Progress: job.Progress, Log: job.Log})
 }
 

@@ -7,8 +7,8 @@
 //   - models.KindRF: a random forest in XGBoost's random-forest mode: one round of 100 parallel
 //     trees of depth 10, eta 1, rows and features (per split) subsampled to 0.8.
 //
-// A trained ensemble's model directory holds XGBoost's own model file (train.TreeModelFile)
-// beside model.json, history.json and data.json, so train.LoadPredictor, EvaluateModel,
+// A trained ensemble's model directory holds XGBoost's own model file (modeldir.TreeModelFile)
+// beside model.json, history.json and data.json, so modeldir.Load, EvaluateModel,
 // PredictDataset and package serve use it as they use the networks: their probabilities come
 // from XGBoost, and the ROC curves from those probabilities.
 //
@@ -19,7 +19,7 @@
 //		Model:    models.DefaultConfig(models.KindXGBoost),
 //		Seed:     42,
 //	})
-//	probs, err := train.Predict("models/xgboost", nil, train.Data{HLF: rows}) // [N, 3]
+//	probs, err := modeldir.Predict("models/xgboost", nil, modeldir.Data{HLF: rows}) // [N, 3]
 //
 // XGBoost is compiled in only with the xgboost build tag (scripts/install-xgboost.sh installs
 // the library): without it Train and TrainDatasets return an error saying how to rebuild.

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/bench"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -31,11 +32,11 @@ func TestPythonXGBoostAgrees(t *testing.T) {
 	}
 	p := prepared(t)
 	cfg := train.DataConfig{Kind: models.KindXGBoost}
-	trainData, err := train.LoadData(filepath.Join(p, prep.TrainHLF), cfg)
+	trainData, err := train.LoadData(t.Context(), filepath.Join(p, prep.TrainHLF), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	testData, err := train.LoadData(filepath.Join(p, prep.TestHLF), cfg)
+	testData, err := train.LoadData(t.Context(), filepath.Join(p, prep.TestHLF), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestPythonXGBoostAgrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ours, err := train.Predict(dir, nil, train.Data{HLF: testData.HLF})
+			ours, err := modeldir.Predict(dir, nil, modeldir.Data{HLF: testData.HLF})
 			if err != nil {
 				t.Fatal(err)
 			}

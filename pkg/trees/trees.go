@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
-	"github.com/godltrigger/godltrigger/pkg/train"
 	"github.com/godltrigger/godltrigger/pkg/xgboost"
 )
 
@@ -26,19 +26,19 @@ type Job struct {
 	Threads int
 	// Train and Test hold the high-level features and labels; Test is evaluated after every
 	// round and decides early stopping.
-	Train, Test train.Data
-	Scaler      json.RawMessage   // stored in model.json (see train.ModelInfo.Scaler)
-	Data        *train.DataRecord // written to data.json when set: where the rows came from
-	Progress    progress.Sink     // a bar over the rounds; nil shows nothing
-	Log         io.Writer         // a line every 10 rounds and at the end; nil writes nothing
+	Train, Test modeldir.Data
+	Scaler      json.RawMessage      // stored in model.json (see modeldir.Info.Scaler)
+	Data        *modeldir.DataRecord // written to data.json when set: where the rows came from
+	Progress    progress.Sink        // a bar over the rounds; nil shows nothing
+	Log         io.Writer            // a line every 10 rounds and at the end; nil writes nothing
 }
 
 // Result is the outcome of Train.
 type Result struct {
-	History *train.History // every round boosted (also in history.json)
-	Rounds  int            // rounds boosted
-	Kept    int            // rounds kept in the model: up to the best one with early stopping, else all
-	Seconds float64        // training time, evaluation included
+	History *modeldir.History // every round boosted (also in history.json)
+	Rounds  int               // rounds boosted
+	Kept    int               // rounds kept in the model: up to the best one with early stopping, else all
+	Seconds float64           // training time, evaluation included
 }
 
 // Best is the history index of the last round kept.
@@ -49,7 +49,7 @@ func (r *Result) Best() int { return r.Kept - 1 }
 // EarlyStopping > 0) it stops when the test mlogloss has not improved for that many rounds,
 // exactly as Python's xgboost.train(..., early_stopping_rounds=n) with the test set last in
 // evals, and keeps the rounds up to the best one. It writes job.Dir: XGBoost's model
-// (train.TreeModelFile), history.json, data.json when job.Data is set, and model.json last.
+// (modeldir.TreeModelFile), history.json, data.json when job.Data is set, and model.json last.
 // Cancelling ctx stops between rounds and writes no model.
 func Train(ctx context.Context, job Job) (*Result, error) {
 	if err := xgboost.Check(); err != nil {
@@ -82,7 +82,7 @@ func Train(ctx context.Context, job Job) (*Result, error) {
 		return nil, fmt.Errorf("trees: create model directory: %w", err)
 	}
 	if job.Data != nil {
-		if err := train.WriteDataRecord(job.Dir, *job.Data); err != nil {
+		if err := modeldir.WriteDataRecord(job.Dir, *job.Data); err != nil {
 			return nil, fmt.Errorf("trees: %w", err)
 		}
 	}
@@ -110,7 +110,7 @@ func boost(ctx context.Context, job Job, dtrain, dtest *xgboost.DMatrix) (*xgboo
 	}
 	bar := progress.NewBar(job.Progress, string(job.Model.Kind), "rounds", int64(tc.Rounds))
 	defer bar.Finish()
-	res := &Result{History: &train.History{}}
+	res := &Result{History: &modeldir.History{}}
 	h := res.History
 	stop := earlyStop{rounds: tc.EarlyStopping}
 	start := time.Now()
@@ -203,14 +203,14 @@ func save(job Job, b *xgboost.Booster, res *Result) error {
 		defer s.Close()
 		kept = s
 	}
-	if err := kept.Save(filepath.Join(job.Dir, train.TreeModelFile)); err != nil {
+	if err := kept.Save(filepath.Join(job.Dir, modeldir.TreeModelFile)); err != nil {
 		return fmt.Errorf("trees: %w", err)
 	}
-	if err := train.WriteHistory(job.Dir, res.History); err != nil {
+	if err := modeldir.WriteHistory(job.Dir, res.History); err != nil {
 		return fmt.Errorf("trees: %w", err)
 	}
-	info := &train.ModelInfo{Model: job.Model, Options: train.Options{Seed: job.Seed}, Scaler: job.Scaler}
-	if err := train.WriteModelInfo(job.Dir, info); err != nil {
+	info := &modeldir.Info{Model: job.Model, Options: modeldir.Options{Seed: job.Seed}, Scaler: job.Scaler}
+	if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 		return fmt.Errorf("trees: %w", err)
 	}
 	return nil
@@ -221,7 +221,7 @@ func checkEmpty(dir string) error {
 	if dir == "" {
 		return errors.New("trees: no model directory")
 	}
-	path := filepath.Join(dir, train.ModelFile)
+	path := filepath.Join(dir, modeldir.ModelFile)
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("trees: %s already holds a model (%s): choose another directory or remove it", dir, path)
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -231,7 +231,7 @@ func checkEmpty(dir string) error {
 }
 
 // matrix makes the DMatrix of d's high-level features and labels.
-func matrix(d train.Data, what string) (*xgboost.DMatrix, error) {
+func matrix(d modeldir.Data, what string) (*xgboost.DMatrix, error) {
 	n := len(d.Labels)
 	if n == 0 {
 		return nil, fmt.Errorf("trees: no labelled %s rows", what)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -37,9 +38,9 @@ func trainTree(t *testing.T, kind models.Kind, edit func(*models.TreeConfig)) (s
 	return dir, res
 }
 
-func testData(t *testing.T) train.Data {
+func testData(t *testing.T) modeldir.Data {
 	t.Helper()
-	d, err := train.LoadData(filepath.Join(prepared(t), prep.TestHLF), train.DataConfig{Kind: models.KindXGBoost})
+	d, err := train.LoadData(t.Context(), filepath.Join(prepared(t), prep.TestHLF), train.DataConfig{Kind: models.KindXGBoost})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +66,10 @@ func mlogloss(probs []float32, labels []int) float64 {
 
 // checkLoadedModel checks that the saved model predicts the test set as the booster did when
 // it was evaluated after round best: the same accuracy and mlogloss as history.json records.
-func checkLoadedModel(t *testing.T, dir string, h *train.History, best int) []float32 {
+func checkLoadedModel(t *testing.T, dir string, h *modeldir.History, best int) []float32 {
 	t.Helper()
 	d := testData(t)
-	probs, err := train.Predict(dir, nil, train.Data{HLF: d.HLF})
+	probs, err := modeldir.Predict(dir, nil, modeldir.Data{HLF: d.HLF})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,32 +99,32 @@ func TestTrainXGBoostStopsEarly(t *testing.T) {
 			t.Errorf("round %d has test mlogloss %v below the best round %d's %v", i, v, best, h.ValLoss[best])
 		}
 	}
-	for _, f := range []string{train.TreeModelFile, train.ModelFile, train.HistoryFile, train.DataFile} {
+	for _, f := range []string{modeldir.TreeModelFile, modeldir.ModelFile, modeldir.HistoryFile, modeldir.DataFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("model directory: %v", err)
 		}
 	}
-	info, err := train.ReadModelInfo(dir)
+	info, err := modeldir.ReadInfo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info.Model.Kind != models.KindXGBoost || info.Model.Trees.Rounds != 300 || info.Options.Seed != 42 || len(info.Scaler) == 0 {
 		t.Errorf("model.json: %+v %+v seed %d, %d bytes of scaler", info.Model, info.Model.Trees, info.Options.Seed, len(info.Scaler))
 	}
-	saved, err := train.ReadHistory(dir)
+	saved, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if saved.Epochs() != res.Rounds || saved.ValLoss[best] != h.ValLoss[best] {
 		t.Errorf("history.json: %d rounds", saved.Epochs())
 	}
-	b, err := xgboost.LoadBooster(filepath.Join(dir, train.TreeModelFile))
+	b, err := xgboost.LoadBooster(filepath.Join(dir, modeldir.TreeModelFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
 	if n, err := b.Rounds(); err != nil || n != res.Kept {
-		t.Errorf("%s holds %d rounds (%v), want the %d kept", train.TreeModelFile, n, err, res.Kept)
+		t.Errorf("%s holds %d rounds (%v), want the %d kept", modeldir.TreeModelFile, n, err, res.Kept)
 	}
 	checkLoadedModel(t, dir, h, best)
 }
@@ -133,7 +134,7 @@ func TestTrainRandomForest(t *testing.T) {
 	if res.Rounds != 1 || res.Kept != 1 || res.History.Epochs() != 1 {
 		t.Fatalf("boosted %d rounds, kept %d: a forest is one round", res.Rounds, res.Kept)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, train.TreeModelFile))
+	data, err := os.ReadFile(filepath.Join(dir, modeldir.TreeModelFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestEvaluateAndPredictTreeModel(t *testing.T) {
 	ctx := context.Background()
 	test := filepath.Join(prepared(t), prep.TestHLF)
 	out := t.TempDir()
-	rep, err := train.EvaluateModel(ctx, dir, test, out, train.EvaluateOptions{Reference: true})
+	rep, _, err := evaluate.EvaluateModel(ctx, dir, test, out, evaluate.EvaluateOptions{Reference: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestEvaluateAndPredictTreeModel(t *testing.T) {
 		t.Errorf("roc.svg (%v): a reference AUC in the legend, but the paper has none for trees", err)
 	}
 	d := testData(t)
-	probs, err := train.Predict(dir, nil, train.Data{HLF: d.HLF})
+	probs, err := modeldir.Predict(dir, nil, modeldir.Data{HLF: d.HLF})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestEvaluateAndPredictTreeModel(t *testing.T) {
 	}
 
 	pred := filepath.Join(t.TempDir(), "pred.parquet")
-	n, err := train.PredictDataset(ctx, dir, test, pred, train.PredictOptions{})
+	n, err := evaluate.PredictDataset(ctx, dir, test, pred, evaluate.PredictOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,11 +227,11 @@ func TestEvaluateAndPredictTreeModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := r.MetadataValues(train.MetaModel); len(got) != 1 || !strings.Contains(got[0], `"kind":"xgboost"`) {
-		t.Errorf("provenance %s: %v", train.MetaModel, got)
+	if got := r.MetadataValues(modeldir.MetaModel); len(got) != 1 || !strings.Contains(got[0], `"kind":"xgboost"`) {
+		t.Errorf("provenance %s: %v", modeldir.MetaModel, got)
 	}
 	row := 0
-	err = r.Scan(ctx, train.PredictionSchema(true), 0, func(b *dataset.Batch) error {
+	err = r.Scan(ctx, evaluate.PredictionSchema(true), 0, func(b *dataset.Batch) error {
 		for i := 0; i < b.Rows; i++ {
 			p := b.RowFloat64s("probabilities", i)
 			for c := range p {
@@ -272,7 +273,7 @@ func TestTrainRefuses(t *testing.T) {
 	if _, err := trees.TrainDatasets(cancelled, job); err == nil {
 		t.Error("a cancelled training: no error")
 	}
-	if _, err := os.Stat(filepath.Join(job.Dir, train.ModelFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(job.Dir, modeldir.ModelFile)); err == nil {
 		t.Error("a cancelled training wrote model.json")
 	}
 }

@@ -5,10 +5,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
-
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // SingleThreadedConfig is the pure-Go backend configuration that runs a model on the calling
@@ -36,7 +35,7 @@ func DefaultBackends() BackendFunc {
 	env := os.Getenv(compute.ConfigEnvVar)
 	if name, _, _ := strings.Cut(env, ":"); env != "" && name != gobackend.BackendName {
 		return func() (compute.Backend, error) {
-			b, _, err := train.NewBackend(nil)
+			b, _, err := modeldir.NewBackend(nil)
 			return b, err
 		}
 	}
@@ -47,7 +46,7 @@ func DefaultBackends() BackendFunc {
 // as SingleThreadedConfig or "go".
 func ConfigBackends(config string) BackendFunc {
 	return func() (compute.Backend, error) {
-		b, err := train.BackendFromConfig(config)
+		b, err := modeldir.BackendFromConfig(config)
 		if err != nil {
 			return nil, fmt.Errorf("tune: backend %q: %w", config, err)
 		}

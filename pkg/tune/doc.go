@@ -5,7 +5,7 @@
 // set: the mean ROC AUC of the ttbar selector over the held-out folds, with the accuracy
 // alongside.
 //
-//	data, _, err := tune.LoadData("prepared")        // trainUndersampled_HLF_features.parquet
+//	data, _, err := tune.LoadData(ctx, "prepared")        // trainUndersampled_HLF_features.parquet
 //	sum, err := tune.Run(ctx, tune.Config{
 //		Data:   data,
 //		Points: tune.DefaultGrid().Points(),         // or Grid.Random(k, seed)

@@ -27,7 +27,7 @@ func ExampleRun() {
 		fmt.Println(err)
 		return
 	}
-	data, _, err := tune.LoadData(prepared) // its trainUndersampled_HLF_features.parquet
+	data, _, err := tune.LoadData(context.Background(), prepared) // its trainUndersampled_HLF_features.parquet
 	if err != nil {
 		fmt.Println(err)
 		return

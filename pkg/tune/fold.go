@@ -7,6 +7,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -20,8 +21,8 @@ type FoldJob struct {
 	Point   Point
 	Fold    int   // 0-based index of the held-out fold
 	Seed    int64 // training seed (initial weights, data order)
-	Train   train.Data
-	Test    train.Data
+	Train   modeldir.Data
+	Test    modeldir.Data
 	Backend compute.Backend // the worker's backend
 	Dir     string          // an empty scratch directory, removed afterwards
 }
@@ -58,7 +59,7 @@ func TrainFold(ctx context.Context, job FoldJob) (FoldScore, error) {
 	}); err != nil {
 		return FoldScore{}, err
 	}
-	probs, err := train.Predict(job.Dir, job.Backend, train.Data{HLF: job.Test.HLF})
+	probs, err := modeldir.Predict(job.Dir, job.Backend, modeldir.Data{HLF: job.Test.HLF})
 	if err != nil {
 		return FoldScore{}, err
 	}

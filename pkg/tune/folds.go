@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Stream numbers of the random generators, so that the sample and the fold split draw from
@@ -71,9 +71,9 @@ func byClass(labels []int) [][]int {
 }
 
 // subset copies the high-level features and labels of rows idx of d.
-func subset(d train.Data, idx []int) train.Data {
+func subset(d modeldir.Data, idx []int) modeldir.Data {
 	const f = models.NumHLF
-	out := train.Data{HLF: make([]float32, 0, len(idx)*f), Labels: make([]int, 0, len(idx))}
+	out := modeldir.Data{HLF: make([]float32, 0, len(idx)*f), Labels: make([]int, 0, len(idx))}
 	for _, i := range idx {
 		out.HLF = append(out.HLF, d.HLF[i*f:(i+1)*f]...)
 		out.Labels = append(out.Labels, d.Labels[i])

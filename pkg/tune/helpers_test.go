@@ -5,8 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func TestMain(m *testing.M) {
@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 
 // blobs makes n rows per class of high-level features around one Gaussian centre per class,
 // overlapping enough that the ttbar AUC stays below 1 and differs between models.
-func blobs(n int, seed uint64) train.Data {
+func blobs(n int, seed uint64) modeldir.Data {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	centre := rand.New(rand.NewPCG(99, 1))
 	var centres [models.NumClasses][models.NumHLF]float64
@@ -30,7 +30,7 @@ func blobs(n int, seed uint64) train.Data {
 			centres[c][f] = 0.4 * centre.NormFloat64()
 		}
 	}
-	var d train.Data
+	var d modeldir.Data
 	for i := 0; i < n*models.NumClasses; i++ {
 		c := i % models.NumClasses
 		d.Labels = append(d.Labels, c)

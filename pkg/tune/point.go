@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Point is one setting of the searched hyperparameters of the HLF classifier, or of a tree
@@ -37,9 +37,9 @@ func (p Point) Model() models.Config {
 }
 
 // Options are the training settings of the point: Keras's Adam defaults
-// (train.DefaultOptions) with the point's batch size and epochs and the given seed.
-func (p Point) Options(seed int64) train.Options {
-	o := train.DefaultOptions()
+// (modeldir.DefaultOptions) with the point's batch size and epochs and the given seed.
+func (p Point) Options(seed int64) modeldir.Options {
+	o := modeldir.DefaultOptions()
 	o.Seed = seed
 	if !p.isTree() { // a tree ensemble reads the seed only
 		o.BatchSize, o.Epochs = p.BatchSize, p.Epochs

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -22,8 +23,8 @@ const scratchDir = "scratch"
 
 // Config is a search.
 type Config struct {
-	Data   train.Data // high-level features and labels; Setup.Fraction of the rows are used
-	Points []Point    // the points of the whole search (Grid.Points or Grid.Random)
+	Data   modeldir.Data // high-level features and labels; Setup.Fraction of the rows are used
+	Points []Point       // the points of the whole search (Grid.Points or Grid.Random)
 	Setup  Setup
 	Out    string // output directory (one process at a time: Run holds its LockFile)
 	// Workers is the number of models trained at once; <= 0: one per core.
@@ -167,11 +168,11 @@ func ofPoints(results []Result, points []Point, s Setup) []Result {
 // crossValidation holds the sample and its folds, shared read-only by the workers.
 type crossValidation struct {
 	rows  int
-	train []train.Data // per fold: the rows of the other folds
-	test  []train.Data // per fold: its rows
+	train []modeldir.Data // per fold: the rows of the other folds
+	test  []modeldir.Data // per fold: its rows
 }
 
-func newCrossValidation(d train.Data, s Setup) (*crossValidation, error) {
+func newCrossValidation(d modeldir.Data, s Setup) (*crossValidation, error) {
 	if _, err := train.NewMemorySource(d); err != nil {
 		return nil, fmt.Errorf("tune: %w", err)
 	}

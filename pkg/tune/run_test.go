@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -160,7 +161,7 @@ func TestBestOptionsTrain(t *testing.T) {
 	grid := Grid{BatchSize: []int{16}, Epochs: []int{1, 2}, NH1: []int{8}, NH2: []int{6}, NH3: []int{4, 5}}
 	sum, err := Run(context.Background(), Config{Data: data, Points: grid.Points(), Setup: setup, Out: out, Workers: 2})
 	mustRun(t, err)
-	opts, err := train.ReadOptionsFile(filepath.Join(out, BestOptionsFile), models.KindHLF)
+	opts, err := modeldir.ReadOptionsFile(filepath.Join(out, BestOptionsFile), models.KindHLF)
 	mustRun(t, err)
 	best := sum.Ranked[0].Point
 	if opts.Options.BatchSize != best.BatchSize || opts.Options.Epochs != best.Epochs || opts.Options.Seed != setup.Seed ||

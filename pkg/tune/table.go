@@ -2,6 +2,7 @@ package tune
 
 import (
 	"github.com/godltrigger/godltrigger/pkg/atomicfile"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 
 	"cmp"
 	"encoding/csv"
@@ -13,14 +14,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Files of the final table in an output directory.
 const (
 	TableCSVFile      = "results.csv"
 	TableMarkdownFile = "results.md"
-	// BestOptionsFile is the best point as a training options file (train.OptionsFile), for
+	// BestOptionsFile is the best point as a training options file (modeldir.OptionsFile), for
 	// 'dltrigger train --options FILE'.
 	BestOptionsFile = "best_options.json"
 )
@@ -117,8 +117,8 @@ func WriteMarkdown(path string, ranked []Result) error {
 // BestOptions is the training options file of a result: the HLF classifier with the point's
 // hidden sizes, trained with its batch size and epochs and the search's seed (a tree point: its
 // ensemble, without early stopping, and the seed).
-func BestOptions(r Result) *train.OptionsFile {
-	f := train.DefaultOptionsFile(models.KindHLF)
+func BestOptions(r Result) *modeldir.OptionsFile {
+	f := modeldir.DefaultOptionsFile(models.KindHLF)
 	f.Model = r.Point.Model()
 	f.Options = r.Point.Options(r.Setup.Seed)
 	return f
@@ -138,7 +138,7 @@ func WriteOutputs(dir string, results []Result) ([]Result, error) {
 		return nil, err
 	}
 	if len(ranked) > 0 {
-		if err := train.WriteOptionsFile(filepath.Join(dir, BestOptionsFile), BestOptions(ranked[0])); err != nil {
+		if err := modeldir.WriteOptionsFile(filepath.Join(dir, BestOptionsFile), BestOptions(ranked[0])); err != nil {
 			return nil, fmt.Errorf("tune: %w", err)
 		}
 	}

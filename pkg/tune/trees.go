@@ -12,8 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 	"github.com/godltrigger/godltrigger/pkg/trees"
 )
 
@@ -171,7 +171,7 @@ func TrainTreeFold(ctx context.Context, job FoldJob) (FoldScore, error) {
 		Train: job.Train, Test: job.Test}); err != nil {
 		return FoldScore{}, err
 	}
-	probs, err := train.Predict(job.Dir, nil, train.Data{HLF: job.Test.HLF})
+	probs, err := modeldir.Predict(job.Dir, nil, modeldir.Data{HLF: job.Test.HLF})
 	if err != nil {
 		return FoldScore{}, err
 	}

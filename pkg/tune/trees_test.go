@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func smallTreeGrid() TreeGrid {
@@ -120,7 +120,7 @@ func TestTreeTables(t *testing.T) {
 	if !strings.Contains(text.String(), "xgboost") || !strings.Contains(text.String(), "1 more") {
 		t.Errorf("table:\n%s", text.String())
 	}
-	best, err := train.ReadOptionsFile(filepath.Join(dir, BestOptionsFile), "")
+	best, err := modeldir.ReadOptionsFile(filepath.Join(dir, BestOptionsFile), "")
 	mustRun(t, err)
 	if best.Model.Kind != models.KindXGBoost || best.Model.Trees.MaxDepth != 3 || best.Model.Trees.EarlyStopping != 0 || best.Options.Seed != tinySetup().Seed {
 		t.Errorf("best options %+v %+v", best.Model, best.Model.Trees)

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // Run scores a tree grid with XGBoost folds and writes a best_options.json that trains.
@@ -27,7 +27,7 @@ func TestRunTreeGrid(t *testing.T) {
 	if sum.Ranked[0].MeanAUC == sum.Ranked[3].MeanAUC {
 		t.Errorf("all points score %v: the hyperparameters change nothing", sum.Ranked[0].MeanAUC)
 	}
-	best, err := train.ReadOptionsFile(filepath.Join(out, BestOptionsFile), models.KindXGBoost)
+	best, err := modeldir.ReadOptionsFile(filepath.Join(out, BestOptionsFile), models.KindXGBoost)
 	mustRun(t, err)
 	if *best.Model.Trees != *sum.Ranked[0].Point.Model().Trees {
 		t.Errorf("best_options.json %+v, best point %s", best.Model.Trees, sum.Ranked[0].Point)

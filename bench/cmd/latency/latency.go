@@ -14,6 +14,7 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
@@ -51,7 +52,7 @@ func makeModel(ctx context.Context, backend compute.Backend, kind models.Kind, d
 	if err != nil {
 		return "", err
 	}
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize = 1, 16
 	cfg := models.DefaultConfig(kind)
 	cfg.FlushGradBelow = 0 // short sequences train faster without it
@@ -65,9 +66,9 @@ func makeModel(ctx context.Context, backend compute.Backend, kind models.Kind, d
 // benchData is n events of particles rows: high-level features in [0, 1) and particle rows
 // drawn from N(0, 1), none all-zero, as in GRU_input prepared by the specification (its
 // standardization leaves no zero rows), so every engine runs every step.
-func benchData(n, particles int, seed uint64) train.Data {
+func benchData(n, particles int, seed uint64) modeldir.Data {
 	rng := rand.New(rand.NewPCG(seed, 3))
-	d := train.Data{SeqLen: particles, Labels: make([]int, n),
+	d := modeldir.Data{SeqLen: particles, Labels: make([]int, n),
 		HLF: make([]float32, n*models.NumHLF), Seq: make([]float32, n*particles*models.NumFeatures)}
 	for i := range d.HLF {
 		d.HLF[i] = rng.Float32()
@@ -79,16 +80,16 @@ func benchData(n, particles int, seed uint64) train.Data {
 }
 
 // rows returns rows [start, start+n) of d.
-func rows(d train.Data, start, n int) train.Data {
+func rows(d modeldir.Data, start, n int) modeldir.Data {
 	s := d.SeqLen * models.NumFeatures
-	return train.Data{SeqLen: d.SeqLen, Labels: d.Labels[start : start+n],
+	return modeldir.Data{SeqLen: d.SeqLen, Labels: d.Labels[start : start+n],
 		HLF: d.HLF[start*models.NumHLF : (start+n)*models.NumHLF], Seq: d.Seq[start*s : (start+n)*s]}
 }
 
 // timeGo times the model directory's Predictor on backend: batch-1 calls on successive rows
 // of d, then repeated calls on the first b rows for each batch size b.
-func timeGo(ctx context.Context, dir string, backend compute.Backend, d train.Data, batches []int, w window) (engineResult, error) {
-	p, err := train.LoadPredictor(dir, backend)
+func timeGo(ctx context.Context, dir string, backend compute.Backend, d modeldir.Data, batches []int, w window) (engineResult, error) {
+	p, err := modeldir.Load(dir, backend)
 	if err != nil {
 		return engineResult{}, err
 	}

@@ -1,5 +1,5 @@
 // Command latency measures the inference speed of the three classifiers with our Predictor
-// (on the backend train.NewBackend picks, and on the Go backend too when that is another one;
+// (on the backend modeldir.NewBackend picks, and on the Go backend too when that is another one;
 // on ONNX Runtime the Predictor runs the model's ONNX graph) and with ONNX Runtime
 // (onnxruntime-node) running the same models exported by package onnx, on the same CPU with
 // the same thread count, in one run:
@@ -29,9 +29,9 @@ import (
 	"github.com/gomlx/compute/gobackend"
 
 	"github.com/godltrigger/godltrigger/bench"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/onnx"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func main() {
@@ -156,19 +156,19 @@ type goEngine struct {
 	backend compute.Backend
 }
 
-// goEngines returns the backend train.NewBackend chooses and, when that is not the pure-Go
+// goEngines returns the backend modeldir.NewBackend chooses and, when that is not the pure-Go
 // one, the pure-Go backend as well.
 func goEngines(log io.Writer) ([]goEngine, error) {
-	b, line, err := train.NewBackend(nil)
+	b, line, err := modeldir.NewBackend(nil)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(log, "latency:", line)
-	family := train.KernelFamily(b) // e.g. "ORT CPU 1.30.0", "Go AVX-512"
+	family := modeldir.KernelFamily(b) // e.g. "ORT CPU 1.30.0", "Go AVX-512"
 	if strings.HasPrefix(family, "Go ") {
 		return []goEngine{{"gomlx/go", b}}, nil
 	}
-	g, err := train.BackendFromConfig(gobackend.BackendName)
+	g, err := modeldir.BackendFromConfig(gobackend.BackendName)
 	if err != nil {
 		return nil, err
 	}

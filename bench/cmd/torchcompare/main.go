@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/godltrigger/godltrigger/bench"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
-	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func main() { bench.Main("torchcompare", run) }
@@ -107,7 +107,7 @@ func runSpeed(ctx context.Context, args []string) error {
 		sep = ";"
 	}
 	for _, config := range strings.Split(*backends, sep) {
-		b, err := train.BackendFromConfig(strings.TrimSpace(config))
+		b, err := modeldir.BackendFromConfig(strings.TrimSpace(config))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "torchcompare: backend %q skipped: %v\n", config, err)
 			continue
@@ -130,7 +130,7 @@ func runAUC(ctx context.Context, args []string) error {
 	python := fs.String("python", bench.DefaultPython, "Python `interpreter` with torch")
 	prep := fs.String("prep", "", "prepared dataset `DIR` (output of 'dltrigger prepare'; required)")
 	kind := fs.String("model", "hlf", "classifier `KIND`: hlf, particle, inclusive, particle-lstm, inclusive-lstm, inclusive-transformer or inclusive-transformer-masked")
-	def := train.DefaultOptions()
+	def := modeldir.DefaultOptions()
 	epochs := fs.Int("epochs", def.Epochs, "training epochs")
 	seed := fs.Int64("seed", def.Seed, "seed of the weights and the data order")
 	maxParticles := fs.Int("max-particles", 50, "particle rows kept per event")
@@ -153,7 +153,7 @@ func runAUC(ctx context.Context, args []string) error {
 	if err := models.DefaultConfig(k).Validate(); err != nil {
 		return err
 	}
-	trainData, testData, err := bench.LoadPrepared(*prep, k, *maxParticles)
+	trainData, testData, err := bench.LoadPrepared(ctx, *prep, k, *maxParticles)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string) error {
 	if err := xgboost.Check(); err != nil {
 		return err
 	}
-	trainData, testData, err := bench.LoadPrepared(*prep, models.KindXGBoost, 0)
+	trainData, testData, err := bench.LoadPrepared(ctx, *prep, models.KindXGBoost, 0)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,6 @@
 // Package classifier writes the ONNX model (a serialized ModelProto) of one of package models'
 // classifiers from its trained weights: the graph of package onnx's documentation, without
-// reading any file. Package onnx exports model directories with it; package train runs it in
+// reading any file. Package onnx exports model directories with it; package modeldir runs it in
 // ONNX Runtime for fast inference.
 package classifier
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/train"
@@ -20,7 +21,7 @@ import (
 func Model(tb testing.TB, cfg models.Config, rows, seqLen int, seed uint64) string {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(seed, seed+1))
-	d := train.Data{}
+	d := modeldir.Data{}
 	scaler := prep.NewMinMax(models.NumHLF)
 	h := make([]float64, models.NumHLF)
 	for i := range rows {
@@ -48,7 +49,7 @@ func Model(tb testing.TB, cfg models.Config, rows, seqLen int, seed uint64) stri
 		tb.Fatal(err)
 	}
 	dir := filepath.Join(tb.TempDir(), "model")
-	opts := train.DefaultOptions()
+	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.BatchSize, opts.MaxParticles = 1, rows, seqLen
 	job := train.Job{Dir: dir, Model: cfg, Options: opts, Train: src, Validation: src, Scaler: raw}
 	if _, err := train.Train(context.Background(), job); err != nil {

@@ -1,19 +1,22 @@
-package train
+package evaluate
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
-	"github.com/godltrigger/godltrigger/pkg/evaluate"
+	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/spec"
+	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // ReferenceAUC is the published ttbar-selector AUC of each classifier (PIPELINE.md,
@@ -64,8 +67,8 @@ func ModelName(kind models.Kind) string {
 type EvaluateOptions struct {
 	// Reference adds the published ttbar AUC of the model's kind to the ROC legend.
 	Reference bool
-	Trigger   evaluate.TriggerConfig
-	Backend   compute.Backend // nil: NewBackend
+	Trigger   TriggerConfig
+	Backend   compute.Backend // nil: modeldir.NewBackend
 	Progress  progress.Sink
 }
 
@@ -73,23 +76,25 @@ type EvaluateOptions struct {
 // writes, in outDir, metrics.json (accuracy, per-class AUC, confusion matrix normalised per
 // true class, trigger metrics of the ttbar and wjets selectors) and the plots as PNG and
 // SVG: loss and accuracy per epoch (from history.json), the ROC curves of the three classes
-// (ttbar highlighted) and the confusion matrix. The test rows are streamed.
-func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts EvaluateOptions) (*evaluate.Report, error) {
-	pred, err := LoadPredictor(modelDir, opts.Backend)
+// (ttbar highlighted) and the confusion matrix. The test rows are streamed. It returns the
+// report and the PNG files of the plots written, by plot name ("loss", "accuracy", "roc",
+// "confusion").
+func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts EvaluateOptions) (*Report, map[string]string, error) {
+	pred, err := modeldir.Load(modelDir, opts.Backend)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer pred.Close()
 	kind := pred.Info.Model.Kind
-	plan, err := planData(testDir, DataConfig{Kind: kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncation()}, true)
+	rows, err := openRows(ctx, pred, testDir, true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	n := plan.rows()
+	n := rows.Len()
 	probs := make([]float64, 0, n*models.NumClasses)
 	labels := make([]int, 0, n)
 	bar := progress.NewBar(opts.Progress, "evaluate", "rows", int64(n))
-	err = predictPlan(ctx, pred, plan, func(p []float32, l []int) error {
+	err = predictRows(ctx, pred, rows, func(p []float32, l []int) error {
 		for _, v := range p {
 			probs = append(probs, float64(v))
 		}
@@ -99,41 +104,48 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 	})
 	bar.Finish()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	name := ModelName(kind)
-	rep, err := evaluate.NewReport(probs, models.NumClasses, labels, evaluate.ReportConfig{Model: name, Trigger: opts.Trigger})
+	rep, err := NewReport(probs, models.NumClasses, labels, ReportConfig{Model: name, Trigger: opts.Trigger})
 	if err != nil {
-		return nil, fmt.Errorf("train: evaluate %s on %s: %w", modelDir, testDir, err)
+		return nil, nil, fmt.Errorf("evaluate: evaluate %s on %s: %w", modelDir, testDir, err)
 	}
-	if err := evaluate.WriteReport(outDir, rep); err != nil {
-		return nil, err
+	if err := WriteReport(outDir, rep); err != nil {
+		return nil, nil, err
 	}
-	hist, err := ReadHistory(modelDir)
+	hist, err := modeldir.ReadHistory(modelDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	curves, err := evaluate.OneVsRestAll(probs, models.NumClasses, labels)
+	curves, err := OneVsRestAll(probs, models.NumClasses, labels)
 	if err != nil {
-		return nil, fmt.Errorf("train: evaluate %s: %w", modelDir, err)
+		return nil, nil, fmt.Errorf("evaluate: evaluate %s: %w", modelDir, err)
 	}
-	conf, err := evaluate.NewConfusion(probs, models.NumClasses, labels)
+	conf, err := NewConfusion(probs, models.NumClasses, labels)
 	if err != nil {
-		return nil, fmt.Errorf("train: evaluate %s: %w", modelDir, err)
+		return nil, nil, fmt.Errorf("evaluate: evaluate %s: %w", modelDir, err)
 	}
-	rocOpts := evaluate.ROCPlotOptions{Title: name + ": tt selector", Model: name}
+	rocOpts := ROCPlotOptions{Title: name + ": tt selector", Model: name}
 	if opts.Reference && ReferenceAUC(kind) > 0 {
 		rocOpts.ReferenceAUC = map[string]float64{spec.Classes[spec.TTbar]: ReferenceAUC(kind)}
 	}
-	set := evaluate.PlotSet{ROC: curves, ROCOptions: rocOpts, Confusion: conf, Model: name}
+	set := PlotSet{ROC: curves, ROCOptions: rocOpts, Confusion: conf, Model: name}
 	if hist.Epochs() > 0 {
-		set.History = &evaluate.History{Model: name, Loss: hist.Loss, ValLoss: hist.ValLoss,
+		set.History = &History{Model: name, Loss: hist.Loss, ValLoss: hist.ValLoss,
 			Accuracy: hist.Accuracy, ValAccuracy: hist.ValAccuracy}
 	}
-	if _, err := evaluate.WritePlots(outDir, set); err != nil {
-		return nil, err
+	written, err := WritePlots(outDir, set)
+	if err != nil {
+		return nil, nil, err
 	}
-	return rep, nil
+	plots := map[string]string{}
+	for _, path := range written {
+		if name, ok := strings.CutSuffix(filepath.Base(path), ".png"); ok {
+			plots[name] = path
+		}
+	}
+	return rep, plots, nil
 }
 
 // PredictionSchema is the layout of PredictDataset's output: the class probabilities
@@ -141,14 +153,14 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 func PredictionSchema(withLabel bool) dataset.Schema {
 	s := dataset.Schema{{Name: "probabilities", Kind: dataset.Float64List, Width: models.NumClasses}}
 	if withLabel {
-		s = append(s, dataset.Column{Name: ColumnLabel, Kind: dataset.Int64})
+		s = append(s, dataset.Column{Name: train.ColumnLabel, Kind: dataset.Int64})
 	}
 	return s
 }
 
 // PredictOptions tune PredictDataset.
 type PredictOptions struct {
-	Backend  compute.Backend // nil: NewBackend
+	Backend  compute.Backend // nil: modeldir.NewBackend
 	Progress progress.Sink
 }
 
@@ -157,33 +169,33 @@ type PredictOptions struct {
 // encoded_label or label). It returns the number of rows written. The rows are streamed;
 // outFile appears only when complete.
 func PredictDataset(ctx context.Context, modelDir, inDir, outFile string, opts PredictOptions) (int64, error) {
-	pred, err := LoadPredictor(modelDir, opts.Backend)
+	pred, err := modeldir.Load(modelDir, opts.Backend)
 	if err != nil {
 		return 0, err
 	}
 	defer pred.Close()
-	plan, err := planData(inDir, DataConfig{Kind: pred.Info.Model.Kind, MaxParticles: pred.Info.Options.MaxParticles, Truncate: pred.Info.Options.Truncation()}, false)
+	in, err := openRows(ctx, pred, inDir, false)
 	if err != nil {
 		return 0, err
 	}
-	meta, err := predictionProvenance(modelDir, pred.Info, plan.reader)
+	meta, err := predictionProvenance(modelDir, pred.Info, in.Dataset())
 	if err != nil {
 		return 0, err
 	}
-	w, err := dataset.NewWriter(filepath.Clean(outFile), PredictionSchema(plan.label >= 0), dataset.WithMetadata(meta))
+	w, err := dataset.NewWriter(filepath.Clean(outFile), PredictionSchema(in.Labelled()), dataset.WithMetadata(meta))
 	if err != nil {
-		return 0, fmt.Errorf("train: %w", err)
+		return 0, fmt.Errorf("evaluate: %w", err)
 	}
 	defer w.Abort()
-	bar := progress.NewBar(opts.Progress, "predict", "rows", int64(plan.rows()))
+	bar := progress.NewBar(opts.Progress, "predict", "rows", int64(in.Len()))
 	row := make([]float64, models.NumClasses)
-	err = predictPlan(ctx, pred, plan, func(p []float32, l []int) error {
+	err = predictRows(ctx, pred, in, func(p []float32, l []int) error {
 		for i := range len(p) / models.NumClasses {
 			for c := range row {
 				row[c] = float64(p[i*models.NumClasses+c])
 			}
 			var err error
-			if plan.label >= 0 {
+			if l != nil {
 				err = w.Append(row, int64(l[i]))
 			} else {
 				err = w.Append(row)
@@ -201,33 +213,26 @@ func PredictDataset(ctx context.Context, modelDir, inDir, outFile string, opts P
 	}
 	rows := w.Rows()
 	if err := w.Close(); err != nil {
-		return 0, fmt.Errorf("train: %w", err)
+		return 0, fmt.Errorf("evaluate: %w", err)
 	}
 	return rows, nil
 }
 
-// predictChunkRows is the number of rows predicted at a time: a multiple of predictBatch, so
-// that every graph execution but the last sees the same batch shape.
-const predictChunkRows = 8 * predictBatch
+// predictChunkRows is the number of rows predicted at a time: a multiple of
+// modeldir.PredictBatch, so that every graph execution but the last sees the same batch shape.
+const predictChunkRows = 8 * modeldir.PredictBatch
 
-// predictPlan runs pred over the rows of plan in storage order and calls fn with the
-// probabilities [n, 3] and the labels (nil without labels) of every chunk of rows.
-func predictPlan(ctx context.Context, pred *Predictor, plan *dataPlan, fn func(probs []float32, labels []int) error) error {
-	hw, sw := plan.hlfWidth(), plan.seqWidth()
-	chunk := Data{SeqLen: plan.keep}
-	var labels []int
-	n := 0
-	flush := func() error {
-		if n == 0 {
-			return nil
-		}
-		d := Data{SeqLen: chunk.SeqLen}
-		if hw > 0 {
-			d.HLF = chunk.HLF[:n*hw]
-		}
-		if sw > 0 {
-			d.Seq = chunk.Seq[:n*sw]
-		}
+// openRows opens the prepared dataset dir for the predictor pred: the columns its kind reads,
+// the particle rows truncated as it was trained.
+func openRows(ctx context.Context, pred *modeldir.Predictor, dir string, needLabels bool) (*train.DatasetRows, error) {
+	o := pred.Info.Options
+	return train.OpenRows(ctx, dir, train.DataConfig{Kind: pred.Info.Model.Kind, MaxParticles: o.MaxParticles, Truncate: o.Truncation()}, needLabels)
+}
+
+// predictRows runs pred over rows in storage order and calls fn with the probabilities
+// [n, 3] and the labels (nil without labels) of every chunk of rows.
+func predictRows(ctx context.Context, pred *modeldir.Predictor, rows *train.DatasetRows, fn func(probs []float32, labels []int) error) error {
+	return rows.Chunks(ctx, predictChunkRows, func(d modeldir.Data) error {
 		p, err := pred.Predict(d)
 		if err != nil {
 			return err
@@ -237,37 +242,37 @@ func predictPlan(ctx context.Context, pred *Predictor, plan *dataPlan, fn func(p
 				return errors.New("NaN probability")
 			}
 		}
-		var l []int
-		if plan.label >= 0 {
-			l = labels[:n]
-		}
-		n = 0
-		return fn(p, l)
-	}
-	chunk.HLF = make([]float32, predictChunkRows*hw)
-	chunk.Seq = make([]float32, predictChunkRows*sw)
-	labels = make([]int, predictChunkRows)
-	err := plan.scan(ctx, nil, func(b *dataset.Batch) error {
-		for i := 0; i < b.Rows; i++ {
-			l, err := plan.convertRow(b, i, chunk.HLF[n*hw:(n+1)*hw], chunk.Seq[n*sw:(n+1)*sw])
-			if err != nil {
-				return err
-			}
-			labels[n] = l
-			n++
-			if n == predictChunkRows {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return fn(p, d.Labels)
 	})
-	if err == nil {
-		err = flush()
-	}
+}
+
+// predictionProvenance is the key-value metadata of a prediction file.
+func predictionProvenance(modelDir string, info *modeldir.Info, in *dataset.Reader) (map[string]string, error) {
+	model, err := json.Marshal(info.Model)
 	if err != nil {
-		return fmt.Errorf("train: predict %s: %w", plan.dir, err)
+		return nil, fmt.Errorf("modeldir: provenance: %w", err)
 	}
-	return nil
+	training, err := json.Marshal(info.Options)
+	if err != nil {
+		return nil, fmt.Errorf("modeldir: provenance: %w", err)
+	}
+	specs := in.MetadataValues(dataset.MetaFeatureSpec)
+	if len(specs) == 0 {
+		specs = []string{"unknown"}
+	}
+	return map[string]string{
+		dataset.MetaProducer:    "dltrigger predict",
+		modeldir.MetaModelDir:   absPath(modelDir),
+		modeldir.MetaModel:      string(model),
+		modeldir.MetaTraining:   string(training),
+		dataset.MetaInput:       absPath(in.Path()),
+		dataset.MetaFeatureSpec: strings.Join(specs, ","),
+	}, nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }

@@ -1,4 +1,4 @@
-package train
+package modeldir
 
 import (
 	"bytes"
@@ -36,7 +36,7 @@ func DefaultOptionsFile(kind models.Kind) *OptionsFile {
 func ReadOptionsFile(path string, kind models.Kind) (*OptionsFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("train: read options: %w", err)
+		return nil, fmt.Errorf("modeldir: read options: %w", err)
 	}
 	var probe struct {
 		Model struct {
@@ -44,14 +44,14 @@ func ReadOptionsFile(path string, kind models.Kind) (*OptionsFile, error) {
 		} `json:"model"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("train: decode options %s: %w", path, err)
+		return nil, fmt.Errorf("modeldir: decode options %s: %w", path, err)
 	}
 	switch {
 	case probe.Model.Kind == "" && kind == "":
-		return nil, fmt.Errorf("train: options %s: no model kind (set \"model\": {\"kind\": ...})", path)
+		return nil, fmt.Errorf("modeldir: options %s: no model kind (set \"model\": {\"kind\": ...})", path)
 	case probe.Model.Kind == "":
 	case kind != "" && probe.Model.Kind != kind:
-		return nil, fmt.Errorf("train: options %s are for the %s classifier, not %s", path, probe.Model.Kind, kind)
+		return nil, fmt.Errorf("modeldir: options %s are for the %s classifier, not %s", path, probe.Model.Kind, kind)
 	default:
 		kind = probe.Model.Kind
 	}
@@ -59,11 +59,11 @@ func ReadOptionsFile(path string, kind models.Kind) (*OptionsFile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(f); err != nil {
-		return nil, fmt.Errorf("train: decode options %s: %w", path, err)
+		return nil, fmt.Errorf("modeldir: decode options %s: %w", path, err)
 	}
 	f.Model.Kind = kind
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("train: options %s: %w", path, err)
+		return nil, fmt.Errorf("modeldir: options %s: %w", path, err)
 	}
 	return f, nil
 }
@@ -79,7 +79,7 @@ func (f *OptionsFile) Validate() error {
 // WriteOptionsFile writes f to path as indented JSON, atomically.
 func WriteOptionsFile(path string, f *OptionsFile) error {
 	if err := f.Validate(); err != nil {
-		return fmt.Errorf("train: write options %s: %w", path, err)
+		return fmt.Errorf("modeldir: write options %s: %w", path, err)
 	}
 	return writeJSON(path, f)
 }

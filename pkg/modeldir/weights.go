@@ -1,8 +1,7 @@
-package train
+package modeldir
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,29 +16,29 @@ import (
 // Weight is one trained variable of a classifier as plain float32 values.
 type Weight = classifier.Weight
 
-// ModelWeights reads model.json and the checkpoint that the model directory dir serves (the
-// one LoadPredictor loads: the best epoch's with the restore_best option, else the last) and
+// ReadWeights reads model.json and the checkpoint that the model directory dir serves (the
+// one Load loads: the best epoch's with the restore_best option, else the last) and
 // returns the classifier's weights without building any graph. Keys
 // are the variables' paths below the model scope, as package models creates them:
 // "/dense_0/weights", "/gru/kernel", "/output/biases". Optimizer moments and other training
 // state are left out. A legacy directory's per-gate GRU weights come fused, as today's.
-func ModelWeights(dir string) (*ModelInfo, map[string]Weight, error) {
-	info, store, err := loadModel(dir)
+func ReadWeights(dir string) (*Info, map[string]Weight, error) {
+	info, store, err := LoadStore(dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer store.Finalize()
-	w, err := storeWeights(store, filepath.Join(dir, CheckpointDir))
+	w, err := StoreWeights(store, filepath.Join(dir, CheckpointDir))
 	if err != nil {
 		return nil, nil, err
 	}
 	return info, w, nil
 }
 
-// storeWeights returns the variables of the model scope of store, keyed as ModelWeights does;
+// StoreWeights returns the variables of the model scope of store, keyed as ReadWeights does;
 // src names the store in errors.
-func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
-	prefix := "/" + modelScope + "/"
+func StoreWeights(store *model.Store, src string) (map[string]Weight, error) {
+	prefix := "/" + ModelScope + "/"
 	out := map[string]Weight{}
 	for v := range store.IterVariables() {
 		if !strings.HasPrefix(v.Path(), prefix) {
@@ -47,33 +46,29 @@ func storeWeights(store *model.Store, src string) (map[string]Weight, error) {
 		}
 		x, err := v.Value()
 		if err != nil {
-			return nil, fmt.Errorf("train: %s: variable %s: %w", src, v.Path(), err)
+			return nil, fmt.Errorf("modeldir: %s: variable %s: %w", src, v.Path(), err)
 		}
 		if x.DType() != dtypes.Float32 {
-			return nil, fmt.Errorf("train: %s: variable %s is %s, want float32", src, v.Path(), x.DType())
+			return nil, fmt.Errorf("modeldir: %s: variable %s is %s, want float32", src, v.Path(), x.DType())
 		}
 		values, err := tensors.CopyFlatData[float32](x)
 		if err != nil {
-			return nil, fmt.Errorf("train: %s: variable %s: %w", src, v.Path(), err)
+			return nil, fmt.Errorf("modeldir: %s: variable %s: %w", src, v.Path(), err)
 		}
-		out[strings.TrimPrefix(v.Path(), "/"+modelScope)] = Weight{Dims: x.Shape().Dimensions, Values: values}
+		out[strings.TrimPrefix(v.Path(), "/"+ModelScope)] = Weight{Dims: x.Shape().Dimensions, Values: values}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("train: %s: no variables under scope /%s", src, modelScope)
+		return nil, fmt.Errorf("modeldir: %s: no variables under scope /%s", src, ModelScope)
 	}
 	return out, nil
 }
 
-// notices receives, on standard error by default, the damaged checkpoints that loading a
-// model skipped (see loadModel).
-var notices io.Writer = os.Stderr
-
-// loadModel reads model.json and loads the checkpoint dir serves into a new store (a legacy
+// LoadStore reads model.json and loads the checkpoint dir serves into a new store (a legacy
 // directory's GRU weights fused): the best epoch's when the run restores the best weights (see
-// servedCheckpoint), else the newest complete one; info.Checkpoint names it, info.Skipped the
+// ServedCheckpoint), else the newest complete one; info.Checkpoint names it, info.Skipped the
 // newer damaged ones.
-func loadModel(dir string) (*ModelInfo, *model.Store, error) {
-	info, err := ReadModelInfo(dir)
+func LoadStore(dir string) (*Info, *model.Store, error) {
+	info, err := ReadInfo(dir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,27 +77,27 @@ func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 	best := false
 	if info.Options.RestoreBest {
 		if hist, err := ReadHistory(dir); err == nil && hist.BestCheckpoint != "" {
-			load, src, err := servedCheckpoint(store, dir, info)
+			load, src, err := ServedCheckpoint(store, dir, info)
 			if err != nil {
 				return nil, nil, err
 			}
 			if _, err := load.Immediate().Done(); err != nil {
-				return nil, nil, fmt.Errorf("train: load model %s: %w", src, err)
+				return nil, nil, fmt.Errorf("modeldir: load model %s: %w", src, err)
 			}
 			info.Checkpoint, best = hist.BestCheckpoint, true
 		}
 	}
 	if !best {
-		if info.Checkpoint, _, info.Skipped, err = loadNewest(store, ckDir, ""); err != nil {
+		if info.Checkpoint, _, info.Skipped, err = LoadNewest(store, ckDir, ""); err != nil {
 			return nil, nil, err
 		}
 		for _, s := range info.Skipped {
-			fmt.Fprintf(notices, "train: model %s: skipped the damaged checkpoint %s; using %s, the newest complete one\n", dir, s, info.Checkpoint)
+			fmt.Fprintf(os.Stderr, "modeldir: model %s: skipped the damaged checkpoint %s; using %s, the newest complete one\n", dir, s, info.Checkpoint)
 		}
 	}
 	if info.Legacy() {
 		if err := fuseLegacyGRU(store); err != nil {
-			return nil, nil, fmt.Errorf("train: %s: %w", ckDir, err)
+			return nil, nil, fmt.Errorf("modeldir: %s: %w", ckDir, err)
 		}
 	}
 	return info, store, nil
@@ -112,7 +107,7 @@ func loadModel(dir string) (*ModelInfo, *model.Store, error) {
 // kernel_h, recurrent_kernel_*, bias_*, recurrent_bias_*) by the fused ones of package models
 // (kernel = [z|r|h] side by side, and so on).
 func fuseLegacyGRU(store *model.Store) error {
-	scope := "/" + modelScope + "/gru/"
+	scope := "/" + ModelScope + "/gru/"
 	for _, name := range []string{"kernel", "recurrent_kernel", "bias", "recurrent_bias"} {
 		var parts []*tensors.Tensor
 		for _, gate := range []string{"z", "r", "h"} {

@@ -1,6 +1,6 @@
 //go:build cgo
 
-package train
+package modeldir
 
 import (
 	"bytes"
@@ -39,10 +39,10 @@ func InstallXLAPlugin(plugin string) error {
 	switch plugin {
 	case "cpu", "cuda", "rocm", "tpu":
 	default:
-		return fmt.Errorf("train: no XLA plugin %q (want cpu, cuda, rocm or tpu)", plugin)
+		return fmt.Errorf("modeldir: no XLA plugin %q (want cpu, cuda, rocm or tpu)", plugin)
 	}
 	if err := installer.AutoInstallPlugin(plugin, "", true, installer.Normal); err != nil {
-		return fmt.Errorf("train: install XLA's %s plugin: %w", plugin, err)
+		return fmt.Errorf("modeldir: install XLA's %s plugin: %w", plugin, err)
 	}
 	return nil
 }
@@ -50,12 +50,12 @@ func InstallXLAPlugin(plugin string) error {
 // loadONNX returns, on the ONNX Runtime backend, the classifier's ONNX graph (package
 // onnx/classifier) with the weights of store loaded into an ONNX Runtime session; nil
 // elsewhere.
-func loadONNX(backend compute.Backend, info *ModelInfo, store *model.Store, dir string) (compute.Executable, error) {
+func loadONNX(backend compute.Backend, info *Info, store *model.Store, dir string) (compute.Executable, error) {
 	ob, ok := backend.(*onnxbackend.Backend)
 	if !ok {
 		return nil, nil
 	}
-	w, err := storeWeights(store, dir)
+	w, err := StoreWeights(store, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build !cgo
 
-package train
+package modeldir
 
 import (
 	"fmt"
@@ -13,10 +13,10 @@ func ortVersion(compute.Backend) string { return "" }
 
 // InstallXLAPlugin reports that this build has no XLA backend.
 func InstallXLAPlugin(plugin string) error {
-	return fmt.Errorf("train: install XLA's %s plugin: this build has no XLA backend (it needs cgo)", plugin)
+	return fmt.Errorf("modeldir: install XLA's %s plugin: this build has no XLA backend (it needs cgo)", plugin)
 }
 
 // loadONNX: builds without cgo have no ONNX Runtime backend.
-func loadONNX(compute.Backend, *ModelInfo, *model.Store, string) (compute.Executable, error) {
+func loadONNX(compute.Backend, *Info, *model.Store, string) (compute.Executable, error) {
 	return nil, nil
 }

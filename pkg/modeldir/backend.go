@@ -1,4 +1,4 @@
-package train
+package modeldir
 
 import (
 	"errors"
@@ -59,7 +59,7 @@ func chooseBackend(xla, ort func() (compute.Backend, error)) (compute.Backend, s
 	if config := os.Getenv(compute.ConfigEnvVar); config != "" {
 		b, err := BackendFromConfig(config)
 		if err != nil {
-			return nil, "", fmt.Errorf("train: backend from $%s=%q: %w", compute.ConfigEnvVar, config, err)
+			return nil, "", fmt.Errorf("modeldir: backend from $%s=%q: %w", compute.ConfigEnvVar, config, err)
 		}
 		return b, fmt.Sprintf("backend: %s (from $%s=%s)", KernelFamily(b), compute.ConfigEnvVar, config), nil
 	}
@@ -92,7 +92,7 @@ func chooseBackend(xla, ort func() (compute.Backend, error)) (compute.Backend, s
 	}
 	b, err := BackendFromConfig(gobackend.BackendName)
 	if err != nil {
-		return nil, "", fmt.Errorf("train: Go backend: %w", err)
+		return nil, "", fmt.Errorf("modeldir: Go backend: %w", err)
 	}
 	if goKernels() == "scalar" {
 		hints = append(hints, hintSIMD)

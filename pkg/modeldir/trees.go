@@ -1,7 +1,6 @@
-package train
+package modeldir
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 
@@ -32,10 +31,10 @@ type treeModel struct {
 }
 
 // loadTreeModel loads dir's TreeModelFile (a binary built without -tags xgboost says so).
-func loadTreeModel(dir string, info *ModelInfo) (ProbabilityModel, error) {
+func loadTreeModel(dir string, info *Info) (ProbabilityModel, error) {
 	b, err := xgboost.LoadBooster(filepath.Join(dir, TreeModelFile))
 	if err != nil {
-		return nil, fmt.Errorf("train: %s model %s: %w", info.Model.Kind, dir, err)
+		return nil, fmt.Errorf("modeldir: %s model %s: %w", info.Model.Kind, dir, err)
 	}
 	return &treeModel{cfg: info.Model, booster: b}, nil
 }
@@ -48,30 +47,18 @@ func (m *treeModel) Predict(d Data) ([]float32, error) {
 	}
 	dm, err := xgboost.NewDMatrix(d.HLF, n, models.NumHLF)
 	if err != nil {
-		return nil, fmt.Errorf("train: predict: %w", err)
+		return nil, fmt.Errorf("modeldir: predict: %w", err)
 	}
 	defer dm.Close()
 	probs, shape, err := m.booster.Predict(dm, 0)
 	if err != nil {
-		return nil, fmt.Errorf("train: predict: %w", err)
+		return nil, fmt.Errorf("modeldir: predict: %w", err)
 	}
 	if len(shape) != 2 || shape[0] != n || shape[1] != models.NumClasses {
-		return nil, fmt.Errorf("train: predict: XGBoost answered shape %v for %d rows, want [%d %d] (not a %d-class multi:softprob model?)",
+		return nil, fmt.Errorf("modeldir: predict: XGBoost answered shape %v for %d rows, want [%d %d] (not a %d-class multi:softprob model?)",
 			shape, n, n, models.NumClasses, models.NumClasses)
 	}
 	return probs, nil
 }
 
 func (m *treeModel) Close() { m.booster.Close() }
-
-// ReadScaler reads the scaler JSON at path, or at trainDir/../scaler.json when path is "" (nil
-// when that file does not exist), as TrainDatasets stores it in model.json.
-func ReadScaler(path, trainDir string) (json.RawMessage, error) { return readScaler(path, trainDir) }
-
-// WriteHistory writes dir/history.json atomically.
-func WriteHistory(dir string, h *History) error { return writeJSON(filepath.Join(dir, HistoryFile), h) }
-
-// WriteDataRecord writes dir/data.json (DataFile) atomically.
-func WriteDataRecord(dir string, rec DataRecord) error {
-	return writeJSON(filepath.Join(dir, DataFile), rec)
-}

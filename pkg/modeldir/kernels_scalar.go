@@ -1,6 +1,6 @@
 //go:build !(goexperiment.simd && amd64)
 
-package train
+package modeldir
 
 // goKernels names the matmul kernels the Go backend runs in this build: scalar ones, since the
 // AVX-512/AVX2 kernels need GOEXPERIMENT=simd at build time.

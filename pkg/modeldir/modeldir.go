@@ -1,4 +1,4 @@
-package train
+package modeldir
 
 import (
 	"github.com/godltrigger/godltrigger/pkg/atomicfile"
@@ -14,7 +14,7 @@ import (
 
 // A model directory is self-describing:
 //
-//	model.json       ModelInfo: the classifier's kind and sizes, the training options, the scaler
+//	model.json       Info: the classifier's kind and sizes, the training options, the scaler
 //	history.json     History: per-epoch loss and accuracy, the checkpoints of the last and the
 //	                 best epoch, the state of early stopping and of the learning rate
 //	checkpoint/      GoMLX checkpoints (weights, optimizer state, random generator state)
@@ -27,13 +27,13 @@ const (
 	// ModelFormat identifies model.json's layout and the checkpoint's variables: /2 holds the
 	// GRU's weights fused in Keras's layout (GoMLX v0.28).
 	ModelFormat = "godltrigger-model/2"
-	// legacyModelFormat is a model trained with GoMLX v0.26 (per-gate GRU weights): it loads
+	// LegacyModelFormat is a model trained with GoMLX v0.26 (per-gate GRU weights): it loads
 	// for inference and export, its GRU weights fused on load, but cannot be resumed.
-	legacyModelFormat = "godltrigger-model/1"
+	LegacyModelFormat = "godltrigger-model/1"
 )
 
-// ModelInfo is the content of model.json.
-type ModelInfo struct {
+// Info is the content of model.json.
+type Info struct {
 	Format  string        `json:"format"`
 	Model   models.Config `json:"model"`
 	Options Options       `json:"training"`
@@ -41,8 +41,8 @@ type ModelInfo struct {
 	// high-level features), kept verbatim so that inference can apply it to new events.
 	Scaler json.RawMessage `json:"scaler,omitempty"`
 
-	// Checkpoint and Skipped are set where the weights are loaded (LoadPredictor,
-	// ModelWeights): the checkpoint read, the newest complete one, and "NAME: cause" for
+	// Checkpoint and Skipped are set where the weights are loaded (Load,
+	// ReadWeights): the checkpoint read, the newest complete one, and "NAME: cause" for
 	// each newer one skipped as damaged.
 	Checkpoint string   `json:"-"`
 	Skipped    []string `json:"-"`
@@ -90,30 +90,30 @@ func (h *History) ServedEpoch(opts Options) int {
 // Complete reports whether the run has trained all of its epochs or was stopped early.
 func (h *History) Complete(epochs int) bool { return h.Epochs() >= epochs || h.StoppedEpoch > 0 }
 
-// ReadModelInfo reads dir/model.json.
-func ReadModelInfo(dir string) (*ModelInfo, error) {
-	var info ModelInfo
+// ReadInfo reads dir/model.json.
+func ReadInfo(dir string) (*Info, error) {
+	var info Info
 	if err := readJSON(filepath.Join(dir, ModelFile), &info); err != nil {
 		return nil, err
 	}
-	if info.Format != ModelFormat && info.Format != legacyModelFormat {
-		return nil, fmt.Errorf("train: %s: format %q, want %q", filepath.Join(dir, ModelFile), info.Format, ModelFormat)
+	if info.Format != ModelFormat && info.Format != LegacyModelFormat {
+		return nil, fmt.Errorf("modeldir: %s: format %q, want %q", filepath.Join(dir, ModelFile), info.Format, ModelFormat)
 	}
 	if err := info.Model.Validate(); err != nil {
-		return nil, fmt.Errorf("train: %s: %w", filepath.Join(dir, ModelFile), err)
+		return nil, fmt.Errorf("modeldir: %s: %w", filepath.Join(dir, ModelFile), err)
 	}
 	return &info, nil
 }
 
 // Legacy reports a model directory written by an older version (GoMLX v0.26, per-gate GRU
 // weights): it serves inference and export, but cannot be resumed.
-func (info *ModelInfo) Legacy() bool { return info.Format == legacyModelFormat }
+func (info *Info) Legacy() bool { return info.Format == LegacyModelFormat }
 
-// WriteModelInfo writes dir/model.json (atomically), creating dir if needed; a new ModelInfo
+// WriteInfo writes dir/model.json (atomically), creating dir if needed; a new Info
 // (empty Format) gets the current format.
-func WriteModelInfo(dir string, info *ModelInfo) error {
+func WriteInfo(dir string, info *Info) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("train: create model directory: %w", err)
+		return fmt.Errorf("modeldir: create model directory: %w", err)
 	}
 	if info.Format == "" {
 		info.Format = ModelFormat
@@ -123,16 +123,16 @@ func WriteModelInfo(dir string, info *ModelInfo) error {
 
 // SetScaler stores the preparation step's scaler (any JSON-encodable value) in dir/model.json.
 func SetScaler(dir string, scaler any) error {
-	info, err := ReadModelInfo(dir)
+	info, err := ReadInfo(dir)
 	if err != nil {
 		return err
 	}
 	raw, err := json.Marshal(scaler)
 	if err != nil {
-		return fmt.Errorf("train: encode scaler for %s: %w", filepath.Join(dir, ModelFile), err)
+		return fmt.Errorf("modeldir: encode scaler for %s: %w", filepath.Join(dir, ModelFile), err)
 	}
 	info.Scaler = raw
-	return WriteModelInfo(dir, info)
+	return WriteInfo(dir, info)
 }
 
 // ReadHistory reads dir/history.json; a directory without one has an empty history.
@@ -147,10 +147,10 @@ func ReadHistory(dir string) (*History, error) {
 	}
 	n := len(h.Loss)
 	if len(h.Accuracy) != n || len(h.ValLoss) != n || len(h.ValAccuracy) != n || len(h.LearningRate) > n {
-		return nil, fmt.Errorf("train: %s: series of different lengths", filepath.Join(dir, HistoryFile))
+		return nil, fmt.Errorf("modeldir: %s: series of different lengths", filepath.Join(dir, HistoryFile))
 	}
 	if h.BestEpoch < 0 || h.BestEpoch > n || (h.BestEpoch > 0) != (h.BestCheckpoint != "") || h.StoppedEpoch < 0 || h.StoppedEpoch > n {
-		return nil, fmt.Errorf("train: %s: best epoch %d (checkpoint %q) or stopped epoch %d outside the %d epochs",
+		return nil, fmt.Errorf("modeldir: %s: best epoch %d (checkpoint %q) or stopped epoch %d outside the %d epochs",
 			filepath.Join(dir, HistoryFile), h.BestEpoch, h.BestCheckpoint, h.StoppedEpoch, n)
 	}
 	return &h, nil
@@ -159,10 +159,10 @@ func ReadHistory(dir string) (*History, error) {
 func readJSON(path string, v any) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("train: read %s: %w", path, err)
+		return fmt.Errorf("modeldir: read %s: %w", path, err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("train: decode %s: %w", path, err)
+		return fmt.Errorf("modeldir: decode %s: %w", path, err)
 	}
 	return nil
 }
@@ -171,10 +171,38 @@ func readJSON(path string, v any) error {
 func writeJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("train: encode %s: %w", path, err)
+		return fmt.Errorf("modeldir: encode %s: %w", path, err)
 	}
 	if err := atomicfile.WriteFile(path, append(data, '\n')); err != nil {
-		return fmt.Errorf("train: %w", err)
+		return fmt.Errorf("modeldir: %w", err)
 	}
 	return nil
+}
+
+// WriteHistory writes dir/history.json atomically.
+func WriteHistory(dir string, h *History) error { return writeJSON(filepath.Join(dir, HistoryFile), h) }
+
+// ReadDataRecord reads dir/data.json (DataFile); a directory without one gives an error
+// matching os.ErrNotExist.
+func ReadDataRecord(dir string) (DataRecord, error) {
+	var rec DataRecord
+	err := readJSON(filepath.Join(dir, DataFile), &rec)
+	return rec, err
+}
+
+// WriteDataRecord writes dir/data.json (DataFile) atomically.
+func WriteDataRecord(dir string, rec DataRecord) error {
+	return writeJSON(filepath.Join(dir, DataFile), rec)
+}
+
+// DataFile, in a model directory, records how train.TrainDatasets read the training data, so that
+// a resumed run reads it in the same order.
+const DataFile = "data.json"
+
+// DataRecord is the content of DataFile.
+type DataRecord struct {
+	Train         string `json:"train"`
+	Test          string `json:"test"`
+	Streamed      bool   `json:"streamed"`                 // a train.ParquetSource, not a MemorySource
+	ShuffleBuffer int    `json:"shuffle_buffer,omitempty"` // its buffer rows
 }

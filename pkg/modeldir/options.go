@@ -1,4 +1,4 @@
-package train
+package modeldir
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ type Options struct {
 	// runs), or the first ones (model directories written before it was recorded: empty).
 	Truncate models.Truncation `json:"truncate,omitempty"`
 
-	// Controls of a long training, as Keras's callbacks (see controls.go). An epoch improves
+	// Controls of a long training, as Keras's callbacks (package train applies them). An epoch improves
 	// when its validation loss is lower than every earlier one; the checkpoint of the best
 	// epoch is always kept besides the last.
 
@@ -62,30 +62,30 @@ func (o Options) Truncation() models.Truncation {
 func (o Options) Validate() error {
 	switch {
 	case o.Epochs <= 0:
-		return fmt.Errorf("train: epochs must be > 0, got %d", o.Epochs)
+		return fmt.Errorf("modeldir: epochs must be > 0, got %d", o.Epochs)
 	case o.BatchSize <= 0:
-		return fmt.Errorf("train: batch size must be > 0, got %d", o.BatchSize)
+		return fmt.Errorf("modeldir: batch size must be > 0, got %d", o.BatchSize)
 	case !(o.LearningRate > 0) || math.IsInf(o.LearningRate, 1):
-		return fmt.Errorf("train: learning rate must be a finite number > 0, got %v", o.LearningRate)
+		return fmt.Errorf("modeldir: learning rate must be a finite number > 0, got %v", o.LearningRate)
 	case !(o.Beta1 >= 0 && o.Beta1 < 1 && o.Beta2 >= 0 && o.Beta2 < 1):
-		return fmt.Errorf("train: Adam betas must be in [0, 1), got %v, %v", o.Beta1, o.Beta2)
+		return fmt.Errorf("modeldir: Adam betas must be in [0, 1), got %v, %v", o.Beta1, o.Beta2)
 	case !(o.Epsilon > 0) || math.IsInf(o.Epsilon, 1):
-		return fmt.Errorf("train: Adam epsilon must be a finite number > 0, got %v", o.Epsilon)
+		return fmt.Errorf("modeldir: Adam epsilon must be a finite number > 0, got %v", o.Epsilon)
 	case o.MaxParticles < 0 || o.MaxParticles > models.MaxParticles:
-		return fmt.Errorf("train: max particles must be 0 (all) to %d, the particle rows of an event; got %d", models.MaxParticles, o.MaxParticles)
+		return fmt.Errorf("modeldir: max particles must be 0 (all) to %d, the particle rows of an event; got %d", models.MaxParticles, o.MaxParticles)
 	}
 	switch {
 	case o.EarlyStoppingPatience < 0:
-		return fmt.Errorf("train: early stopping patience must be >= 0 (0: off), got %d", o.EarlyStoppingPatience)
+		return fmt.Errorf("modeldir: early stopping patience must be >= 0 (0: off), got %d", o.EarlyStoppingPatience)
 	case o.LRPlateauPatience < 0:
-		return fmt.Errorf("train: learning-rate plateau patience must be >= 0 (0: off), got %d", o.LRPlateauPatience)
+		return fmt.Errorf("modeldir: learning-rate plateau patience must be >= 0 (0: off), got %d", o.LRPlateauPatience)
 	case o.LRPlateauPatience > 0 && (o.LRPlateauFactor <= 0 || o.LRPlateauFactor >= 1):
-		return fmt.Errorf("train: learning-rate plateau factor must be in (0, 1), got %v", o.LRPlateauFactor)
+		return fmt.Errorf("modeldir: learning-rate plateau factor must be in (0, 1), got %v", o.LRPlateauFactor)
 	case o.MinLR < 0 || o.MinLR > o.LearningRate:
-		return fmt.Errorf("train: min learning rate must be in [0, %v] (the learning rate), got %v", o.LearningRate, o.MinLR)
+		return fmt.Errorf("modeldir: min learning rate must be in [0, %v] (the learning rate), got %v", o.LearningRate, o.MinLR)
 	}
 	if err := o.Truncate.Validate(); err != nil {
-		return fmt.Errorf("train: %w", err)
+		return fmt.Errorf("modeldir: %w", err)
 	}
 	return nil
 }

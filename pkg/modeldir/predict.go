@@ -1,4 +1,4 @@
-package train
+package modeldir
 
 import (
 	"fmt"
@@ -10,12 +10,12 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/models"
 )
 
-// predictBatch is the number of rows per inference graph execution.
-const predictBatch = 512
+// PredictBatch is the number of rows per inference graph execution.
+const PredictBatch = 512
 
 // Predictor computes class probabilities with a trained model directory.
 type Predictor struct {
-	Info *ModelInfo
+	Info *Info
 	step *model.Exec // GoMLX's graph of the classifier
 	// onnx, on the ONNX Runtime backend, runs instead the classifier's ONNX graph (package
 	// onnx/classifier: ONNX's GRU operator), many times faster than GoMLX's unrolled graph.
@@ -24,13 +24,13 @@ type Predictor struct {
 	trees   ProbabilityModel // set instead of step for the tree ensembles
 }
 
-// LoadPredictor loads the checkpoint that dir serves (the best epoch's with the restore_best
+// Load loads the checkpoint that dir serves (the best epoch's with the restore_best
 // option, else the last) for inference on backend (nil: NewBackend).
 // On the ONNX Runtime backend it runs the model's ONNX graph (as 'dltrigger export' writes
 // it) in ONNX Runtime; elsewhere GoMLX's graph. Both give the same probabilities to float32
 // rounding. For a tree ensemble it loads XGBoost's model (TreeModelFile; no backend is used).
-func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
-	if info, err := ReadModelInfo(dir); err != nil {
+func Load(dir string, backend compute.Backend) (*Predictor, error) {
+	if info, err := ReadInfo(dir); err != nil {
 		return nil, err
 	} else if info.Model.Kind.Tree() {
 		m, err := loadTreeModel(dir, info)
@@ -39,7 +39,7 @@ func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
 		}
 		return &Predictor{Info: info, trees: m}, nil
 	}
-	info, store, err := loadModel(dir)
+	info, store, err := LoadStore(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -50,11 +50,11 @@ func LoadPredictor(dir string, backend compute.Backend) (*Predictor, error) {
 	}
 	p := &Predictor{Info: info, backend: backend}
 	if p.onnx, err = loadONNX(backend, info, store, dir); err != nil {
-		return nil, fmt.Errorf("train: load %s into ONNX Runtime: %w", dir, err)
+		return nil, fmt.Errorf("modeldir: load %s into ONNX Runtime: %w", dir, err)
 	}
 	if p.onnx == nil {
 		if p.step, err = newPredictStep(backend, store, info.Model); err != nil {
-			return nil, fmt.Errorf("train: build prediction step for %s: %w", dir, err)
+			return nil, fmt.Errorf("modeldir: build prediction step for %s: %w", dir, err)
 		}
 	}
 	return p, nil
@@ -78,7 +78,7 @@ func (p *Predictor) Engine() string {
 func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			probs, err = nil, fmt.Errorf("train: predict: %v", r)
+			probs, err = nil, fmt.Errorf("modeldir: predict: %v", r)
 		}
 	}()
 	if p.trees != nil {
@@ -92,17 +92,20 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 	probs = make([]float32, 0, n*models.NumClasses)
 	var buf []float32
 	rowSeq := d.SeqLen * models.NumFeatures
-	for start := 0; start < n; start += predictBatch {
-		size := min(predictBatch, n-start)
-		b := &Batch{Size: size, SeqLen: d.SeqLen}
+	for start := 0; start < n; start += PredictBatch {
+		size := min(PredictBatch, n-start)
+		var hlf, seq []float32
 		if d.HLF != nil {
-			b.HLF = d.HLF[start*models.NumHLF : (start+size)*models.NumHLF]
+			hlf = d.HLF[start*models.NumHLF : (start+size)*models.NumHLF]
 		}
+		seqLen := d.SeqLen
 		if d.Seq != nil {
-			b.Seq = d.Seq[start*rowSeq : (start+size)*rowSeq]
+			seq, seqLen = TruncateParticles(d.Seq[start*rowSeq:(start+size)*rowSeq], size, d.SeqLen, p.Info.Options, buf)
+			if seqLen != d.SeqLen {
+				buf = seq
+			}
 		}
-		buf = truncateParticles(b, p.Info.Options, buf)
-		args, err := batchTensors(cfg, b, false)
+		args, err := Inputs(cfg, size, seqLen, hlf, seq)
 		if err != nil {
 			return nil, err
 		}
@@ -116,10 +119,12 @@ func (p *Predictor) Predict(d Data) (probs []float32, err error) {
 			a.(*tensors.Tensor).FinalizeAll()
 		}
 		if err != nil {
-			return nil, fmt.Errorf("train: predict: %w", err)
+			return nil, fmt.Errorf("modeldir: predict: %w", err)
 		}
 		probs = append(probs, tensors.MustCopyFlatData[float32](out[0])...)
-		finalize(out)
+		for _, t := range out {
+			t.FinalizeAll()
+		}
 	}
 	return probs, nil
 }
@@ -162,7 +167,7 @@ func (p *Predictor) Close() {
 
 // Predict loads dir and returns the class probabilities [N, 3] of d's rows; see Predictor.
 func Predict(dir string, backend compute.Backend, d Data) ([]float32, error) {
-	p, err := LoadPredictor(dir, backend)
+	p, err := Load(dir, backend)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +180,7 @@ func rowCount(cfg models.Config, d Data) (int, error) {
 	n := -1
 	if cfg.UsesHLF() {
 		if d.HLF == nil || len(d.HLF)%models.NumHLF != 0 {
-			return 0, fmt.Errorf("train: the %s classifier needs [N, %d] high-level features, got %d values",
+			return 0, fmt.Errorf("modeldir: the %s classifier needs [N, %d] high-level features, got %d values",
 				cfg.Kind, models.NumHLF, len(d.HLF))
 		}
 		n = len(d.HLF) / models.NumHLF
@@ -183,17 +188,17 @@ func rowCount(cfg models.Config, d Data) (int, error) {
 	if cfg.UsesSequence() {
 		row := d.SeqLen * models.NumFeatures
 		if d.Seq == nil || row <= 0 || len(d.Seq)%row != 0 {
-			return 0, fmt.Errorf("train: the %s classifier needs [N, S, %d] sequences, got %d values with S=%d",
+			return 0, fmt.Errorf("modeldir: the %s classifier needs [N, S, %d] sequences, got %d values with S=%d",
 				cfg.Kind, models.NumFeatures, len(d.Seq), d.SeqLen)
 		}
 		if m := len(d.Seq) / row; n >= 0 && m != n {
-			return 0, fmt.Errorf("train: %d rows of high-level features but %d sequences", n, m)
+			return 0, fmt.Errorf("modeldir: %d rows of high-level features but %d sequences", n, m)
 		} else {
 			n = m
 		}
 	}
 	if n == 0 {
-		return 0, fmt.Errorf("train: nothing to predict")
+		return 0, fmt.Errorf("modeldir: nothing to predict")
 	}
 	return n, nil
 }
