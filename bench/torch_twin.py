@@ -168,6 +168,11 @@ def uses_seq(kind):
     return kind != "hlf"
 
 
+def recurrent(kind):
+    """Whether the classifier runs a recurrent layer (GRU or LSTM) over the particles."""
+    return kind in ("particle", "inclusive", "particle-lstm", "inclusive-lstm")
+
+
 class Attention(torch.nn.Module):
     """Keras MultiHeadAttention(num_heads, key_dim)(x, x, x) with Keras's variable shapes."""
 
@@ -346,7 +351,7 @@ def speed(a):
             n += 1
         secs = time.perf_counter() - t0
         emit({"model": a.model, "seq_len": S if a.model != "hlf" else 0, "rows_per_s": n * a.batch / secs,
-              "steps": n, "seconds": secs, "batch": a.batch, "gru_impl": a.gru_impl if a.model in ("particle", "inclusive") else "",
+              "steps": n, "seconds": secs, "batch": a.batch, "gru_impl": a.gru_impl if recurrent(a.model) else "",
               "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
 
@@ -397,7 +402,7 @@ def train(a):
     ftz = setup(a.threads, a.seed)
     tr, te = load(a.train), load(a.test)
     impl = a.gru_impl
-    if a.model in ("particle", "inclusive") and impl == "auto":
+    if recurrent(a.model) and impl == "auto":
         impls = {choose_impl((d["seq"] != 0).any(axis=2)) for d in (tr, te)}
         impl = "loop" if "loop" in impls else ("packed" if "packed" in impls else "fused")
     net = Twin(a.model, impl, tr["seq_len"], a.pair_bias)
@@ -437,7 +442,7 @@ def train(a):
         probs.astype("<f4").tofile(a.probs)
     emit({"model": a.model, "classes": CLASSES, "auc": aucs, "accuracy": acc, "epochs": a.epochs,
           "loss": losses, "train_rows": n, "test_rows": te["rows"], "seq_len": tr["seq_len"],
-          "gru_impl": impl if a.model in ("particle", "inclusive") else "", "train_seconds": train_secs,
+          "gru_impl": impl if recurrent(a.model) else "", "train_seconds": train_secs,
           "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
 

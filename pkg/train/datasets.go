@@ -19,7 +19,6 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/spec"
 )
 
-
 // DatasetJob trains a classifier on prepared Parquet datasets.
 type DatasetJob struct {
 	Dir      string // model directory
