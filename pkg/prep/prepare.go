@@ -56,7 +56,7 @@ type Options struct {
 	// Recorded in the outputs' metadata (MetaPrepare, see PaddingMasked).
 	MaskPadding bool
 	Progress    progress.Sink
-	Logf     func(format string, args ...any)
+	Logf        func(format string, args ...any)
 }
 
 // Summary tells what Run did.
