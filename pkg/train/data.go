@@ -27,6 +27,10 @@ type DataConfig struct {
 	// Options.Truncation); 0 keeps all (801).
 	MaxParticles int
 	Truncate     models.Truncation
+	// BucketByLength (Options.BucketByLength) requires a sequence classifier and a dataset
+	// prepared with padding masking (prep.PaddingMasked); TrainDatasets then groups the
+	// training rows with NewBucketSource.
+	BucketByLength bool
 	// ShuffleBuffer is the number of rows the streaming source shuffles in; 0 takes the rows
 	// that fit in DefaultShuffleBytes (at most DefaultShuffleRows).
 	ShuffleBuffer int
@@ -94,6 +98,14 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 	}
 	if len(r.Files()) == 0 {
 		return nil, fmt.Errorf("train: dataset %s: no Parquet files", dir)
+	}
+	if cfg.BucketByLength {
+		if !models.DefaultConfig(cfg.Kind).UsesSequence() {
+			return nil, fmt.Errorf("train: length bucketing trims particle sequences; the %s classifier reads none", cfg.Kind)
+		}
+		if err := checkBucketable(dir); err != nil {
+			return nil, err
+		}
 	}
 	have, err := r.Infer(context.Background())
 	if err != nil {

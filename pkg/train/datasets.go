@@ -84,6 +84,9 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 	}
 	if dist {
 		cfg, err = fromRoot(job.Comm, cfg, err)
+		if err == nil && cfg.BucketByLength {
+			err = errors.New("train: length bucketing (--bucket-by-length) trains in one process only: train without --distributed, or without bucketing")
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -103,6 +106,9 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 	}
 	if err != nil {
 		return nil, err
+	}
+	if cfg.BucketByLength {
+		trainSrc = NewBucketSource(trainSrc)
 	}
 	backend := job.Backend
 	if backend == nil {
@@ -125,13 +131,13 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 // datasetConfig is how to read the job's datasets: for a resumed run, the kind and the
 // particles of its model.json and the way of reading of its data.json.
 func datasetConfig(job DatasetJob) (DataConfig, error) {
-	kind, maxParticles, truncate := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation()
+	kind, maxParticles, truncate, bucket := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation(), job.Options.BucketByLength
 	if job.Resume {
 		info, err := ReadModelInfo(job.Dir)
 		if err != nil {
 			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
 		}
-		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation()
+		kind, maxParticles, truncate, bucket = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation(), info.Options.BucketByLength
 		// The recorded way of reading gives the same order as before the interruption.
 		var rec DataRecord
 		recorded := readJSON(filepath.Join(job.Dir, DataFile), &rec)
@@ -148,7 +154,8 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 			}
 		}
 	}
-	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
+	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, BucketByLength: bucket,
+		ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
 }
 
 // prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and
