@@ -46,9 +46,13 @@ func RealLength(row []float32, seqLen int) int {
 	return 0
 }
 
-// checkBucketable refuses length bucketing of the dataset dir unless it was prepared with
-// prep.Options.MaskPadding (padding rows exactly 0 and first).
-func checkBucketable(dir string) error {
+// CheckBucketable refuses length bucketing of the dataset dir for the classifier kind unless
+// kind reads particle sequences and dir was prepared with prep.Options.MaskPadding (padding
+// rows exactly 0 and first).
+func CheckBucketable(dir string, kind models.Kind) error {
+	if !models.DefaultConfig(kind).UsesSequence() {
+		return fmt.Errorf("train: length bucketing trims particle sequences; the %s classifier reads none", kind)
+	}
 	masked, err := prep.PaddingMasked(dir)
 	if err != nil {
 		return fmt.Errorf("train: length bucketing needs a dataset prepared with 'dltrigger prepare --mask-padding': %w", err)

@@ -100,10 +100,7 @@ func planData(dir string, cfg DataConfig, needLabels bool) (*dataPlan, error) {
 		return nil, fmt.Errorf("train: dataset %s: no Parquet files", dir)
 	}
 	if cfg.BucketByLength {
-		if !models.DefaultConfig(cfg.Kind).UsesSequence() {
-			return nil, fmt.Errorf("train: length bucketing trims particle sequences; the %s classifier reads none", cfg.Kind)
-		}
-		if err := checkBucketable(dir); err != nil {
+		if err := CheckBucketable(dir, cfg.Kind); err != nil {
 			return nil, err
 		}
 	}
