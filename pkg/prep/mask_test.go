@@ -66,6 +66,12 @@ func TestMaskPaddingKeepsPaddingZeroAndStandardizesRealRows(t *testing.T) {
 	}
 	const nr, nc = features.NumParticles, features.NumColumns
 	rows, padded := 0, 0
+	tr, err := prep.NewEventTransform(nil) // serve's per-event form must give the same rows
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.SetMaskPadding(true)
+	perEvent := make([]float64, nr*nc)
 	for _, split := range []string{prep.TrainFull, prep.TestFull} {
 		r, err := dataset.Open(filepath.Join(out, split))
 		if err != nil {
@@ -91,6 +97,12 @@ func TestMaskPaddingKeepsPaddingZeroAndStandardizesRealRows(t *testing.T) {
 				for k, v := range gru[:(nr-n)*nc] {
 					if v != 0 || math.Signbit(v) {
 						t.Fatalf("row %d: padding value %d of GRU_input is %v, want exactly 0", rows, k, v)
+					}
+				}
+				tr.GRUInput(perEvent, l)
+				for k := range perEvent {
+					if math.Float64bits(perEvent[k]) != math.Float64bits(gru[k]) {
+						t.Fatalf("row %d: EventTransform with masking gives GRU_input[%d] = %v, prepare %v", rows, k, perEvent[k], gru[k])
 					}
 				}
 				want := maskedGRUInput(l)

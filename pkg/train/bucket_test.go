@@ -241,8 +241,8 @@ func TestBucketedResumeIsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, err := ReadModelInfo(whole.Dir)
-	if err != nil || !info.Options.BucketByLength {
-		t.Fatalf("model.json: %+v, %v; want bucket_by_length recorded", info, err)
+	if err != nil || !info.Options.BucketByLength || !info.MaskPadding {
+		t.Fatalf("model.json: %+v, %v; want bucket_by_length and mask_padding recorded", info, err)
 	}
 
 	broken := job
@@ -319,5 +319,50 @@ func TestBucketingNeedsMaskedPadding(t *testing.T) {
 				t.Fatalf("%v; want an error containing %q", err, tc.says)
 			}
 		})
+	}
+}
+
+// stubComm is rank 0 of 2 ranks that exchange nothing.
+type stubComm struct{}
+
+func (stubComm) Rank() int                      { return 0 }
+func (stubComm) Size() int                      { return 2 }
+func (stubComm) AllReduceSum([]float32) error   { return nil }
+func (stubComm) AllReduceMean([]float32) error  { return nil }
+func (stubComm) Broadcast([]float32, int) error { return nil }
+func (stubComm) Barrier() error                 { return nil }
+func (stubComm) Close() error                   { return nil }
+
+// TestBucketingRefusedDistributed: a distributed run with length bucketing is refused.
+func TestBucketingRefusedDistributed(t *testing.T) {
+	data := t.TempDir()
+	writeMaskedDataset(t, data, maskedRows(12, testSeqLen, 6), true)
+	opts := DefaultOptions()
+	opts.Epochs, opts.BucketByLength = 1, true
+	_, err := TrainDatasets(stdcontext.Background(), DatasetJob{Dir: t.TempDir(), TrainDir: data, TestDir: data,
+		Model: models.DefaultConfig(models.KindParticle), Options: opts, Backend: testBackend, Comm: stubComm{}})
+	if err == nil || !strings.Contains(err.Error(), "trains in one process only") {
+		t.Fatalf("%v; want a refusal of distributed bucketing", err)
+	}
+}
+
+// TestResumeRefusesDataPreparedOtherwise: model.json records whether the training data masked
+// its padding; a resume on data prepared again the other way is refused.
+func TestResumeRefusesDataPreparedOtherwise(t *testing.T) {
+	data := t.TempDir()
+	rows := maskedRows(12, testSeqLen, 7)
+	writeMaskedDataset(t, data, rows, true)
+	cfg := models.DefaultConfig(models.KindParticle)
+	cfg.GRUUnits = 4
+	opts := DefaultOptions()
+	opts.Epochs, opts.BatchSize = 1, 8
+	job := DatasetJob{Dir: t.TempDir(), TrainDir: data, TestDir: data, Model: cfg, Options: opts, Backend: testBackend}
+	if _, err := TrainDatasets(stdcontext.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	writeMaskedDataset(t, data, rows, false) // the same part file, prepared without masking
+	job.Resume, job.Options = true, Options{Epochs: 2}
+	if _, err := TrainDatasets(stdcontext.Background(), job); err == nil || !strings.Contains(err.Error(), "prepared with padding masking false, the run with true") {
+		t.Fatalf("%v; want a refusal", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 )
 
@@ -82,6 +83,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 			cfg, err = datasetConfig(job)
 		}
 	}
+	masked := root && err == nil && models.DefaultConfig(cfg.Kind).UsesSequence() && paddingMasked(job.TrainDir)
 	if dist {
 		cfg, err = fromRoot(job.Comm, cfg, err)
 		if err == nil && cfg.BucketByLength {
@@ -121,7 +123,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *History, err error) 
 		}
 	}
 	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm, dirClaimed: true}
+		Scaler: scaler, MaskPadding: masked, Backend: backend, Progress: job.Progress, Log: job.Log, Comm: job.Comm, dirClaimed: true}
 	if job.Resume {
 		return Resume(ctx, j)
 	}
@@ -146,6 +148,10 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 		}
 		if err := job.checkRestated(info, rec); err != nil {
 			return DataConfig{}, err
+		}
+		if m := paddingMasked(job.TrainDir); info.Model.UsesSequence() && m != info.MaskPadding {
+			return DataConfig{}, fmt.Errorf("train: resume %s: the training data %s was prepared with padding masking %v, the run with %v (%s): the data was prepared again; train into another directory",
+				job.Dir, job.TrainDir, m, info.MaskPadding, filepath.Join(job.Dir, ModelFile))
 		}
 		if recorded == nil {
 			job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
@@ -199,6 +205,13 @@ func sourceKind(s Source) string {
 		return fmt.Sprintf("streamed, shuffle buffer %d rows", p.ShuffleBuffer())
 	}
 	return "in memory"
+}
+
+// paddingMasked reports whether the prepared dataset dir records padding masking
+// (prep.PaddingMasked); false when it records no preparation (e.g. Spark's datasets).
+func paddingMasked(dir string) bool {
+	masked, err := prep.PaddingMasked(dir)
+	return err == nil && masked
 }
 
 // readScaler reads the scaler JSON at path, or at trainDir/../scaler.json when path is ""

@@ -30,6 +30,8 @@ type Job struct {
 	Validation Source        // rows evaluated after every epoch (required)
 	// Scaler, when set, is stored in model.json (see ModelInfo.Scaler).
 	Scaler json.RawMessage
+	// MaskPadding is stored in model.json (see ModelInfo.MaskPadding).
+	MaskPadding bool
 	// Backend runs the graphs; nil chooses one with NewBackend.
 	Backend compute.Backend
 	// Progress shows the rows done in each epoch; nil shows nothing.
@@ -71,7 +73,7 @@ func prepareTrain(job Job) (*ModelInfo, *History, error) {
 		return nil, nil, fmt.Errorf("train: %s already holds %d trained epochs: resume it or choose another directory",
 			job.Dir, hist.Epochs())
 	}
-	info := &ModelInfo{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
+	info := &ModelInfo{Model: job.Model, Options: job.Options, Scaler: job.Scaler, MaskPadding: job.MaskPadding}
 	if err := WriteModelInfo(job.Dir, info); err != nil {
 		return nil, nil, err
 	}
