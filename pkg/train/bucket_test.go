@@ -189,20 +189,25 @@ func TestGRUIgnoresPaddingRows(t *testing.T) {
 	}
 }
 
-// writeMaskedDataset writes the rows of d (sequences of testSeqLen rows) as an inclusive
-// dataset whose metadata says how prepare made it (mask: with --mask-padding).
+// writeMaskedDataset writes the rows of d as an inclusive dataset (GRU_input flattened) whose
+// metadata says how prepare made it (mask: with --mask-padding).
 func writeMaskedDataset(t *testing.T, dir string, d Data, mask bool) {
 	t.Helper()
 	settings := `{"seed":42,"test_fraction":0.2}`
 	if mask {
 		settings = `{"seed":42,"test_fraction":0.2,"mask_padding":true}`
 	}
-	w, err := dataset.NewWriter(filepath.Join(dir, dataset.PartName(0, "test")), testLayouts()[0].schema,
+	schema := dataset.Schema{
+		{Name: ColumnHLF, Kind: dataset.Float64List, Width: models.NumHLF},
+		{Name: ColumnSequence, Kind: dataset.Float64List, Width: d.SeqLen * models.NumFeatures},
+		{Name: ColumnEncodedLabel, Kind: dataset.Float64List, Width: models.NumClasses},
+	}
+	w, err := dataset.NewWriter(filepath.Join(dir, dataset.PartName(0, "test")), schema,
 		dataset.WithRowGroupRows(8), dataset.WithMetadata(map[string]string{prep.MetaPrepare: settings}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	const sw = testSeqLen * models.NumFeatures
+	sw := d.SeqLen * models.NumFeatures
 	for i, l := range d.Labels {
 		hlf, seq, enc := make([]float64, models.NumHLF), make([]float64, sw), make([]float64, models.NumClasses)
 		for k := range hlf {
@@ -364,5 +369,47 @@ func TestResumeRefusesDataPreparedOtherwise(t *testing.T) {
 	job.Resume, job.Options = true, Options{Epochs: 2}
 	if _, err := TrainDatasets(stdcontext.Background(), job); err == nil || !strings.Contains(err.Error(), "prepared with padding masking false, the run with true") {
 		t.Fatalf("%v; want a refusal", err)
+	}
+}
+
+// TestBucketingWithMaxParticles: with --max-particles K the rows keep their K particle rows
+// nearest the lepton (the last K) first; bucketing then trims those to a bucket length of at
+// most K that holds their real rows among them (min(real, K)).
+func TestBucketingWithMaxParticles(t *testing.T) {
+	const seqLen, k, n = 100, 40, 60
+	d := maskedRows(n, seqLen, 8)
+	dir := t.TempDir()
+	writeMaskedDataset(t, dir, d, true)
+	src, err := OpenDataset(dir, DataConfig{Kind: models.KindInclusive, MaxParticles: k, Truncate: models.TruncateLast, BucketByLength: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lengths := BucketLengths(k)
+	if !slices.Equal(lengths, []int{32, 40}) {
+		t.Fatalf("bucket lengths %v for %d rows", lengths, k)
+	}
+	seen := map[int]bool{}
+	for b, err := range NewBucketSource(src).Batches(Order{Shuffle: true, Seed: 1}, 8) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(lengths, b.SeqLen) {
+			t.Fatalf("a batch of %d particle rows, want one of %v", b.SeqLen, lengths)
+		}
+		w := b.SeqLen * models.NumFeatures
+		for i := 0; i < b.Size; i++ {
+			id := int(b.HLF[i*models.NumHLF])
+			seen[id] = true
+			full := d.Seq[id*seqLen*models.NumFeatures : (id+1)*seqLen*models.NumFeatures]
+			if real := min(RealLength(full, seqLen), k); real > b.SeqLen {
+				t.Fatalf("row %d: %d real rows among the nearest %d, trimmed to %d", id, real, k, b.SeqLen)
+			}
+			if !slices.Equal(b.Seq[i*w:(i+1)*w], full[len(full)-w:]) {
+				t.Fatalf("row %d: not its last %d particle rows", id, b.SeqLen)
+			}
+		}
+	}
+	if len(seen) != n {
+		t.Fatalf("%d rows read, want %d", len(seen), n)
 	}
 }
