@@ -30,6 +30,10 @@
 //	rep, _ := train.EvaluateModel(ctx, "models/hlf", "prepared/testUndersampled_HLF_features.parquet",
 //		"reports/hlf", train.EvaluateOptions{Reference: true}) // metrics.json and plots
 //
+// On datasets prepared with padding masking (prep.Options.MaskPadding), NewBucketSource groups
+// the rows of a Source by real particle count into batches trimmed of their padding rows
+// (Options.BucketByLength; TrainDatasets applies it).
+//
 // The backend is chosen by NewBackend ($GOMLX_BACKEND, else XLA when its plugin loads, else
 // ONNX Runtime when its library loads, else the Go backend), which names the backend and its
 // kernel family in one line. Initial weights depend only on Options.Seed (see package models).
