@@ -91,9 +91,13 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 	if err := ExportData(job.Test, testDir); err != nil {
 		return nil, err
 	}
-	trainSrc, err := train.NewMemorySource(job.Train)
+	mem, err := train.NewMemorySource(job.Train)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
+	}
+	var trainSrc train.Source = mem
+	if job.Options.BucketByLength { // the rows must be laid out as prepare --mask-padding does
+		trainSrc = train.NewBucketSource(mem)
 	}
 	testSrc, err := train.NewMemorySource(job.Test)
 	if err != nil {

@@ -240,3 +240,62 @@ func TestCheckMissingTorch(t *testing.T) {
 		t.Errorf("Check with a missing interpreter: error %v, want one naming scripts/install-bench.sh", err)
 	}
 }
+
+// maskedToyData is toyData laid out as 'dltrigger prepare --mask-padding' lays particle rows
+// out: each row's real steps (1 to seqLen) after all-zero padding steps.
+func maskedToyData(n, seqLen int, seed uint64) modeldir.Data {
+	d := toyData(n, seqLen, seed)
+	rng := rand.New(rand.NewPCG(seed, 9))
+	w := seqLen * models.NumFeatures
+	for i := 0; i < n; i++ {
+		row := d.Seq[i*w : (i+1)*w]
+		for k := range row {
+			if row[k] == 0 { // toyData's own masked steps: real values here
+				row[k] = 0.5
+			}
+		}
+		clear(row[:rng.IntN(seqLen)*models.NumFeatures])
+	}
+	return d
+}
+
+// TestTwinPacksLeadingPadding trains the twin on data with leading padding: it packs the
+// padding away (not the slow loop), with the same losses as its exact masking loop; and
+// CompareAUC trains ours with length bucketing on it.
+func TestTwinPacksLeadingPadding(t *testing.T) {
+	tw := needTorch(t)
+	dir := t.TempDir()
+	if err := ExportData(maskedToyData(96, 12, 1), filepath.Join(dir, "train")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ExportData(maskedToyData(60, 12, 2), filepath.Join(dir, "test")); err != nil {
+		t.Fatal(err)
+	}
+	twin := func(impl string) torchTrain {
+		res, err := runTwin[torchTrain](context.Background(), tw, "train", "--model", "particle", "--epochs", "2",
+			"--batch", "32", "--train", filepath.Join(dir, "train"), "--test", filepath.Join(dir, "test"), "--gru-impl", impl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res[0]
+	}
+	auto, loop := twin("auto"), twin("loop")
+	if auto.GRUImpl != "packed" {
+		t.Fatalf("the twin chose %q for leading padding, want packed", auto.GRUImpl)
+	}
+	for e := range loop.Loss {
+		if math.Abs(auto.Loss[e]-loop.Loss[e]) > 1e-5 {
+			t.Fatalf("epoch %d: loss packed %v, masking loop %v", e+1, auto.Loss[e], loop.Loss[e])
+		}
+	}
+	opts := modeldir.DefaultOptions()
+	opts.Epochs, opts.BatchSize, opts.BucketByLength = 1, 32, true
+	rep, err := CompareAUC(context.Background(), AUCJob{Torch: tw, Model: models.KindParticle, Options: opts,
+		Train: maskedToyData(96, 12, 1), Test: maskedToyData(60, 12, 2), WorkDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rep.Torch.Detail, "GRU packed") || len(rep.Ours.AUC) != models.NumClasses {
+		t.Errorf("report %+v", rep)
+	}
+}

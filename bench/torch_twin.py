@@ -29,11 +29,13 @@ Masking (Keras Masking(0): a timestep whose 19 features are all 0 carries the st
 the same choices for the LSTM, whose loop carries h and c):
   --gru-impl fused   nn.GRU over every step, no masking: the same arithmetic as the unrolled Go
                      graph; exact only when no timestep is all zeros.
-  --gru-impl packed  pack_padded_sequence: exact when the masked steps are trailing padding.
+  --gru-impl packed  pack_padded_sequence: exact when the kept steps of each row are contiguous,
+                     the masked ones trailing or leading (as 'dltrigger prepare --mask-padding'
+                     lays padding out: rows with leading masked steps are first moved left).
   --gru-impl loop    a step-by-step loop that carries the state where a step is masked: exact
                      for any mask, slower (Python per step).
   --gru-impl auto    (train mode) the fastest exact one for the data: fused when nothing is
-                     masked, packed when all masked steps are trailing, loop otherwise.
+                     masked, packed when each row's kept steps are contiguous, loop otherwise.
 
 Modes (each prints JSON, one object per line, on stdout):
   speed  synthetic batches (sequence lengths drawn from S/4..S, zero-padded as in the Go
@@ -296,13 +298,28 @@ def seq_inputs(seq):
     return mask, lengths
 
 
+def left_align(seq):
+    """seq [B, S, F] with each row's steps moved left past its leading masked steps, zeros
+    after: the masked GRU's state stays 0 over leading masked steps, so its result is the same,
+    and the padding is then trailing."""
+    mask = (seq != 0).any(dim=2)
+    B, S = mask.shape
+    start = torch.where(mask.any(dim=1), mask.int().argmax(dim=1), torch.zeros(B, dtype=torch.long))
+    if not bool((start > 0).any()):
+        return seq
+    steps = torch.arange(S)[None, :]
+    out = seq[torch.arange(B)[:, None], (start[:, None] + steps).clamp(max=S - 1)]
+    out[steps.expand(B, S) >= S - start[:, None]] = 0
+    return out
+
+
 def choose_impl(masks):
     """The fastest exact recurrent implementation for boolean masks [N, S] (numpy)."""
     if masks.all():
         return "fused"
     kept = masks.sum(axis=1)
-    trailing = all(m[:k].all() for m, k in zip(masks, kept))
-    if trailing and (kept > 0).all():
+    contiguous = all(m[m.argmax():m.argmax() + k].all() for m, k in zip(masks, kept))
+    if contiguous and (kept > 0).all():
         return "packed"
     return "loop"
 
@@ -312,8 +329,10 @@ def batch_inputs(kind, hlf, seq, impl):
     if uses_hlf(kind):
         kw["hlf"] = hlf
     if uses_seq(kind):
+        if recurrent(kind) and impl == "packed":
+            seq = left_align(seq)
         kw["seq"] = seq
-        if kind not in TRANSFORMERS and impl in ("packed", "loop"):
+        if recurrent(kind) and impl in ("packed", "loop"):
             kw["mask"], kw["lengths"] = seq_inputs(seq)
     return kw
 

@@ -28,6 +28,14 @@ to the smallest one by seeded Bernoulli sampling; rows are split at random into 
 and test; train is shuffled. Works on inputs larger than memory: peak memory is set by
 --memory, not by the input size.
 
+--mask-padding makes GRU_input maskable. By default (as the original) the padding rows of
+an event (the zero rows after its real particles) are sorted and standardized with the
+real ones, so they are no longer zero and the GRU's Masking(0) masks nothing. With
+--mask-padding the padding rows stay exactly zero (all 19 values) and come first, the real
+rows follow, sorted by decreasing ΔR (the lepton last, as by default) and standardized over
+the real rows only: the GRU then skips the padding, and 'dltrigger train
+--bucket-by-length' can trim it. The setting is recorded in the datasets' metadata.
+
 Example:
   dltrigger prepare --in ingested --out prepared --seed 42`)
 	in := fs.String("in", "", "ingested dataset `DIR` (required)")
@@ -37,6 +45,7 @@ Example:
 	memMiB := fs.Int64("memory", prep.DefaultMemoryBytes>>20, "memory bound in `MiB`")
 	workers := fs.Int("workers", 0, "goroutines (default: all cores)")
 	parts := fs.Int("parts", 0, "at least `N` part files per training set, one share per rank of 'train --distributed' (default: as memory needs)")
+	maskPadding := fs.Bool("mask-padding", false, "keep padding rows exactly 0 and first, standardize over the real particles only (default: the original's preparation)")
 	force := fs.Bool("force", false, "prepare again even when DIR already holds a complete output (without it, one of other settings is an error)")
 	quiet := fs.Bool("quiet", false, "no progress bars")
 	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
@@ -48,7 +57,7 @@ Example:
 	if err := onlyChecking(ctx); err != nil {
 		return err
 	}
-	opts := prep.Options{In: *in, Out: *out, Seed: *seed, TestFraction: *testFrac, MemoryBytes: *memMiB << 20, Workers: *workers, Parts: *parts}
+	opts := prep.Options{In: *in, Out: *out, Seed: *seed, TestFraction: *testFrac, MemoryBytes: *memMiB << 20, Workers: *workers, Parts: *parts, MaskPadding: *maskPadding}
 	if !*force {
 		if reuse, err := prep.Reuse(opts); err != nil || reuse {
 			if reuse {

@@ -56,6 +56,14 @@ K instead (the farthest: forward pileup, without the lepton), as model directori
 before the choice was recorded in model.json ("truncate") read. Predict, evaluate, serve
 and export read the rows the model directory records.
 
+--bucket-by-length groups the training rows by their real number of particles into batches
+trimmed of their padding rows, so that a step costs what the real particles cost, not 801
+rows (the GRU skips all-zero rows, so the trimmed batches train the same model). Batch
+lengths are a few fixed ones (32, 48, 64, 96, ..., 512, 728, then the sequence length,
+capped at --max-particles), one compiled graph each; the order stays a function of --seed,
+so --resume is exact. It needs datasets prepared with 'dltrigger prepare --mask-padding'
+(padding rows exactly 0), and one process (not --distributed). Recorded in model.json.
+
 Training controls, as Keras's callbacks, watch the validation loss after every epoch (an
 epoch improves when its val_loss is lower than every earlier one); the best epoch's
 checkpoint is always kept (MODEL_DIR/checkpoint/best) besides the last:
@@ -96,6 +104,7 @@ Example:
 	seed := fs.Int64("seed", def.Seed, "seed of the initial weights, dropout and data order")
 	maxParticles := fs.Int("max-particles", models.MaxParticles, fmt.Sprintf("particle rows kept per event: the `K` nearest the lepton (0: all %d)", models.MaxParticles))
 	truncate := fs.String("truncate", string(def.Truncate), fmt.Sprintf("which --max-particles rows: `%s` (nearest the lepton) or %s (farthest)", models.TruncateLast, models.TruncateFirst))
+	bucket := fs.Bool("bucket-by-length", def.BucketByLength, "batches of rows of similar real length, trimmed of padding (data prepared with --mask-padding)")
 	patience := fs.Int("early-stopping-patience", def.EarlyStoppingPatience, "stop after `N` epochs without a lower val_loss (0: off)")
 	restoreBest := fs.Bool("restore-best", def.RestoreBest, "serve the weights of the epoch with the lowest val_loss, not the last")
 	plateau := fs.Int("lr-plateau-patience", def.LRPlateauPatience, "reduce the learning rate after `N` epochs without a lower val_loss (0: off)")
@@ -168,6 +177,7 @@ Example:
 		"lr": {"learning_rate", func() { o.LearningRate = *lr }}, "seed": {"seed", func() { o.Seed = *seed }},
 		"max-particles":           {"max_particles", func() { o.MaxParticles = *maxParticles }},
 		"truncate":                {"truncate", func() { o.Truncate = models.Truncation(*truncate) }},
+		"bucket-by-length":        {"bucket_by_length", func() { o.BucketByLength = *bucket }},
 		"early-stopping-patience": {"early_stopping_patience", func() { o.EarlyStoppingPatience = *patience }},
 		"restore-best":            {"restore_best", func() { o.RestoreBest = *restoreBest }},
 		"lr-plateau-patience":     {"lr_plateau_patience", func() { o.LRPlateauPatience = *plateau }},

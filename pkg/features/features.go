@@ -68,6 +68,22 @@ const (
 	HLFLepIsEle
 )
 
+// RealRows is the number of real particle rows of an event's low-level features l
+// (NumParticles*NumColumns values, row-major, as Extract writes them): the lepton (row 0),
+// then the tracks, photons and neutral hadrons, each row with one of the flags isChHad,
+// isNeuHad, isGamma, isEle, isMu set. The rows after the last row with a non-zero value are
+// the padding rows: all NumColumns values exactly 0, contiguous at the end.
+func RealRows(l []float64) int {
+	for r := len(l)/NumColumns - 1; r >= 0; r-- {
+		for _, v := range l[r*NumColumns : (r+1)*NumColumns] {
+			if v != 0 {
+				return r + 1
+			}
+		}
+	}
+	return 0
+}
+
 // Selection and padding constants of the original.
 const (
 	LeptonPTCut    = 23.0   // electrons and muons need PT > 23

@@ -40,6 +40,9 @@ type Info struct {
 	// Scaler holds the feature scaling that the preparation step fitted (min-max ranges of the
 	// high-level features), kept verbatim so that inference can apply it to new events.
 	Scaler json.RawMessage `json:"scaler,omitempty"`
+	// MaskPadding says that the training data's GRU_input was prepared with 'dltrigger prepare
+	// --mask-padding' (prep.Options.MaskPadding): inference on raw events prepares them so.
+	MaskPadding bool `json:"mask_padding,omitempty"`
 
 	// Checkpoint and Skipped are set where the weights are loaded (Load,
 	// ReadWeights): the checkpoint read, the newest complete one, and "NAME: cause" for

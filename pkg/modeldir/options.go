@@ -20,6 +20,11 @@ type Options struct {
 	// Truncate says which MaxParticles rows are kept: the last ones, nearest the lepton (new
 	// runs), or the first ones (model directories written before it was recorded: empty).
 	Truncate models.Truncation `json:"truncate,omitempty"`
+	// BucketByLength groups the training rows by real particle count into batches trimmed of
+	// their padding rows (NewBucketSource), so that a step costs what its real particles cost.
+	// Exact for the GRU classifiers, which mask all-zero rows; DatasetJob allows it only on
+	// datasets prepared with 'dltrigger prepare --mask-padding' and trains one process only.
+	BucketByLength bool `json:"bucket_by_length,omitempty"`
 
 	// Controls of a long training, as Keras's callbacks (package train applies them). An epoch improves
 	// when its validation loss is lower than every earlier one; the checkpoint of the best

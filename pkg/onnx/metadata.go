@@ -38,6 +38,10 @@ const (
 	MetaHLFFeatures      = "dltrigger.hlf_features"      // names of the 14 hlf columns (models reading hlf)
 	MetaParticleFeatures = "dltrigger.particle_features" // names of the 19 seq columns (models reading seq)
 	MetaScaler           = prep.MetaScaler               // model.json's scaler verbatim (when it has one), as prepare's
+	// MetaMaskPadding (models reading seq): "true" when seq must be prepared as 'dltrigger
+	// prepare --mask-padding' prepares GRU_input (padding rows exactly 0 and first), "false"
+	// for the original's preparation (model.json's mask_padding).
+	MetaMaskPadding = "dltrigger.mask_padding"
 )
 
 // metadata collects the metadata_props of the model directory dir.
@@ -91,6 +95,7 @@ func metadata(dir string, info *modeldir.Info) ([]classifier.KeyValue, error) {
 		if err := addJSON(MetaParticleFeatures, spec.Particle); err != nil {
 			return nil, err
 		}
+		kv = append(kv, entry(MetaMaskPadding, fmt.Sprint(info.MaskPadding)))
 	}
 	if len(info.Scaler) > 0 {
 		kv = append(kv, entry(MetaScaler, string(info.Scaler)))

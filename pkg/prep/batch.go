@@ -12,10 +12,11 @@ import (
 type transformBatch struct {
 	full *dataset.Batch
 	seqs []*Sequencer
+	mask bool // GRU_input as Options.MaskPadding says
 }
 
-func newTransformBatch(rows, workers int) *transformBatch {
-	tb := &transformBatch{full: dataset.NewBatch(dataset.Full(), rows)}
+func newTransformBatch(rows, workers int, mask bool) *transformBatch {
+	tb := &transformBatch{full: dataset.NewBatch(dataset.Full(), rows), mask: mask}
 	for i := 0; i < max(workers, 1); i++ {
 		tb.seqs = append(tb.seqs, NewSequencer())
 	}
@@ -23,7 +24,7 @@ func newTransformBatch(rows, workers int) *transformBatch {
 }
 
 // fill transforms rows into the batch: raw columns copied, HLF_input scaled, encoded_label
-// one-hot, GRU_input sorted and standardized.
+// one-hot, GRU_input sorted and standardized (MaskedGRUInput with tb.mask).
 func (tb *transformBatch) fill(rows []row, scaler *MinMax) {
 	b := tb.full
 	b.Rows = len(rows)
@@ -43,7 +44,11 @@ func (tb *transformBatch) fill(rows []row, scaler *MinMax) {
 				copy(lf[i*nl:(i+1)*nl], r.L)
 				scaler.Transform(hlf[i*nh:(i+1)*nh], r.H)
 				OneHot(enc[i*nc:(i+1)*nc], r.Label)
-				seq.GRUInput(gru[i*nl:(i+1)*nl], r.L)
+				if tb.mask {
+					seq.MaskedGRUInput(gru[i*nl:(i+1)*nl], r.L)
+				} else {
+					seq.GRUInput(gru[i*nl:(i+1)*nl], r.L)
+				}
 			}
 		}()
 	}

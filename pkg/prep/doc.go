@@ -11,7 +11,8 @@
 // dataset (0.5 where max = min); encoded_label is the one-hot label; GRU_input is the 801
 // particle rows sorted by decreasing ΔR to the lepton and standardized per event and column.
 // Classes are balanced to the smallest one by Bernoulli sampling, rows are split 80/20 at
-// random, and the training set is shuffled.
+// random, and the training set is shuffled. Options.MaskPadding changes GRU_input so that
+// padding rows stay exactly 0 (see Sequencer.MaskedGRUInput); it is off by default.
 //
 // Run streams, so data larger than memory works: a first pass reads only hfeatures and label
 // (class counts and the scaler); a second samples, splits and scatters rows into compressed

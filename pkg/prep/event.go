@@ -14,7 +14,12 @@ import (
 type EventTransform struct {
 	scaler *MinMax
 	seq    *Sequencer
+	mask   bool // GRUInput as Options.MaskPadding prepares it
 }
+
+// SetMaskPadding makes GRUInput prepare GRU_input as Run does with Options.MaskPadding (on) or
+// without it (off, the default): as the model's training data was prepared.
+func (t *EventTransform) SetMaskPadding(on bool) { t.mask = on }
 
 // NewEventTransform returns a transform that scales the high-level features with scaler (the
 // one Run fitted, see ScalerFile). scaler may be nil when only GRUInput is used.
@@ -36,7 +41,11 @@ func (t *EventTransform) HLFInput(dst, h []float64) {
 }
 
 // GRUInput writes into dst (features.NumParticles*features.NumColumns values, row-major) the
-// GRU_input of the lfeatures l. dst and l must not overlap.
+// GRU_input of the lfeatures l (see SetMaskPadding). dst and l must not overlap.
 func (t *EventTransform) GRUInput(dst, l []float64) {
+	if t.mask {
+		t.seq.MaskedGRUInput(dst, l)
+		return
+	}
 	t.seq.GRUInput(dst, l)
 }

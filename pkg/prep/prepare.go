@@ -49,9 +49,16 @@ type Options struct {
 	Workers      int     // 0 means GOMAXPROCS
 	// Parts is the least number of part files of each training output, so that as many ranks of
 	// data-parallel training each read a share; 0 means as many as the memory bound needs.
-	Parts    int
-	Progress progress.Sink
-	Logf     func(format string, args ...any)
+	Parts int
+	// MaskPadding makes GRU_input maskable: the padding rows of an event (see
+	// features.RealRows) stay exactly 0 and come first, the real rows follow, sorted by
+	// decreasing ΔR to the lepton and standardized over the real rows only (see
+	// Sequencer.MaskedGRUInput). Without it GRU_input is the original's: all 801 rows sorted and
+	// standardized together, so that padding rows are no longer 0 and Masking(0) masks nothing.
+	// Recorded in the outputs' metadata (MetaPrepare, see PaddingMasked).
+	MaskPadding bool
+	Progress    progress.Sink
+	Logf        func(format string, args ...any)
 }
 
 // Summary tells what Run did.
@@ -187,7 +194,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			}
 		}
 		for i, b := range split.buckets {
-			if err := writeBucket(ctx, b, i, job, dirs, sum.Scaler, meta, opts.Workers, bar); err != nil {
+			if err := writeBucket(ctx, b, i, job, dirs, sum.Scaler, meta, opts, bar); err != nil {
 				return nil, err
 			}
 			os.Remove(b)
@@ -385,7 +392,7 @@ func scatter(ctx context.Context, in *dataset.Reader, opts Options, sum *Summary
 
 // writeBucket shuffles one bucket and writes its rows, transformed, as part file number part
 // of the three datasets in dirs (full, HLF, inclusive).
-func writeBucket(ctx context.Context, path string, part int, job string, dirs [3]string, scaler *MinMax, meta map[string]string, workers int, bar *progress.Bar) error {
+func writeBucket(ctx context.Context, path string, part int, job string, dirs [3]string, scaler *MinMax, meta map[string]string, opts Options, bar *progress.Bar) error {
 	rows, err := readBucket(path)
 	if err != nil {
 		return err
@@ -410,7 +417,7 @@ func writeBucket(ctx context.Context, path string, part int, job string, dirs [3
 		}
 		return err
 	}
-	tb := newTransformBatch(writeBatchRows, workers)
+	tb := newTransformBatch(writeBatchRows, opts.Workers, opts.MaskPadding)
 	for lo := 0; lo < len(rows); lo += writeBatchRows {
 		if err := ctx.Err(); err != nil {
 			return abort(err)

@@ -12,6 +12,7 @@ import (
 type settings struct {
 	Seed         int64   `json:"seed"`
 	TestFraction float64 `json:"test_fraction"`
+	MaskPadding  bool    `json:"mask_padding,omitempty"`
 }
 
 // Reuse reports whether opts.Out already holds a complete output of Run made from opts.In
@@ -49,6 +50,8 @@ func Reuse(opts Options) (bool, error) {
 		return false, differ("the seed (--seed)", got.Seed, opts.Seed)
 	case got.TestFraction != opts.TestFraction:
 		return false, differ("the test fraction (--test-fraction)", got.TestFraction, opts.TestFraction)
+	case got.MaskPadding != opts.MaskPadding:
+		return false, differ("padding masking (--mask-padding)", got.MaskPadding, opts.MaskPadding)
 	case opts.Parts > len(r.Files()):
 		return false, differ("part files per training set (--parts)", len(r.Files()), fmt.Sprintf("at least %d", opts.Parts))
 	}

@@ -92,6 +92,23 @@ func (s *Sequencer) GRUInput(dst, src []float64) {
 	Standardize(dst)
 }
 
+// MaskedGRUInput writes into dst the GRU input of Options.MaskPadding for the low-level
+// features src: the padding rows of src (those after its features.RealRows real rows) become
+// the first rows of dst, every value exactly 0; the real rows follow, sorted by decreasing ΔR
+// to the lepton (so the lepton, at ΔR 0, stays the last row as in GRUInput) and standardized
+// per column over the real rows only. A model that masks all-zero timesteps then reads the
+// real particles alone. (An event whose only real row is the lepton has a zero std in every
+// column: its row is centred to all zeros and masked too.) dst and src must not overlap.
+func (s *Sequencer) MaskedGRUInput(dst, src []float64) {
+	const nc = features.NumColumns
+	n := features.RealRows(src)
+	pad := len(src)/nc - n
+	clear(dst[:pad*nc])
+	real := dst[pad*nc : len(src)]
+	s.SortByDeltaR(real, src[:n*nc])
+	Standardize(real)
+}
+
 // OneHot writes the one-hot encoding of label into dst (len = number of classes).
 func OneHot(dst []float64, label int64) {
 	for i := range dst {

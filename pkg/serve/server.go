@@ -54,6 +54,7 @@ func New(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("serve: model %s: %w", opts.Model, err)
 		}
+		w.tr.SetMaskPadding(info.MaskPadding) // GRU_input as the training data was prepared
 		s.workers = append(s.workers, w)
 	}
 	if s.pred, err = modeldir.Load(opts.Model, opts.Backend); err != nil {

@@ -29,6 +29,10 @@ type DataConfig struct {
 	// Options.Truncation); 0 keeps all (801).
 	MaxParticles int
 	Truncate     models.Truncation
+	// BucketByLength (Options.BucketByLength) requires a sequence classifier and a dataset
+	// prepared with padding masking (prep.PaddingMasked); TrainDatasets then groups the
+	// training rows with NewBucketSource.
+	BucketByLength bool
 	// ShuffleBuffer is the number of rows the streaming source shuffles in; 0 takes the rows
 	// that fit in DefaultShuffleBytes (at most DefaultShuffleRows).
 	ShuffleBuffer int
@@ -96,6 +100,11 @@ func planData(ctx context.Context, dir string, cfg DataConfig, needLabels bool) 
 	}
 	if len(r.Files()) == 0 {
 		return nil, fmt.Errorf("train: dataset %s: no Parquet files", dir)
+	}
+	if cfg.BucketByLength {
+		if err := CheckBucketable(dir, cfg.Kind); err != nil {
+			return nil, err
+		}
 	}
 	have, err := r.Infer(ctx)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/cluster"
 	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/prep"
 	"github.com/godltrigger/godltrigger/pkg/progress"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 )
@@ -70,7 +71,12 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 			cfg, err = datasetConfig(job)
 		}
 	}
-	if cfg, err = fromRoot(comm, cfg, err); err != nil {
+	masked := root && err == nil && models.DefaultConfig(cfg.Kind).UsesSequence() && paddingMasked(job.TrainDir)
+	cfg, err = fromRoot(comm, cfg, err)
+	if err == nil && comm.Size() > 1 && cfg.BucketByLength {
+		err = errors.New("train: length bucketing (--bucket-by-length) trains in one process only: train without --distributed, or without bucketing")
+	}
+	if err != nil {
 		return nil, err
 	}
 	var valSrc Source
@@ -82,6 +88,9 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 	if err = agree(comm, err); err != nil {
 		return nil, err
 	}
+	if cfg.BucketByLength {
+		trainSrc = NewBucketSource(trainSrc)
+	}
 	backend := job.Backend
 	if backend == nil {
 		backend, err = replicaBackend(comm, job.Log, cfg.Kind)
@@ -90,7 +99,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 		}
 	}
 	j := Job{Dir: job.Dir, Model: job.Model, Options: job.Options, Train: trainSrc, Validation: valSrc,
-		Scaler: scaler, Backend: backend, Progress: job.Progress, Log: job.Log, Hooks: job.Hooks, Comm: comm, dirClaimed: true}
+		Scaler: scaler, MaskPadding: masked, Backend: backend, Progress: job.Progress, Log: job.Log, Hooks: job.Hooks, Comm: comm, dirClaimed: true}
 	if job.Resume {
 		return Resume(ctx, j)
 	}
@@ -100,13 +109,13 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 // datasetConfig is how to read the job's datasets: for a resumed run, the kind and the
 // particles of its model.json and the way of reading of its data.json.
 func datasetConfig(job DatasetJob) (DataConfig, error) {
-	kind, maxParticles, truncate := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation()
+	kind, maxParticles, truncate, bucket := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation(), job.Options.BucketByLength
 	if job.Resume {
 		info, err := modeldir.ReadInfo(job.Dir)
 		if err != nil {
 			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
 		}
-		kind, maxParticles, truncate = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation()
+		kind, maxParticles, truncate, bucket = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation(), info.Options.BucketByLength
 		// The recorded way of reading gives the same order as before the interruption.
 		rec, recorded := modeldir.ReadDataRecord(job.Dir)
 		if recorded != nil && !errors.Is(recorded, os.ErrNotExist) {
@@ -115,6 +124,10 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 		if err := job.checkRestated(info, rec); err != nil {
 			return DataConfig{}, err
 		}
+		if m := paddingMasked(job.TrainDir); info.Model.UsesSequence() && m != info.MaskPadding {
+			return DataConfig{}, fmt.Errorf("train: resume %s: the training data %s was prepared with padding masking %v, the run with %v (%s): the data was prepared again; train into another directory",
+				job.Dir, job.TrainDir, m, info.MaskPadding, filepath.Join(job.Dir, modeldir.ModelFile))
+		}
 		if recorded == nil {
 			job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
 			if rec.Streamed {
@@ -122,7 +135,8 @@ func datasetConfig(job DatasetJob) (DataConfig, error) {
 			}
 		}
 	}
-	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
+	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, BucketByLength: bucket,
+		ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
 }
 
 // prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and
@@ -166,6 +180,13 @@ func sourceKind(s Source) string {
 		return fmt.Sprintf("streamed, shuffle buffer %d rows", p.ShuffleBuffer())
 	}
 	return "in memory"
+}
+
+// paddingMasked reports whether the prepared dataset dir records padding masking
+// (prep.PaddingMasked); false when it records no preparation (e.g. Spark's datasets).
+func paddingMasked(dir string) bool {
+	masked, err := prep.PaddingMasked(dir)
+	return err == nil && masked
 }
 
 // readScaler reads the scaler JSON at path, or at trainDir/../scaler.json when path is ""

@@ -37,6 +37,10 @@
 //	src, _ := train.OpenDataset(ctx, "prepared/trainUndersampled_HLF_features.parquet",
 //		train.DataConfig{Kind: models.KindHLF})
 //
+// On datasets prepared with padding masking (prep.Options.MaskPadding), NewBucketSource groups
+// the rows of a Source by real particle count into batches trimmed of their padding rows
+// (modeldir.Options.BucketByLength; TrainDatasets applies it).
+//
 // The backend is modeldir.NewBackend's choice, with the replacements of backendOverride for
 // the HLF network and for distributed ranks. Initial weights depend only on Options.Seed (see
 // package models).

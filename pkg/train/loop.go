@@ -29,6 +29,8 @@ type Job struct {
 	Validation Source           // rows evaluated after every epoch (required)
 	// Scaler, when set, is stored in model.json (see modeldir.Info.Scaler).
 	Scaler json.RawMessage
+	// MaskPadding is stored in model.json (see ModelInfo.MaskPadding).
+	MaskPadding bool
 	// Backend runs the graphs; nil chooses one with NewBackend.
 	Backend compute.Backend
 	// Progress shows the rows done in each pass; nil shows nothing.
@@ -73,7 +75,7 @@ func prepareTrain(job Job) (*modeldir.Info, *modeldir.History, error) {
 		return nil, nil, fmt.Errorf("train: %s already holds %d trained epochs: resume it or choose another directory",
 			job.Dir, hist.Epochs())
 	}
-	info := &modeldir.Info{Model: job.Model, Options: job.Options, Scaler: job.Scaler}
+	info := &modeldir.Info{Model: job.Model, Options: job.Options, Scaler: job.Scaler, MaskPadding: job.MaskPadding}
 	if err := modeldir.WriteInfo(job.Dir, info); err != nil {
 		return nil, nil, err
 	}

@@ -1,7 +1,7 @@
 // Command torchcompare compares our classifiers with PyTorch twins on this CPU.
 //
 //	torchcompare speed [--seq-lens 50,200,801] [--min-time 5s]
-//	torchcompare auc --prep DIR --model hlf [--epochs 5] [--max-particles 50]
+//	torchcompare auc --prep DIR --model hlf [--epochs 5] [--max-particles 50] [--bucket-by-length]
 //
 // Build it with GOEXPERIMENT=simd (the Go backend's AVX-512/AVX2 kernels); speed times every
 // backend of --backends that loads here (ONNX Runtime: set ONNXRUNTIME_SHARED_LIBRARY_PATH,
@@ -20,6 +20,7 @@ import (
 	"github.com/godltrigger/godltrigger/bench"
 	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 func main() { bench.Main("torchcompare", run) }
@@ -35,7 +36,9 @@ speed: times training of the HLF classifier and of the particle GRU (batch 128, 
        inclusive-transformer-masked (their twins: bench/torch_twin.py).
 auc:   trains our classifier and its twin on the same prepared dataset with the same options,
        predicts the test set with both and prints the one-vs-rest AUC per class and the
-       differences.
+       differences. On data prepared with 'dltrigger prepare --mask-padding' the twin packs
+       the padding (leading all-zero rows) away, as our GRU masks it; --bucket-by-length
+       trains ours with length bucketing (such data only).
 
 Examples:
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed
@@ -136,6 +139,7 @@ func runAUC(ctx context.Context, args []string) error {
 	maxParticles := fs.Int("max-particles", 50, "particle rows kept per event")
 	maxRows := fs.Int("max-rows", 0, "use at most this many training rows (0: all)")
 	threads := fs.Int("threads", 2, "PyTorch threads")
+	bucket := fs.Bool("bucket-by-length", false, "train ours with length bucketing (data prepared with --mask-padding)")
 	work := fs.String("work", "", "work `DIR` for the exported data and our model (default: a temporary one, removed)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -153,6 +157,12 @@ func runAUC(ctx context.Context, args []string) error {
 	if err := models.DefaultConfig(k).Validate(); err != nil {
 		return err
 	}
+	trainDir, _ := bench.PreparedPaths(*prep, k)
+	if *bucket {
+		if err := train.CheckBucketable(trainDir, k); err != nil {
+			return err
+		}
+	}
 	trainData, testData, err := bench.LoadPrepared(ctx, *prep, k, *maxParticles)
 	if err != nil {
 		return err
@@ -166,7 +176,7 @@ func runAUC(ctx context.Context, args []string) error {
 	}
 	defer done()
 	opts := def
-	opts.Epochs, opts.Seed = *epochs, *seed
+	opts.Epochs, opts.Seed, opts.BucketByLength = *epochs, *seed, *bucket
 	if models.DefaultConfig(k).UsesSequence() {
 		opts.MaxParticles = *maxParticles
 	}
