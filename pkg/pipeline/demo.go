@@ -110,8 +110,17 @@ func (o DemoOptions) Validate() error {
 // ExtraNotes are what the report says beside the row of an extra model, by kind: the
 // original's results for the classifiers the paper does not list.
 var ExtraNotes = map[models.Kind]string{
-	models.KindInclusiveLSTM: "The original repository also trained the inclusive classifier with an LSTM(50) in place of the GRU " +
-		"(Keras, 6 epochs, batch 128, full dataset): accuracy 0.9572, AUC qcd/ttbar/wjets 0.9952/0.9968/0.9947.",
+	models.KindInclusiveLSTM: originalNote("with an LSTM(50) in place of the GRU", spec.OriginalInclusiveLSTM),
+	models.KindInclusiveTransformer: originalNote("with 8-head self-attention over the 801 particle rows in place of the GRU "+
+		"(no padding mask, no positional encoding)", spec.OriginalInclusiveTransformer),
+}
+
+// originalNote is the report's note on the original repository's variant v of the inclusive
+// classifier, built as what.
+func originalNote(what string, v spec.Variant) string {
+	return fmt.Sprintf("The original repository also trained the inclusive classifier %s (Keras, 6 epochs, batch 128, "+
+		"full dataset, %d parameters): accuracy %.4f, AUC %s/%s/%s %.4f/%.4f/%.4f.", what, v.Parameters, v.Accuracy,
+		spec.Classes[0], spec.Classes[1], spec.Classes[2], v.AUC[0], v.AUC[1], v.AUC[2])
 }
 
 // networkPlans are the three networks. The sequence classifiers read the 20 particles

@@ -18,6 +18,26 @@ const ReferenceAUCInclusiveLSTM = 0.9968
 // the 801 particle rows, no padding mask, no positional encoding; 6 epochs, batch 128).
 const ReferenceAUCInclusiveTransformer = 0.9948
 
+// Variant is a published result of one of the original repository's variants of the inclusive
+// classifier (its Training_Inclusive_Classifier notebooks: 6 epochs, batch 128, full dataset,
+// on a GPU).
+type Variant struct {
+	Name       string
+	Parameters int                 // trainable, as Keras's model.summary() counts them
+	Accuracy   float64             // on the test set
+	AUC        [NumClasses]float64 // one-vs-rest, indexed by class label
+	TrainTime  string              // wall time of the training, "" where not published
+}
+
+// The original's variants of the inclusive classifier: its GRU(50) (the study's, trained
+// longer than the paper's), LSTM(50) in place of the GRU, and MultiHeadAttention (8 heads,
+// key_dim 19) over the 801 rows with no padding mask and no positional encoding.
+var (
+	OriginalInclusiveGRU         = Variant{"GRU(50)", 12353, 0.9564, [NumClasses]float64{0.9950, 0.9969, 0.9947}, ""}
+	OriginalInclusiveLSTM        = Variant{"LSTM(50)", 15703, 0.9572, [NumClasses]float64{0.9952, ReferenceAUCInclusiveLSTM, 0.9947}, "4 h 27 min"}
+	OriginalInclusiveTransformer = Variant{"Transformer", 173378, 0.9462, [NumClasses]float64{0.9936, ReferenceAUCInclusiveTransformer, 0.9923}, "17 h 27 min"}
+)
+
 // The inclusive classifier's published confusion matrix, normalised per true class
 // (PIPELINE.md, "Reference results"): diagonal about 0.95, every off-diagonal entry below
 // 0.05.

@@ -41,3 +41,21 @@ func TestTables(t *testing.T) {
 		t.Errorf("reference AUCs %v, %v, %v: not the paper's ordering", ReferenceAUCHLF, ReferenceAUCParticle, ReferenceAUCInclusive)
 	}
 }
+
+// TestOriginalVariants checks that the original's variants quote the reference AUCs and list
+// an AUC per class.
+func TestOriginalVariants(t *testing.T) {
+	for _, v := range []Variant{OriginalInclusiveGRU, OriginalInclusiveLSTM, OriginalInclusiveTransformer} {
+		for c, auc := range v.AUC {
+			if !(auc > 0.99 && auc < 1) {
+				t.Errorf("%s: AUC of %s %v, want the published value", v.Name, Classes[c], auc)
+			}
+		}
+		if v.Parameters <= 0 || !(v.Accuracy > 0.9 && v.Accuracy < 1) {
+			t.Errorf("%s: %d parameters, accuracy %v", v.Name, v.Parameters, v.Accuracy)
+		}
+	}
+	if OriginalInclusiveLSTM.AUC[TTbar] != ReferenceAUCInclusiveLSTM || OriginalInclusiveTransformer.AUC[TTbar] != ReferenceAUCInclusiveTransformer {
+		t.Error("the variants' ttbar AUCs differ from the reference constants")
+	}
+}
