@@ -31,6 +31,7 @@ Example:
 	classes := fs.String("classes", "qcd,ttbar,wjets", "comma-separated classes to generate")
 	workers := fs.Int("workers", 0, "files written at once (0: all cores)")
 	comp := fs.String("compression", "lz4", "basket compression: lz4, zlib or none")
+	quiet := fs.Bool("quiet", false, "no progress bar")
 	if _, err := parseArgs(fs, args, "", 0, 0); err != nil {
 		return err
 	}
@@ -48,6 +49,9 @@ Example:
 		return err
 	}
 	sink := &lastState{Sink: progress.NewTerminal(os.Stderr)}
+	if *quiet {
+		sink.Sink = progress.Discard{}
+	}
 	files, err := synth.Generate(ctx, *out, synth.Options{
 		Events: *events, Seed: *seed, EventsPerFile: *perFile, Classes: cs, Workers: *workers,
 		Compression: *comp, Progress: sink,

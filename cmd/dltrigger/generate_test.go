@@ -44,3 +44,31 @@ func TestGenerateCommandUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerateQuiet checks that --quiet leaves the terminal without a progress bar.
+func TestGenerateQuiet(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		args := []string{"generate", "--out", t.TempDir(), "--events", "5", "--classes", "ttbar"}
+		if quiet {
+			args = append(args, "--quiet")
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := os.Stderr
+		os.Stderr = w
+		var stderr bytes.Buffer
+		code := run(context.Background(), args, &stderr)
+		os.Stderr = saved
+		w.Close()
+		var bar bytes.Buffer
+		bar.ReadFrom(r)
+		if code != 0 {
+			t.Fatalf("%v: exit code %d: %s", args, code, stderr.String())
+		}
+		if got := bar.Len() > 0; got == quiet {
+			t.Errorf("%v: progress output %q", args, bar.String())
+		}
+	}
+}
