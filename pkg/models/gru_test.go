@@ -135,7 +135,8 @@ func gruExec(t *testing.T, flush float64) *graph.Exec {
 	return e
 }
 
-func runGRUExec(t *testing.T, e *graph.Exec, x []float64, p [][]float64) []*tensors.Tensor {
+// callExec calls e with x and the parameters p.
+func callExec(t *testing.T, e *graph.Exec, x []float64, p [][]float64) []*tensors.Tensor {
 	t.Helper()
 	args := []any{x}
 	for _, v := range p {
@@ -150,9 +151,17 @@ func runGRUExec(t *testing.T, e *graph.Exec, x []float64, p [][]float64) []*tens
 
 func TestGRUForwardMatchesHandComputation(t *testing.T) {
 	p := gruParams()
-	want := handGRU(gruX, p)
+	checkForwardMatchesHand(t, gruExec, func(x []float64) []float64 { return handGRU(x, p) }, fused(p))
+}
+
+// checkForwardMatchesHand compares the last state that the layer of exec (built like gruExec,
+// for each flush threshold) computes on gruX with hand, its float64 transcription, and checks
+// that the input's masked step matters.
+func checkForwardMatchesHand(t *testing.T, exec func(*testing.T, float64) *graph.Exec, hand func(x []float64) []float64, params [][]float64) {
+	t.Helper()
+	want := hand(gruX)
 	for _, flush := range []float64{0, 1e-30} {
-		out := runGRUExec(t, gruExec(t, flush), gruX, fused(p))
+		out := callExec(t, exec(t, flush), gruX, params)
 		got := tensors.MustCopyFlatData[float64](out[0])
 		for i := range want {
 			if math.Abs(got[i]-want[i]) > 1e-12 {
@@ -163,7 +172,7 @@ func TestGRUForwardMatchesHandComputation(t *testing.T) {
 	// The masked step must matter: without masking the result differs.
 	unmasked := append([]float64(nil), gruX...)
 	unmasked[(1*tS+1)*tF] = 1e-9
-	if d := math.Abs(handGRU(unmasked, p)[tH] - want[tH]); d < 1e-6 {
+	if d := math.Abs(hand(unmasked)[tH] - want[tH]); d < 1e-6 {
 		t.Fatalf("test case is insensitive to masking (difference %g)", d)
 	}
 }
@@ -175,9 +184,9 @@ func TestGRUGradientMatchesFiniteDifferences(t *testing.T) {
 // checkGradients compares the weight gradients that e (built like gruExec) returns for the
 // parameters p (named names) with central finite differences of its loss.
 func checkGradients(t *testing.T, e *graph.Exec, p [][]float64, names ...string) {
-	out := runGRUExec(t, e, gruX, p)
+	out := callExec(t, e, gruX, p)
 	loss := func(q [][]float64) float64 {
-		return tensors.ToScalar[float64](runGRUExec(t, e, gruX, q)[1])
+		return tensors.ToScalar[float64](callExec(t, e, gruX, q)[1])
 	}
 	const h = 1e-6
 	for k, name := range names {

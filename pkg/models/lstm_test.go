@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // lstmParams returns the 12 fixed per-gate parameter arrays of an LSTM of the gruCase sizes,
@@ -90,22 +89,7 @@ func lstmExec(t *testing.T, flush float64) *graph.Exec {
 
 func TestLSTMForwardMatchesHandComputation(t *testing.T) {
 	p := lstmParams()
-	want := handLSTM(gruX, p)
-	for _, flush := range []float64{0, 1e-30} {
-		out := runGRUExec(t, lstmExec(t, flush), gruX, lstmFused(p))
-		got := tensors.MustCopyFlatData[float64](out[0])
-		for i := range want {
-			if math.Abs(got[i]-want[i]) > 1e-12 {
-				t.Errorf("flush=%g: h[%d] = %v, hand computation %v", flush, i, got[i], want[i])
-			}
-		}
-	}
-	// The masked step must matter: without masking the result differs.
-	unmasked := append([]float64(nil), gruX...)
-	unmasked[(1*tS+1)*tF] = 1e-9
-	if d := math.Abs(handLSTM(unmasked, p)[tH] - want[tH]); d < 1e-6 {
-		t.Fatalf("test case is insensitive to masking (difference %g)", d)
-	}
+	checkForwardMatchesHand(t, lstmExec, func(x []float64) []float64 { return handLSTM(x, p) }, lstmFused(p))
 }
 
 func TestLSTMGradientMatchesFiniteDifferences(t *testing.T) {

@@ -214,19 +214,6 @@ func attentionExec(t *testing.T, masked, pairBias bool) *graph.Exec {
 	return e
 }
 
-func runAttention(t *testing.T, e *graph.Exec, x []float64, p [][]float64) []*tensors.Tensor {
-	t.Helper()
-	args := []any{x}
-	for _, v := range p {
-		args = append(args, v)
-	}
-	out, err := e.Call(args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestAttentionBlockMatchesHandComputation(t *testing.T) {
 	p := attParams()
 	for _, tc := range []struct {
@@ -235,7 +222,7 @@ func TestAttentionBlockMatchesHandComputation(t *testing.T) {
 	}{{"unmasked", false, false}, {"masked", true, false}, {"masked-pair-bias", true, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := handAttentionBlock(attX, p, tc.masked, tc.pairBias, 0, 1)
-			got := tensors.MustCopyFlatData[float64](runAttention(t, attentionExec(t, tc.masked, tc.pairBias), attX, p)[0])
+			got := tensors.MustCopyFlatData[float64](callExec(t, attentionExec(t, tc.masked, tc.pairBias), attX, p)[0])
 			for i := range want {
 				if math.Abs(got[i]-want[i]) > 1e-9 {
 					t.Errorf("out[%d] = %v, hand computation %v", i, got[i], want[i])
@@ -256,8 +243,8 @@ func TestAttentionBlockGradientMatchesFiniteDifferences(t *testing.T) {
 	names := []string{"query/kernel", "key/kernel", "value/kernel", "query/bias", "key/bias", "value/bias",
 		"output/kernel", "output/bias", "gamma", "beta", "pair_bias/weights"}
 	e := attentionExec(t, true, true)
-	out := runAttention(t, e, attX, p)
-	loss := func(q [][]float64) float64 { return tensors.ToScalar[float64](runAttention(t, e, attX, q)[1]) }
+	out := callExec(t, e, attX, p)
+	loss := func(q [][]float64) float64 { return tensors.ToScalar[float64](callExec(t, e, attX, q)[1]) }
 	const h = 1e-6
 	for k, name := range names {
 		t.Run(name, func(t *testing.T) {
