@@ -47,11 +47,15 @@ func RealLength(row []float32, seqLen int) int {
 }
 
 // CheckBucketable refuses length bucketing of the dataset dir for the classifier kind unless
-// kind reads particle sequences and dir was prepared with prep.Options.MaskPadding (padding
+// kind reads particle sequences through a padding mask (not the original Transformer, whose
+// Flatten reads fixed rows) and dir was prepared with prep.Options.MaskPadding (padding
 // rows exactly 0 and first).
 func CheckBucketable(dir string, kind models.Kind) error {
 	if !models.DefaultConfig(kind).UsesSequence() {
 		return fmt.Errorf("train: length bucketing trims particle sequences; the %s classifier reads none", kind)
+	}
+	if kind == models.KindInclusiveTransformer {
+		return fmt.Errorf("train: length bucketing trims padding rows, but the %s classifier masks none and its Flatten reads a fixed number of rows: train it without --bucket-by-length, or train %s", kind, models.KindInclusiveTransformerMasked)
 	}
 	masked, err := prep.PaddingMasked(dir)
 	if err != nil {

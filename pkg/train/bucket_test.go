@@ -307,12 +307,13 @@ func TestBucketingNeedsMaskedPadding(t *testing.T) {
 		{"default preparation", plain, models.KindParticle, "was prepared without it, so its padding rows are not 0"},
 		{"no preparation recorded", spark, models.KindParticle, "does not record how it was prepared"},
 		{"hlf classifier", masked, models.KindHLF, "the hlf classifier reads none"},
+		{"original transformer", masked, models.KindInclusiveTransformer, "masks none and its Flatten reads a fixed number of rows"},
 		{"mask preparation", masked, models.KindParticle, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cfg
-			if tc.kind == models.KindHLF {
-				c = models.DefaultConfig(models.KindHLF)
+			if tc.kind != models.KindParticle {
+				c = models.DefaultConfig(tc.kind)
 			}
 			_, err := TrainDatasets(stdcontext.Background(), DatasetJob{Dir: t.TempDir(), TrainDir: tc.dir, TestDir: tc.dir, Model: c, Options: opts, Backend: testBackend})
 			if tc.says == "" {
