@@ -62,7 +62,9 @@ rows (the GRU skips all-zero rows, so the trimmed batches train the same model).
 lengths are a few fixed ones (32, 48, 64, 96, ..., 512, 728, then the sequence length,
 capped at --max-particles), one compiled graph each; the order stays a function of --seed,
 so --resume is exact. It needs datasets prepared with 'dltrigger prepare --mask-padding'
-(padding rows exactly 0), and one process (not --distributed). Recorded in model.json.
+(padding rows exactly 0), one process (not --distributed), and a model that masks padding
+(every sequence classifier but inclusive-transformer, whose Flatten reads fixed rows).
+Recorded in model.json.
 
 Training controls, as Keras's callbacks, watch the validation loss after every epoch (an
 epoch improves when its val_loss is lower than every earlier one); the best epoch's
