@@ -51,6 +51,9 @@ var inlineRuns = map[string]bool{
 var substitutions = []struct{ old, new, why string }{
 	{"demo --quick", "demo --quick --events 300", "300 events per class instead of 2000"},
 	{"generate --out events --events 3000", "generate --out events --events 300", "300 events per class instead of 3000"},
+	{"generate --out events --events 6000", "generate --out events --events 300", "300 events per class instead of 6000"},
+	{"--out m --epochs 4", "--out m --epochs 1", "one epoch instead of 4"},
+	{"--out mb --epochs 4", "--out mb --epochs 1", "one epoch instead of 4"},
 	{"--epochs 20", "--epochs 1", "one epoch instead of 20"},
 	{"--out models/published-hlf", "--out models/published-hlf --epochs 1", "one epoch instead of 5"},
 	{"--class ttbar --threshold 0.9", "--class ttbar --threshold 0.9 --once --settle 0 --quiet", "decide the files present, then exit, instead of serving until interrupted"},
