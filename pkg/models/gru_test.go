@@ -65,13 +65,7 @@ func handGRU(x []float64, p [][]float64) []float64 {
 		h := make([]float64, tH)
 		for s := 0; s < tS; s++ {
 			xs := x[(b*tS+s)*tF : (b*tS+s+1)*tF]
-			masked := true
-			for _, v := range xs {
-				if v != 0 {
-					masked = false
-				}
-			}
-			if masked {
+			if allZero(xs) { // masked
 				continue
 			}
 			next := make([]float64, tH)
@@ -184,9 +178,14 @@ func TestGRUGradientMatchesFiniteDifferences(t *testing.T) {
 // checkGradients compares the weight gradients that e (built like gruExec) returns for the
 // parameters p (named names) with central finite differences of its loss.
 func checkGradients(t *testing.T, e *graph.Exec, p [][]float64, names ...string) {
-	out := callExec(t, e, gruX, p)
+	checkGradientsOn(t, e, gruX, p, 1e-8, names...)
+}
+
+// checkGradientsOn is checkGradients on the input x, with relative tolerance tol.
+func checkGradientsOn(t *testing.T, e *graph.Exec, x []float64, p [][]float64, tol float64, names ...string) {
+	out := callExec(t, e, x, p)
 	loss := func(q [][]float64) float64 {
-		return tensors.ToScalar[float64](callExec(t, e, gruX, q)[1])
+		return tensors.ToScalar[float64](callExec(t, e, x, q)[1])
 	}
 	const h = 1e-6
 	for k, name := range names {
@@ -201,7 +200,7 @@ func checkGradients(t *testing.T, e *graph.Exec, p [][]float64, names ...string)
 				up := loss(q)
 				q[k][i] = p[k][i] - h
 				fd := (up - loss(q)) / (2 * h)
-				if math.Abs(fd-grad[i]) > 1e-8*(1+math.Abs(fd)) {
+				if math.Abs(fd-grad[i]) > tol*(1+math.Abs(fd)) {
 					t.Errorf("d loss/d %s[%d] = %.12g, finite differences %.12g", name, i, grad[i], fd)
 				}
 			}
@@ -220,4 +219,14 @@ func TestMask(t *testing.T) {
 			t.Errorf("mask[%d] = %v, want %v", i, got[i], want[i])
 		}
 	}
+}
+
+// allZero reports whether every value of xs is 0: a timestep Masking(0) masks.
+func allZero(xs []float64) bool {
+	for _, v := range xs {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -44,13 +44,7 @@ func handLSTM(x []float64, p [][]float64) []float64 {
 		h, c := make([]float64, tH), make([]float64, tH)
 		for s := 0; s < tS; s++ {
 			xs := x[(b*tS+s)*tF : (b*tS+s+1)*tF]
-			masked := true
-			for _, v := range xs {
-				if v != 0 {
-					masked = false
-				}
-			}
-			if masked {
+			if allZero(xs) { // masked
 				continue
 			}
 			nh, nc := make([]float64, tH), make([]float64, tH)

@@ -242,28 +242,7 @@ func TestAttentionBlockGradientMatchesFiniteDifferences(t *testing.T) {
 	p := attParams()
 	names := []string{"query/kernel", "key/kernel", "value/kernel", "query/bias", "key/bias", "value/bias",
 		"output/kernel", "output/bias", "gamma", "beta", "pair_bias/weights"}
-	e := attentionExec(t, true, true)
-	out := callExec(t, e, attX, p)
-	loss := func(q [][]float64) float64 { return tensors.ToScalar[float64](callExec(t, e, attX, q)[1]) }
-	const h = 1e-6
-	for k, name := range names {
-		t.Run(name, func(t *testing.T) {
-			grad := tensors.MustCopyFlatData[float64](out[2+k])
-			for i := range p[k] {
-				q := make([][]float64, len(p))
-				for j := range p {
-					q[j] = append([]float64(nil), p[j]...)
-				}
-				q[k][i] = p[k][i] + h
-				up := loss(q)
-				q[k][i] = p[k][i] - h
-				fd := (up - loss(q)) / (2 * h)
-				if math.Abs(fd-grad[i]) > 1e-7*(1+math.Abs(fd)) {
-					t.Errorf("d loss/d %s[%d] = %.12g, finite differences %.12g", name, i, grad[i], fd)
-				}
-			}
-		})
-	}
+	checkGradientsOn(t, attentionExec(t, true, true), attX, p, 1e-7, names...)
 }
 
 // smallTransformer is a Transformer configuration small enough for tests.
