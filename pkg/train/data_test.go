@@ -375,7 +375,7 @@ func TestTrainParquetEqualsMemory(t *testing.T) {
 func TestDatasetConfigTruncation(t *testing.T) {
 	opts := modeldir.DefaultOptions()
 	opts.MaxParticles = 3
-	cfg, err := datasetConfig(DatasetJob{Model: models.DefaultConfig(models.KindParticle), Options: opts})
+	cfg, _, err := datasetConfig(DatasetJob{Model: models.DefaultConfig(models.KindParticle), Options: opts})
 	if err != nil || cfg.MaxParticles != 3 || cfg.Truncate != models.TruncateLast {
 		t.Errorf("new run: %+v, %v; want the last 3 rows", cfg, err)
 	}
@@ -385,7 +385,7 @@ func TestDatasetConfigTruncation(t *testing.T) {
 	if err := modeldir.WriteInfo(dir, &modeldir.Info{Model: models.DefaultConfig(models.KindParticle), Options: old}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err = datasetConfig(DatasetJob{Dir: dir, Resume: true})
+	cfg, _, err = datasetConfig(DatasetJob{Dir: dir, Resume: true})
 	if err != nil || cfg.MaxParticles != 3 || cfg.Truncate != models.TruncateFirst {
 		t.Errorf("resumed older directory: %+v, %v; want the first 3 rows", cfg, err)
 	}

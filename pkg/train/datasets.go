@@ -59,7 +59,7 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 	if !root {
 		job.Log, job.Progress = nil, nil
 	}
-	cfg := DataConfig{}
+	cfg, masked := DataConfig{}, false
 	if root {
 		var c *claim
 		if c, err = claimModelDir(job.Dir); err == nil {
@@ -68,10 +68,9 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 					err = rerr
 				}
 			}()
-			cfg, err = datasetConfig(job)
+			cfg, masked, err = datasetConfig(job)
 		}
 	}
-	masked := root && err == nil && models.DefaultConfig(cfg.Kind).UsesSequence() && paddingMasked(job.TrainDir)
 	cfg, err = fromRoot(comm, cfg, err)
 	if err == nil && comm.Size() > 1 && cfg.BucketByLength {
 		err = errors.New("train: length bucketing (--bucket-by-length) trains in one process only: train without --distributed, or without bucketing")
@@ -107,36 +106,39 @@ func TrainDatasets(ctx context.Context, job DatasetJob) (_ *modeldir.History, er
 }
 
 // datasetConfig is how to read the job's datasets: for a resumed run, the kind and the
-// particles of its model.json and the way of reading of its data.json.
-func datasetConfig(job DatasetJob) (DataConfig, error) {
-	kind, maxParticles, truncate, bucket := job.Model.Kind, job.Options.MaxParticles, job.Options.Truncation(), job.Options.BucketByLength
-	if job.Resume {
-		info, err := modeldir.ReadInfo(job.Dir)
-		if err != nil {
-			return DataConfig{}, fmt.Errorf("%w (nothing to resume)", err)
-		}
-		kind, maxParticles, truncate, bucket = info.Model.Kind, info.Options.MaxParticles, info.Options.Truncation(), info.Options.BucketByLength
-		// The recorded way of reading gives the same order as before the interruption.
-		rec, recorded := modeldir.ReadDataRecord(job.Dir)
-		if recorded != nil && !errors.Is(recorded, os.ErrNotExist) {
-			return DataConfig{}, recorded
-		}
-		if err := job.checkRestated(info, rec); err != nil {
-			return DataConfig{}, err
-		}
-		if m := paddingMasked(job.TrainDir); info.Model.UsesSequence() && m != info.MaskPadding {
-			return DataConfig{}, fmt.Errorf("train: resume %s: the training data %s was prepared with padding masking %v, the run with %v (%s): the data was prepared again; train into another directory",
-				job.Dir, job.TrainDir, m, info.MaskPadding, filepath.Join(job.Dir, modeldir.ModelFile))
-		}
-		if recorded == nil {
-			job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
-			if rec.Streamed {
-				job.MemoryLimitBytes = -1
-			}
+// particles of its model.json and the way of reading of its data.json. masked says whether
+// the classifier reads sequences prepared with padding masking (paddingMasked).
+func datasetConfig(job DatasetJob) (_ DataConfig, masked bool, _ error) {
+	if !job.Resume {
+		masked = models.DefaultConfig(job.Model.Kind).UsesSequence() && paddingMasked(job.TrainDir)
+		return DataConfig{Kind: job.Model.Kind, MaxParticles: job.Options.MaxParticles, Truncate: job.Options.Truncation(),
+			BucketByLength: job.Options.BucketByLength, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, masked, nil
+	}
+	info, err := modeldir.ReadInfo(job.Dir)
+	if err != nil {
+		return DataConfig{}, false, fmt.Errorf("%w (nothing to resume)", err)
+	}
+	// The recorded way of reading gives the same order as before the interruption.
+	rec, recorded := modeldir.ReadDataRecord(job.Dir)
+	if recorded != nil && !errors.Is(recorded, os.ErrNotExist) {
+		return DataConfig{}, false, recorded
+	}
+	if err := job.checkRestated(info, rec); err != nil {
+		return DataConfig{}, false, err
+	}
+	masked = info.Model.UsesSequence() && paddingMasked(job.TrainDir)
+	if info.Model.UsesSequence() && masked != info.MaskPadding {
+		return DataConfig{}, false, fmt.Errorf("train: resume %s: the training data %s was prepared with padding masking %v, the run with %v (%s): the data was prepared again; train into another directory",
+			job.Dir, job.TrainDir, masked, info.MaskPadding, filepath.Join(job.Dir, modeldir.ModelFile))
+	}
+	if recorded == nil {
+		job.ShuffleBuffer, job.MemoryLimitBytes = rec.ShuffleBuffer, math.MaxInt64
+		if rec.Streamed {
+			job.MemoryLimitBytes = -1
 		}
 	}
-	return DataConfig{Kind: kind, MaxParticles: maxParticles, Truncate: truncate, BucketByLength: bucket,
-		ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, nil
+	return DataConfig{Kind: info.Model.Kind, MaxParticles: info.Options.MaxParticles, Truncate: info.Options.Truncation(),
+		BucketByLength: info.Options.BucketByLength, ShuffleBuffer: job.ShuffleBuffer, MemoryLimitBytes: job.MemoryLimitBytes}, masked, nil
 }
 
 // prepareDatasetRun reads the scaler and opens the validation dataset, logs the data and
