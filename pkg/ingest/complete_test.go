@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
@@ -42,8 +43,11 @@ func TestRunMarksOutputComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := Options{Out: dir, Samples: samples, Logf: quiet(t)}
+	var mu sync.Mutex // the hook runs on the workers of the files
 	checked := false
 	opts.hooks.chunkWritten = func(Input, int) {
+		mu.Lock()
+		defer mu.Unlock()
 		if !checked && dataset.IsComplete(dir) {
 			t.Errorf("%s still marked complete while an output is being written", dir)
 		}

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/godltrigger/godltrigger/pkg/dataset"
-	"github.com/godltrigger/godltrigger/pkg/ingest/ingesttest"
 	"github.com/godltrigger/godltrigger/pkg/synth"
 )
 
@@ -118,10 +119,23 @@ func runErr(t testing.TB, opts Options) (*Summary, error) {
 func temps(t testing.TB, dir string) []string {
 	t.Helper()
 	var out []string
-	for name := range ingesttest.Tree(t, dir) {
-		if strings.Contains(filepath.Base(name), ".tmp-") {
-			out = append(out, name)
+	// Names only: a run may be live (hooks call this), so files come and go while we walk,
+	// and reading them would race with their rename or removal.
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
 		}
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.Contains(d.Name(), ".tmp-") {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Errorf("list %s: %v", dir, err)
 	}
 	sort.Strings(out)
 	return out

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -42,9 +43,9 @@ func TestFullDiskStopsTheRun(t *testing.T) {
 	samples := synthSamples(t)
 	out := t.TempDir()
 	opts := Options{Out: out, Samples: samples, Workers: 2, Chunk: 4, Logf: quiet(t)}
-	writes := 0
+	var writes atomic.Int64 // the hook runs on the workers of the files
 	opts.hooks.writeErr = func(in Input) error {
-		if writes++; writes > 6 { // the disk fills up after a few chunks
+		if writes.Add(1) > 6 { // the disk fills up after a few chunks
 			return &os.PathError{Op: "write", Path: OutputPath(out, in) + ".tmp-1", Err: syscall.ENOSPC}
 		}
 		return nil
