@@ -2,9 +2,11 @@ package bench
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/spec"
 	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
@@ -28,7 +31,12 @@ type AUCJob struct {
 	Train   modeldir.Data
 	Test    modeldir.Data
 	WorkDir string // receives the exported data and our model directory (must not hold a model)
-	Threads int    // PyTorch threads; 0: 2
+	// OursDir, when set, is a model directory already trained on Train (e.g. by 'dltrigger
+	// demo'): ours is not trained again but predicts the test set from it, and Options should
+	// be its model.json's, which the twin then trains with (epochs, early stopping, learning
+	// rate on plateau).
+	OursDir string
+	Threads int // PyTorch threads; 0: 2
 	Log     io.Writer
 }
 
@@ -39,6 +47,10 @@ type AUCSide struct {
 	Loss     []float64 // training loss per epoch
 	Seconds  float64   // training time
 	Detail   string
+	// TTbar is the ttbar selector's AUC with its percentile bootstrap intervals
+	// (evaluate.DefaultBootstrap), BestEpoch the epoch whose weights predicted (0: the last).
+	TTbar     evaluate.Estimate
+	BestEpoch int
 }
 
 // AUCReport is the result of CompareAUC.
@@ -56,6 +68,7 @@ type torchTrain struct {
 	AUC           []float64 `json:"auc"`
 	Accuracy      float64   `json:"accuracy"`
 	Loss          []float64 `json:"loss"`
+	BestEpoch     int       `json:"best_epoch"`
 	TrainSeconds  float64   `json:"train_seconds"`
 	TestRows      int       `json:"test_rows"`
 	GRUImpl       string    `json:"gru_impl"`
@@ -109,32 +122,59 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
 	}
-	modelDir := filepath.Join(job.WorkDir, "model")
-	fmt.Fprintf(job.Log, "bench: training ours (%s, %d rows, %d epochs)\n", job.Model, rep.TrainRows, rep.Epochs)
-	start := time.Now()
-	hist, err := train.Train(ctx, train.Job{Dir: modelDir, Model: cfg, Options: job.Options,
-		Train: trainSrc, Validation: testSrc, Backend: backend, Log: job.Log})
+	modelDir := job.OursDir
+	if modelDir == "" {
+		modelDir = filepath.Join(job.WorkDir, "model")
+		fmt.Fprintf(job.Log, "bench: training ours (%s, %d rows, %d epochs)\n", job.Model, rep.TrainRows, rep.Epochs)
+		start := time.Now()
+		if _, err := train.Train(ctx, train.Job{Dir: modelDir, Model: cfg, Options: job.Options,
+			Train: trainSrc, Validation: testSrc, Backend: backend, Log: job.Log}); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		rep.Ours.Seconds = time.Since(start).Seconds()
+	}
+	hist, err := modeldir.ReadHistory(modelDir)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	rep.Ours.Seconds = time.Since(start).Seconds()
 	rep.Ours.Loss = hist.Loss
+	if job.Options.RestoreBest {
+		rep.Ours.BestEpoch = hist.BestEpoch
+	}
+	if job.OursDir != "" { // the time of its epochs, from their recorded throughput
+		for _, r := range hist.RowsPerSecond {
+			if r > 0 {
+				rep.Ours.Seconds += float64(rep.TrainRows) / r
+			}
+		}
+	}
 	probs, err := modeldir.Predict(modelDir, backend, job.Test)
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	if rep.Ours.AUC, rep.Ours.Accuracy, err = scoreProbs(probs, job.Test.Labels); err != nil {
+	if rep.Ours.AUC, rep.Ours.Accuracy, rep.Ours.TTbar, err = scoreProbs(widen(probs), job.Test.Labels); err != nil {
 		return nil, err
 	}
 	rep.Ours.Detail = "GoMLX on " + modeldir.KernelFamily(backend)
+	if job.OursDir != "" {
+		rep.Ours.Detail += ", trained in " + job.OursDir
+	}
 	rep.LoadAfterOurs = LoadAverage()
 
 	fmt.Fprintf(job.Log, "bench: training the PyTorch twin\n")
 	o := job.Options
-	res, err := runTwin[torchTrain](ctx, job.Torch, "train", "--model", string(job.Model), "--train", trainDir,
+	probsFile := filepath.Join(job.WorkDir, "twin_probs.f32")
+	args := []string{"train", "--model", string(job.Model), "--train", trainDir,
 		"--test", testDir, "--epochs", strconv.Itoa(o.Epochs), "--batch", strconv.Itoa(o.BatchSize),
 		"--lr", strconv.FormatFloat(o.LearningRate, 'g', -1, 64), "--seed", strconv.FormatInt(o.Seed, 10),
-		"--threads", strconv.Itoa(job.Threads))
+		"--threads", strconv.Itoa(job.Threads), "--probs", probsFile}
+	if o.EarlyStoppingPatience > 0 && o.RestoreBest {
+		args = append(args, "--patience", strconv.Itoa(o.EarlyStoppingPatience))
+	}
+	if o.LRPlateauPatience > 0 {
+		args = append(args, "--lr-patience", strconv.Itoa(o.LRPlateauPatience), "--lr-factor", strconv.FormatFloat(o.LRPlateauFactor, 'g', -1, 64))
+	}
+	res, err := runTwin[torchTrain](ctx, job.Torch, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +183,15 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 		return nil, fmt.Errorf("bench: torch_twin.py train answered %d AUCs for %d test rows, want %d for %d",
 			len(t.AUC), t.TestRows, models.NumClasses, rep.Test)
 	}
-	rep.Torch = AUCSide{AUC: t.AUC, Accuracy: t.Accuracy, Loss: t.Loss, Seconds: t.TrainSeconds,
+	twinProbs, err := readFloat32s(probsFile, rep.Test*models.NumClasses)
+	if err != nil {
+		return nil, err
+	}
+	_, _, twinTTbar, err := scoreProbs(twinProbs, job.Test.Labels)
+	if err != nil {
+		return nil, err
+	}
+	rep.Torch = AUCSide{AUC: t.AUC, Accuracy: t.Accuracy, Loss: t.Loss, Seconds: t.TrainSeconds, TTbar: twinTTbar, BestEpoch: t.BestEpoch,
 		Detail: fmt.Sprintf("torch %s, %d threads, flush-denormal %v, OMP_WAIT_POLICY=%s", t.Version, t.Threads, t.FlushDenormal, t.OMPWait)}
 	if t.GRUImpl != "" {
 		rep.Torch.Detail += ", " + strings.ToUpper(job.Model.RecurrentLayer()) + " " + t.GRUImpl
@@ -152,21 +200,19 @@ func CompareAUC(ctx context.Context, job AUCJob) (*AUCReport, error) {
 	return rep, nil
 }
 
-// scoreProbs returns the one-vs-rest AUC per class and the accuracy of probabilities [N, 3].
-func scoreProbs(probs []float32, labels []int) ([]float64, float64, error) {
-	p := make([]float64, len(probs))
-	for i, v := range probs {
-		p[i] = float64(v)
-	}
+// scoreProbs returns the one-vs-rest AUC per class, the accuracy of probabilities [N, 3] and
+// the ttbar AUC with its bootstrap intervals.
+func scoreProbs(p []float64, labels []int) ([]float64, float64, evaluate.Estimate, error) {
 	rocs, err := evaluate.OneVsRestAll(p, models.NumClasses, labels)
 	if err != nil {
-		return nil, 0, fmt.Errorf("bench: %w", err)
+		return nil, 0, evaluate.Estimate{}, fmt.Errorf("bench: %w", err)
 	}
 	aucs := make([]float64, len(rocs))
 	for c, r := range rocs {
 		aucs[c] = r.AUC()
 	}
 	hits := 0
+	scores, positive := make([]float64, len(labels)), make([]bool, len(labels))
 	for i, l := range labels {
 		best := 0
 		for c := 1; c < models.NumClasses; c++ {
@@ -177,8 +223,38 @@ func scoreProbs(probs []float32, labels []int) ([]float64, float64, error) {
 		if best == l {
 			hits++
 		}
+		scores[i], positive[i] = p[i*models.NumClasses+spec.TTbar], l == spec.TTbar
 	}
-	return aucs, float64(hits) / float64(len(labels)), nil
+	tm, err := evaluate.NewTriggerMetrics(spec.Classes[spec.TTbar], scores, positive, evaluate.TriggerConfig{})
+	if err != nil {
+		return nil, 0, evaluate.Estimate{}, fmt.Errorf("bench: %w", err)
+	}
+	return aucs, float64(hits) / float64(len(labels)), tm.AUC, nil
+}
+
+// widen converts predicted probabilities to float64.
+func widen(p []float32) []float64 {
+	out := make([]float64, len(p))
+	for i, v := range p {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+// readFloat32s reads n little-endian float32 values from path, as float64.
+func readFloat32s(path string, n int) ([]float64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	if len(b) != 4*n {
+		return nil, fmt.Errorf("bench: %s holds %d bytes, want %d (%d float32 values)", path, len(b), 4*n, n)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])))
+	}
+	return out, nil
 }
 
 // WriteTable prints both AUC tables side by side with the differences (ours - PyTorch).
@@ -198,7 +274,24 @@ func (r *AUCReport) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintf(tw, "accuracy\t%.4f\t%.4f\t%+.4f\t\n", r.Ours.Accuracy, r.Torch.Accuracy, r.Ours.Accuracy-r.Torch.Accuracy)
 	fmt.Fprintf(tw, "final train loss\t%.4f\t%.4f\t%+.4f\t\n", last(r.Ours.Loss), last(r.Torch.Loss), last(r.Ours.Loss)-last(r.Torch.Loss))
+	fmt.Fprintf(tw, "epochs trained\t%d\t%d\t\t\n", len(r.Ours.Loss), len(r.Torch.Loss))
+	fmt.Fprintf(tw, "weights of epoch\t%s\t%s\t\t\n", epochOf(r.Ours), epochOf(r.Torch))
+	fmt.Fprintf(tw, "ttbar AUC 95%% CI\t%s\t%s\t\t\n", ciOf(r.Ours.TTbar), ciOf(r.Torch.TTbar))
 	return tw.Flush()
+}
+
+func epochOf(s AUCSide) string {
+	if s.BestEpoch > 0 {
+		return strconv.Itoa(s.BestEpoch)
+	}
+	return "last"
+}
+
+func ciOf(e evaluate.Estimate) string {
+	if !e.HasCI() {
+		return "–"
+	}
+	return fmt.Sprintf("[%.4f, %.4f]", e.CI95[0], e.CI95[1])
 }
 
 func last(v []float64) float64 {

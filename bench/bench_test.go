@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/modeldir"
 	"github.com/godltrigger/godltrigger/pkg/models"
+	"github.com/godltrigger/godltrigger/pkg/spec"
+	"github.com/godltrigger/godltrigger/pkg/train"
 )
 
 // needTorch returns a Torch over /usr/bin/python3, or skips when it cannot import torch.
@@ -213,7 +217,7 @@ func TestTwinAUCAgreesWithEvaluate(t *testing.T) {
 	for i := range probs {
 		probs[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
-	aucs, acc, err := scoreProbs(probs, test.Labels)
+	aucs, acc, _, err := scoreProbs(widen(probs), test.Labels)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,5 +301,58 @@ func TestTwinPacksLeadingPadding(t *testing.T) {
 	}
 	if !strings.Contains(rep.Torch.Detail, "GRU packed") || len(rep.Ours.AUC) != models.NumClasses {
 		t.Errorf("report %+v", rep)
+	}
+}
+
+// TestCompareAUCWithTrainedModel: a model trained beforehand is compared, not trained again,
+// and the twin trains with its early stopping: it stops after patience epochs without a lower
+// test loss, and predicts with its best epoch's weights. Both sides give ttbar AUC intervals.
+func TestCompareAUCWithTrainedModel(t *testing.T) {
+	tw := needTorch(t)
+	trainData, testData := toyData(96, 4, 1), toyData(60, 4, 2)
+	opts := modeldir.DefaultOptions()
+	opts.Epochs, opts.BatchSize, opts.LearningRate = 40, 32, 0.05 // a high rate overfits the toy rows soon
+	opts.EarlyStoppingPatience, opts.RestoreBest, opts.LRPlateauPatience = 2, true, 1
+	dir := filepath.Join(t.TempDir(), "model")
+	mem, err := train.NewMemorySource(trainData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, err := train.NewMemorySource(testData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := train.Train(context.Background(), train.Job{Dir: dir, Model: models.DefaultConfig(models.KindHLF), Options: opts, Train: mem, Validation: val})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := CompareAUC(context.Background(), AUCJob{Torch: tw, Model: models.KindHLF, Options: opts,
+		Train: trainData, Test: testData, WorkDir: t.TempDir(), OursDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Ours.Loss) != hist.Epochs() || rep.Ours.BestEpoch != hist.BestEpoch || !strings.Contains(rep.Ours.Detail, dir) {
+		t.Errorf("ours: %d epochs, best %d (%s); the trained model has %d, best %d", len(rep.Ours.Loss), rep.Ours.BestEpoch, rep.Ours.Detail, hist.Epochs(), hist.BestEpoch)
+	}
+	n := len(rep.Torch.Loss)
+	if n >= opts.Epochs || rep.Torch.BestEpoch < 1 || n-rep.Torch.BestEpoch != opts.EarlyStoppingPatience {
+		t.Errorf("twin: %d of %d epochs, best epoch %d: want a stop %d epochs after the best", n, opts.Epochs, rep.Torch.BestEpoch, opts.EarlyStoppingPatience)
+	}
+	for name, e := range map[string]evaluate.Estimate{"ours": rep.Ours.TTbar, "twin": rep.Torch.TTbar} {
+		if !e.HasCI() || !(e.CI95[0] <= e.Value && e.Value <= e.CI95[1]) {
+			t.Errorf("%s: ttbar AUC %+v: want a 95%% interval around the value", name, e)
+		}
+	}
+	if d := math.Abs(rep.Torch.TTbar.Value - rep.Torch.AUC[spec.TTbar]); d > 1e-3 {
+		t.Errorf("twin: ttbar AUC %v from its probabilities, %v from the twin", rep.Torch.TTbar.Value, rep.Torch.AUC[spec.TTbar])
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ttbar AUC 95% CI", "weights of epoch", fmt.Sprint(rep.Torch.BestEpoch)} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
+		}
 	}
 }

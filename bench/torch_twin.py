@@ -429,9 +429,25 @@ def train(a):
     lossf = torch.nn.CrossEntropyLoss()
     rng = np.random.default_rng(a.seed)
     n = tr["rows"]
-    losses = []
+    losses, val_losses, lrs = [], [], []
+    # Early stopping and learning-rate reduction on the validation (test) loss, as ours and
+    # Keras do them: the best epoch's weights are restored; the rate is multiplied by
+    # lr_factor after lr_patience epochs without improvement, then the wait starts again.
+    best, best_epoch, best_state, wait, lr_wait = float("inf"), 0, None, 0, 0
+    lr = a.lr
+    validate = a.patience > 0 or a.lr_patience > 0
+
+    def predict(d):
+        out = []
+        with torch.no_grad():
+            for s in range(0, d["rows"], 512):
+                rows = np.arange(s, min(s + 512, d["rows"]))
+                hlf, seq = tensors(d, a.model, rows)
+                out.append(net(**batch_inputs(a.model, hlf, seq, impl)))
+        return torch.cat(out)
+
     t0 = time.perf_counter()
-    for _ in range(a.epochs):
+    for epoch in range(1, a.epochs + 1):
         net.train()
         perm = rng.permutation(n)
         total = 0.0
@@ -445,22 +461,37 @@ def train(a):
             opt.step()
             total += loss.item() * len(rows)
         losses.append(total / n)
+        lrs.append(lr)
+        if not validate:
+            continue
+        net.eval()
+        vl = float(lossf(predict(te), torch.from_numpy(te["labels"])))
+        val_losses.append(vl)
+        if vl < best:
+            best, best_epoch, wait, lr_wait = vl, epoch, 0, 0
+            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        else:
+            wait += 1
+            lr_wait += 1
+        if a.patience > 0 and wait >= a.patience:
+            break
+        if a.lr_patience > 0 and lr_wait >= a.lr_patience:
+            lr, lr_wait = lr * a.lr_factor, 0
+            for g in opt.param_groups:
+                g["lr"] = lr
     train_secs = time.perf_counter() - t0
+    if a.patience > 0 and best_state is not None:
+        net.load_state_dict(best_state)
     net.eval()
-    probs = []
-    with torch.no_grad():
-        for s in range(0, te["rows"], 512):
-            rows = np.arange(s, min(s + 512, te["rows"]))
-            hlf, seq = tensors(te, a.model, rows)
-            probs.append(torch.softmax(net(**batch_inputs(a.model, hlf, seq, impl)), dim=1).numpy())
+    probs = [torch.softmax(predict(te), dim=1).numpy()]
     probs = np.concatenate(probs).astype(np.float64)
     labels = te["labels"]
     aucs = [auc(probs[:, c], labels == c) for c in range(NUM_CLASSES)]
     acc = float((probs.argmax(axis=1) == labels).mean())
     if a.probs:
         probs.astype("<f4").tofile(a.probs)
-    emit({"model": a.model, "classes": CLASSES, "auc": aucs, "accuracy": acc, "epochs": a.epochs,
-          "loss": losses, "train_rows": n, "test_rows": te["rows"], "seq_len": tr["seq_len"],
+    emit({"model": a.model, "classes": CLASSES, "auc": aucs, "accuracy": acc, "epochs": len(losses),
+          "loss": losses, "val_loss": val_losses, "learning_rate": lrs, "best_epoch": best_epoch, "train_rows": n, "test_rows": te["rows"], "seq_len": tr["seq_len"],
           "gru_impl": impl if recurrent(a.model) else "", "train_seconds": train_secs,
           "threads": torch.get_num_threads(), "flush_denormal": ftz, "torch": torch.__version__,
           "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "")})
@@ -488,7 +519,12 @@ def main(argv):
     p.add_argument("--warmup", type=int, default=1, help="speed: untimed steps first")
     p.add_argument("--train", help="train: exported training set directory")
     p.add_argument("--test", help="train: exported test set directory")
-    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=5, help="train: epochs (at most, with --patience)")
+    p.add_argument("--patience", type=int, default=0,
+                   help="train: stop after this many epochs without a lower test loss, restoring the best (0: never)")
+    p.add_argument("--lr-patience", type=int, default=0,
+                   help="train: multiply the learning rate by --lr-factor after this many epochs without a lower test loss")
+    p.add_argument("--lr-factor", type=float, default=0.1)
     p.add_argument("--probs", help="train: also write the test probabilities [N, 3] as little-endian float32")
     a = p.parse_args(argv)
     if a.mode == "speed":

@@ -110,7 +110,7 @@ func scoreRow(row *TreesRow, dir string, backend compute.Backend, test modeldir.
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	row.AUC, row.Accuracy, err = scoreProbs(probs, labels)
+	row.AUC, row.Accuracy, _, err = scoreProbs(widen(probs), labels)
 	return err
 }
 

@@ -7,7 +7,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -41,6 +40,14 @@ type DemoOptions struct {
 	// ExtraModels are further classifiers, by kind (e.g. models.KindInclusiveLSTM), that the
 	// demo trains and reports after its own (see ExtraPlan); none by default.
 	ExtraModels []models.Kind
+
+	// Scale, for runs larger than the demo's (docs/RESULTS.md's full-scale comparison); the
+	// zero values keep the plan of networkPlans.
+	MaxParticles int  // particle rows the sequence classifiers read: 1..801, 801 all of them
+	Epochs       int  // at most, for the sequence classifiers (the HLF one trains up to its plan's 60)
+	Patience     int  // early-stopping patience of every network
+	LRPatience   int  // > 0: reduce the learning rate on plateau after that many epochs (modeldir.Options)
+	MaskPadding  bool // prepare with --mask-padding; the GRU classifiers train with length bucketing
 }
 
 // ModelPlan is how the demo trains one classifier.
@@ -86,8 +93,16 @@ func (o DemoOptions) ExtraPlan(kind models.Kind) ModelPlan {
 }
 
 // Validate reports an ExtraModels entry that is not a classifier or that the demo trains
-// already.
+// already, and scale settings out of range.
 func (o DemoOptions) Validate() error {
+	switch {
+	case o.MaxParticles < 0 || o.MaxParticles > models.MaxParticles:
+		return fmt.Errorf("pipeline: %d particles: want 1 to %d (0: the demo's %d)", o.MaxParticles, models.MaxParticles, demoParticles)
+	case o.Epochs < 0:
+		return fmt.Errorf("pipeline: %d epochs: want 1 or more (0: the demo's)", o.Epochs)
+	case o.Patience < 0 || o.LRPatience < 0:
+		return fmt.Errorf("pipeline: patience %d, learning-rate patience %d: want 0 or more", o.Patience, o.LRPatience)
+	}
 	seen := map[models.Kind]bool{}
 	for _, p := range append(o.networkPlans(), treePlans()...) {
 		seen[p.Kind] = true
@@ -127,20 +142,34 @@ func originalNote(what string, v spec.Variant) string {
 // nearest the lepton: on the generated events the nearest 50 or 100 gain little (a few
 // thousandths of ttbar AUC) for 2.5 to 5 times the training time, the farthest 20, 50 or 100
 // less (see docs/RESULTS.md). Early stopping ends each training when it stops improving.
+// The scale fields of DemoOptions replace the plan's values.
 func (o DemoOptions) networkPlans() []ModelPlan {
+	hlfEpochs := 60
 	if o.Quick {
-		return []ModelPlan{
-			{models.KindHLF, "HLF classifier", 40, 0, 5},
-			{models.KindParticle, "Particle-sequence classifier (GRU)", 30, 20, 3},
-			{models.KindInclusive, "Inclusive classifier (GRU + HLF)", 30, 20, 3},
+		hlfEpochs = 40
+	}
+	plans := []ModelPlan{
+		{models.KindHLF, "HLF classifier", hlfEpochs, 0, 5},
+		{models.KindParticle, "Particle-sequence classifier (GRU)", 30, demoParticles, 3},
+		{models.KindInclusive, "Inclusive classifier (GRU + HLF)", 30, demoParticles, 3},
+	}
+	for i := range plans {
+		p := &plans[i]
+		if o.Epochs > 0 && p.MaxParticles > 0 {
+			p.Epochs = o.Epochs
+		}
+		if o.Patience > 0 {
+			p.Patience = o.Patience
+		}
+		if o.MaxParticles > 0 && p.MaxParticles > 0 {
+			p.MaxParticles = o.MaxParticles
 		}
 	}
-	return []ModelPlan{
-		{models.KindHLF, "HLF classifier", 60, 0, 5},
-		{models.KindParticle, "Particle-sequence classifier (GRU)", 30, 20, 3},
-		{models.KindInclusive, "Inclusive classifier (GRU + HLF)", 30, 20, 3},
-	}
+	return plans
 }
+
+// demoParticles is how many particles, nearest the lepton, the demo's sequence classifiers read.
+const demoParticles = 20
 
 func (o *DemoOptions) normalize() {
 	if o.Out == "" {
@@ -229,7 +258,7 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 	}
 
 	if err := step("prepare", func() (string, bool, error) {
-		popts := prep.Options{In: ingested, Out: prepared, Seed: o.Seed, Progress: o.Progress, Logf: func(f string, a ...any) { fmt.Fprintf(o.Log, "   "+f+"\n", a...) }}
+		popts := prep.Options{In: ingested, Out: prepared, Seed: o.Seed, MaskPadding: o.MaskPadding, Progress: o.Progress, Logf: func(f string, a ...any) { fmt.Fprintf(o.Log, "   "+f+"\n", a...) }}
 		if reuse, err := prep.Reuse(popts); err != nil || reuse {
 			return "datasets already prepared", reuse, err
 		}
@@ -253,12 +282,11 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 	}
 	defer backend.Finalize()
 	d.Backend = strings.TrimPrefix(strings.SplitN(line, "\n", 2)[0], "backend: ") // the hint line stays in the log
-	scaler, _ := os.ReadFile(filepath.Join(prepared, prep.ScalerFile))
 
 	for _, p := range o.Plans() {
 		dir := filepath.Join(o.Out, ModelsDir, string(p.Kind))
 		if err := step("train "+string(p.Kind), func() (string, bool, error) {
-			return trainModel(ctx, backend, p, o, prepared, dir, scaler)
+			return trainModel(ctx, backend, p, o, prepared, dir)
 		}); err != nil {
 			return nil, err
 		}
@@ -319,7 +347,7 @@ func generated(dir string, events, perFile int) bool {
 }
 
 // trainModel trains one plan, resuming an interrupted run and reusing a finished one.
-func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o DemoOptions, prepared, dir string, scaler []byte) (string, bool, error) {
+func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o DemoOptions, prepared, dir string) (string, bool, error) {
 	if p.Kind.Tree() {
 		return trainTreeModel(ctx, p, o, prepared, dir)
 	}
@@ -327,40 +355,27 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 	opts := modeldir.DefaultOptions()
 	opts.Epochs, opts.Seed, opts.MaxParticles = p.Epochs, o.Seed, p.MaxParticles
 	opts.EarlyStoppingPatience, opts.RestoreBest = p.Patience, p.Patience > 0
-	cfgData := train.DataConfig{Kind: p.Kind, MaxParticles: opts.MaxParticles, Truncate: opts.Truncation()}
-	trainSrc, err := train.OpenDataset(ctx, filepath.Join(prepared, data.train), cfgData)
-	if err != nil {
-		return "", false, err
-	}
-	testSrc, err := train.OpenDataset(ctx, filepath.Join(prepared, data.test), cfgData)
-	if err != nil {
-		return "", false, err
-	}
+	opts.LRPlateauPatience = o.LRPatience
+	opts.BucketByLength = o.MaskPadding && p.Kind.RecurrentLayer() != ""
 	cfg := models.DefaultConfig(p.Kind)
 	if p.MaxParticles > 0 && p.MaxParticles < 200 {
 		cfg.FlushGradBelow = 0 // the flush only pays on long sequences
 	}
-	job := train.Job{Dir: dir, Model: cfg, Options: opts, Train: trainSrc, Validation: testSrc, Backend: backend, Progress: o.Progress}
-	if json.Valid(scaler) {
-		job.Scaler = scaler
-	}
+	// TrainDatasets reads the scaler beside the datasets and the padding masking they record.
+	job := train.DatasetJob{Dir: dir, TrainDir: filepath.Join(prepared, data.train), TestDir: filepath.Join(prepared, data.test),
+		Model: cfg, Options: opts, Backend: backend, Progress: o.Progress}
 	hist, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		return "", false, err
 	}
-	switch {
-	case hist.Complete(p.Epochs):
+	if hist.Complete(p.Epochs) {
 		return setupOf(p, hist) + " (already trained)", true, nil
-	case hist.Epochs() > 0:
-		job.Options.Epochs = p.Epochs
-		hist, err = train.Resume(ctx, job)
-	default:
-		hist, err = train.Train(ctx, job)
 	}
-	if err != nil {
+	job.Resume = hist.Epochs() > 0
+	if hist, err = train.TrainDatasets(ctx, job); err != nil {
 		return "", false, err
 	}
-	served := hist.ServedEpoch(job.Options) - 1
+	served := hist.ServedEpoch(opts) - 1
 	return fmt.Sprintf("%s: val_loss %.4f, val_accuracy %.4f", setupOf(p, hist), hist.ValLoss[served], hist.ValAccuracy[served]), false, nil
 }
 

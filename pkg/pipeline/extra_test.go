@@ -50,7 +50,7 @@ func TestDemoExtraModels(t *testing.T) {
 	}
 	p.Epochs = 2 // enough to check the row
 	dir := filepath.Join(out, ModelsDir, string(p.Kind))
-	if _, _, err := trainModel(ctx, nil, p, o, prepared, dir, nil); err != nil {
+	if _, _, err := trainModel(ctx, nil, p, o, prepared, dir); err != nil {
 		t.Fatal(err)
 	}
 	m, err := evaluateModel(ctx, nil, p, dir, prepared, filepath.Join(out, EvalDir, string(p.Kind)))

@@ -32,10 +32,10 @@ func TestDemoTreePlans(t *testing.T) {
 	d := &report.Demo{Title: "trees", Created: time.Now(), Notes: []string{TreesNote}}
 	for _, p := range plans[3:] {
 		dir := filepath.Join(out, ModelsDir, string(p.Kind))
-		if _, reused, err := trainModel(ctx, nil, p, o, prepared, dir, nil); err != nil || reused {
+		if _, reused, err := trainModel(ctx, nil, p, o, prepared, dir); err != nil || reused {
 			t.Fatalf("train %s: reused %v, %v", p.Kind, reused, err)
 		}
-		if detail, reused, err := trainModel(ctx, nil, p, o, prepared, dir, nil); err != nil || !reused || !strings.Contains(detail, "already trained") {
+		if detail, reused, err := trainModel(ctx, nil, p, o, prepared, dir); err != nil || !reused || !strings.Contains(detail, "already trained") {
 			t.Errorf("second training of %s: %q reused %v, %v", p.Kind, detail, reused, err)
 		}
 		m, err := evaluateModel(ctx, nil, p, dir, prepared, filepath.Join(out, EvalDir, string(p.Kind)))

@@ -5,6 +5,8 @@
 package report
 
 import (
+	"math"
+
 	"github.com/godltrigger/godltrigger/pkg/atomicfile"
 
 	"bytes"
@@ -55,8 +57,8 @@ func CompareOrdering(models []Model, scale string) Ordering {
 	measured := fmt.Sprintf("HLF %.4f, particle %.4f, inclusive %.4f", h, p, i)
 	if o.Reproduced {
 		o.Text = fmt.Sprintf("The paper's ordering is reproduced at this scale (%s): ttbar AUC %s, "+
-			"so the sequence classifiers beat the HLF classifier, as in the paper (%.4f < %.4f <= %.4f). "+
-			"The full-scale comparison is in %s.", scale, measured, PaperAUC["hlf"], PaperAUC["particle"], PaperAUC["inclusive"], ResultsDoc)
+			"so the sequence classifiers beat the HLF classifier, as in the paper (%.4f < %.4f <= %.4f).%s "+
+			"The full-scale comparison is in %s.", scale, measured, PaperAUC["hlf"], PaperAUC["particle"], PaperAUC["inclusive"], separation(models), ResultsDoc)
 		return o
 	}
 	var broken []string
@@ -70,10 +72,47 @@ func CompareOrdering(models []Model, scale string) Ordering {
 		broken = append(broken, "the inclusive classifier does not beat the HLF classifier")
 	}
 	o.Text = fmt.Sprintf("The paper's ordering (ttbar AUC: HLF %.4f < particle %.4f <= inclusive %.4f) is NOT reproduced at this scale (%s): "+
-		"ttbar AUC %s; %s. This demo does not show the paper's result; "+
+		"ttbar AUC %s; %s.%s This run does not show the paper's result; "+
 		"see %s for the full-scale comparison of the three classifiers.",
-		PaperAUC["hlf"], PaperAUC["particle"], PaperAUC["inclusive"], scale, measured, strings.Join(broken, ", "), ResultsDoc)
+		PaperAUC["hlf"], PaperAUC["particle"], PaperAUC["inclusive"], scale, measured, strings.Join(broken, ", "), separation(models), ResultsDoc)
 	return o
+}
+
+// separation says whether the 95% bootstrap intervals of the ttbar AUCs of the HLF and the
+// inclusive classifier overlap (" " and a sentence), or "" when either has none.
+func separation(models []Model) string {
+	ci := map[string][2]float64{}
+	for _, m := range models {
+		if c, ok := m.aucCI95(spec.Classes[spec.TTbar]); ok {
+			ci[m.Kind] = c
+		}
+	}
+	h, okH := ci["hlf"]
+	i, okI := ci["inclusive"]
+	if !okH || !okI {
+		return ""
+	}
+	verdict := "overlap: the difference is not resolved by these test events"
+	switch {
+	case h[1] < i[0]:
+		verdict = "do not overlap: the inclusive classifier is better"
+	case i[1] < h[0]:
+		verdict = "do not overlap: the HLF classifier is better"
+	}
+	return fmt.Sprintf(" The 95%% bootstrap intervals of the ttbar AUC, HLF [%.4f, %.4f] and inclusive [%.4f, %.4f], %s.", h[0], h[1], i[0], i[1], verdict)
+}
+
+// aucCI95 is the 95% bootstrap interval of the model's AUC of class, when the evaluation
+// computed one (for the trigger selectors, ttbar and wjets).
+func (m Model) aucCI95(class string) ([2]float64, bool) {
+	if m.Metrics == nil || m.Metrics.Trigger[class] == nil {
+		return [2]float64{}, false
+	}
+	e := m.Metrics.Trigger[class].AUC
+	if !e.HasCI() || math.IsNaN(e.CI95[0]) {
+		return [2]float64{}, false
+	}
+	return e.CI95, true
 }
 
 // ttbarAUC is the model's ttbar AUC, when it was evaluated.
@@ -155,10 +194,11 @@ type imageView struct {
 
 type pageView struct {
 	*Demo
-	Models  []modelView
-	Total   string
-	Created string
-	Classes []string
+	Intervals bool // some AUC has a bootstrap interval
+	Models    []modelView
+	Total     string
+	Created   string
+	Classes   []string
 }
 
 func view(d *Demo) pageView {
@@ -173,6 +213,10 @@ func view(d *Demo) pageView {
 			for i, c := range v.Classes {
 				if a, ok := m.Metrics.AUC[c]; ok {
 					mv.AUC[i] = fmt.Sprintf("%.4f", a)
+					if ci, ok := m.aucCI95(c); ok {
+						mv.AUC[i] += fmt.Sprintf(" [%.4f, %.4f]", ci[0], ci[1])
+						v.Intervals = true
+					}
 				}
 			}
 			for _, row := range m.Metrics.Confusion {
@@ -223,6 +267,7 @@ code{background:#f3f3f3;padding:0 .2em}
 <tr><th class="l">model</th><th class="l">setup</th>{{range .Classes}}<th>AUC {{.}}</th>{{end}}<th>accuracy</th><th>paper: ttbar AUC</th></tr>
 {{range .Models}}<tr><td class="l">{{.Title}}</td><td class="l">{{.Setup}}</td>{{range .AUC}}<td>{{.}}</td>{{end}}<td>{{.Accuracy}}</td><td>{{.Paper}}</td></tr>
 {{end}}</table>
+{{if .Intervals}}<p class="sub">In brackets: the 95% percentile bootstrap interval of the AUC (test events resampled; the AUCs of the trigger selectors).</p>{{end}}
 {{if .Ordering.Text}}<p class="{{if .Ordering.Reproduced}}note{{else}}warn{{end}}"><strong>{{if .Ordering.Reproduced}}Paper's ordering reproduced.{{else if .Ordering.Measured}}Paper's ordering not reproduced.{{else}}Paper's ordering not measured.{{end}}</strong> {{.Ordering.Text}}</p>{{end}}
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
 

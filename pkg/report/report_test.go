@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +94,66 @@ func TestCompareOrdering(t *testing.T) {
 				if !strings.Contains(o.Text, w) {
 					t.Errorf("verdict %q lacks %q", o.Text, w)
 				}
+			}
+		})
+	}
+}
+
+// TestIntervals: the AUC cells carry the bootstrap interval where the evaluation computed one,
+// and the verdict says whether the HLF and inclusive intervals of the ttbar AUC overlap.
+func TestIntervals(t *testing.T) {
+	model := func(kind string, auc, lo, hi float64) Model {
+		nan := math.NaN()
+		ci := evaluate.Estimate{Value: auc, CI68: [2]float64{nan, nan}, CI95: [2]float64{lo, hi}}
+		if lo > 0 {
+			ci.CI68 = [2]float64{lo, hi}
+		}
+		return Model{Kind: kind, Title: kind, Metrics: &evaluate.Report{
+			AUC:     map[string]float64{"qcd": 0.9, "ttbar": auc, "wjets": 0.8},
+			Trigger: map[string]*evaluate.TriggerMetrics{"ttbar": {AUC: ci}},
+		}}
+	}
+	for _, tc := range []struct {
+		name    string
+		models  []Model
+		want    string
+		without string
+	}{
+		{"separated", []Model{model("hlf", 0.98, 0.978, 0.982), model("particle", 0.985, 0.983, 0.987), model("inclusive", 0.99, 0.988, 0.992)},
+			"HLF [0.9780, 0.9820] and inclusive [0.9880, 0.9920], do not overlap: the inclusive classifier is better", ""},
+		{"HLF better", []Model{model("hlf", 0.99, 0.988, 0.992), model("particle", 0.97, 0.96, 0.98), model("inclusive", 0.98, 0.978, 0.982)},
+			"do not overlap: the HLF classifier is better", ""},
+		{"overlapping", []Model{model("hlf", 0.98, 0.975, 0.985), model("particle", 0.981, 0.976, 0.986), model("inclusive", 0.982, 0.977, 0.987)},
+			"overlap: the difference is not resolved", "do not overlap"},
+		{"no intervals", []Model{model("hlf", 0.98, 0, 0), model("particle", 0.981, 0, 0), model("inclusive", 0.982, 0, 0)},
+			"is reproduced", "bootstrap"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "no intervals" {
+				for _, m := range tc.models {
+					m.Metrics.Trigger["ttbar"].AUC.CI95 = [2]float64{math.NaN(), math.NaN()}
+				}
+			}
+			o := CompareOrdering(tc.models, "test")
+			if !strings.Contains(o.Text, tc.want) || (tc.without != "" && strings.Contains(o.Text, tc.without)) {
+				t.Errorf("verdict %q: want %q and not %q", o.Text, tc.want, tc.without)
+			}
+			d := &Demo{Title: "t", Models: tc.models, Ordering: o}
+			out := filepath.Join(t.TempDir(), "report.html")
+			if err := Write(out, d); err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ci := tc.models[0].Metrics.Trigger["ttbar"].AUC.CI95
+			cell := fmt.Sprintf("%.4f [%.4f, %.4f]", tc.models[0].Metrics.AUC["ttbar"], ci[0], ci[1])
+			if has := strings.Contains(string(b), cell); has == math.IsNaN(ci[0]) {
+				t.Errorf("report has the cell %q: %v, want %v", cell, has, !math.IsNaN(ci[0]))
+			}
+			if has := strings.Contains(string(b), "95% percentile bootstrap interval"); has == math.IsNaN(ci[0]) {
+				t.Errorf("report explains the intervals: %v, want %v", has, !math.IsNaN(ci[0]))
 			}
 		})
 	}

@@ -38,7 +38,9 @@ auc:   trains our classifier and its twin on the same prepared dataset with the 
        predicts the test set with both and prints the one-vs-rest AUC per class and the
        differences. On data prepared with 'dltrigger prepare --mask-padding' the twin packs
        the padding (leading all-zero rows) away, as our GRU masks it; --bucket-by-length
-       trains ours with length bucketing (such data only).
+       trains ours with length bucketing (such data only). --ours DIR compares a model
+       already trained on the same data (e.g. by 'dltrigger demo --mask-padding') with a twin
+       trained with its options (epochs, early stopping, learning rate on plateau).
 
 Examples:
   GOEXPERIMENT=simd go run ./bench/cmd/torchcompare speed
@@ -141,12 +143,37 @@ func runAUC(ctx context.Context, args []string) error {
 	threads := fs.Int("threads", 2, "PyTorch threads")
 	bucket := fs.Bool("bucket-by-length", false, "train ours with length bucketing (data prepared with --mask-padding)")
 	work := fs.String("work", "", "work `DIR` for the exported data and our model (default: a temporary one, removed)")
+	patience := fs.Int("patience", 0, "both: stop after `N` epochs without a lower test loss, serving the best epoch (0: train every epoch)")
+	lrPatience := fs.Int("lr-plateau-patience", 0, "both: divide the learning rate by 10 after `N` epochs without a lower test loss")
+	ours := fs.String("ours", "", "model `DIR` already trained on --prep's training set (e.g. by 'dltrigger demo'): "+
+		"not trained again; the twin trains with its model.json's options")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *prep == "" {
 		fs.Usage()
 		return fmt.Errorf("--prep is required")
+	}
+	var info *modeldir.Info
+	if *ours != "" {
+		var err error
+		if info, err = modeldir.ReadInfo(*ours); err != nil {
+			return err
+		}
+		var restated []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "model", "epochs", "seed", "max-particles", "bucket-by-length", "patience", "lr-plateau-patience", "max-rows":
+				restated = append(restated, "--"+f.Name)
+			}
+		})
+		if len(restated) > 0 {
+			return fmt.Errorf("--ours %s: %s come from its model.json; leave them out", *ours, strings.Join(restated, ", "))
+		}
+		*kind, *maxParticles = string(info.Model.Kind), info.Options.MaxParticles
+		if *maxParticles <= 0 {
+			*maxParticles = models.MaxParticles
+		}
 	}
 	tw, err := openTorch(ctx, *python)
 	if err != nil {
@@ -177,12 +204,16 @@ func runAUC(ctx context.Context, args []string) error {
 	defer done()
 	opts := def
 	opts.Epochs, opts.Seed, opts.BucketByLength = *epochs, *seed, *bucket
+	opts.EarlyStoppingPatience, opts.RestoreBest, opts.LRPlateauPatience = *patience, *patience > 0, *lrPatience
 	if models.DefaultConfig(k).UsesSequence() {
 		opts.MaxParticles = *maxParticles
 	}
+	if info != nil {
+		opts = info.Options
+	}
 	start := time.Now()
 	rep, err := bench.CompareAUC(ctx, bench.AUCJob{Torch: tw, Model: k, Options: opts, Train: trainData,
-		Test: testData, WorkDir: dir, Threads: *threads, Log: os.Stderr})
+		Test: testData, WorkDir: dir, OursDir: *ours, Threads: *threads, Log: os.Stderr})
 	if err != nil {
 		return err
 	}
