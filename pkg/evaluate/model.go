@@ -77,8 +77,8 @@ type EvaluateOptions struct {
 // true class, trigger metrics of the ttbar and wjets selectors) and the plots as PNG and
 // SVG: loss and accuracy per epoch (from history.json), the ROC curves of the three classes
 // (ttbar highlighted) and the confusion matrix. The test rows are streamed. It returns the
-// report and the PNG files of the plots written, by plot name ("loss", "accuracy", "roc",
-// "confusion").
+// report (with its ROC curves, Report.Curves) and the PNG files of the plots written, by plot
+// name ("loss", "accuracy", "roc", "confusion").
 func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts EvaluateOptions) (*Report, map[string]string, error) {
 	pred, err := modeldir.Load(modelDir, opts.Backend)
 	if err != nil {
@@ -122,6 +122,7 @@ func EvaluateModel(ctx context.Context, modelDir, testDir, outDir string, opts E
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate: evaluate %s: %w", modelDir, err)
 	}
+	rep.Curves = curves
 	conf, err := NewConfusion(probs, models.NumClasses, labels)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate: evaluate %s: %w", modelDir, err)

@@ -24,6 +24,9 @@ type Report struct {
 	Confusion       [][]float64                `json:"confusion"`
 	ConfusionCounts [][]int                    `json:"confusion_counts"`
 	Trigger         map[string]*TriggerMetrics `json:"trigger"`
+	// Curves are the one-vs-rest ROC curves by class index, when the evaluation kept them
+	// (EvaluateModel does); not in metrics.json.
+	Curves []*ROC `json:"-"`
 }
 
 // ReportConfig tunes NewReport. Zero values take the defaults: ClassNames

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/ingest"
@@ -303,6 +304,9 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 		}
 		d.Models = append(d.Models, m)
 	}
+	if d.ROC, err = compareROC(d.Models, filepath.Join(o.Out, EvalDir)); err != nil {
+		return nil, err
+	}
 	d.Truncation = truncationOf(o.Plans())
 	d.Ordering = report.CompareOrdering(d.Models, fmt.Sprintf("%d generated events per class, trained as the table says", o.Events))
 	d.Notes = append(d.Notes, fmt.Sprintf("The paper's values were measured on the full dataset (3.4 M training events of the "+
@@ -320,6 +324,41 @@ func RunDemo(ctx context.Context, o DemoOptions) (*report.Demo, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// ROCFile is the plot of the ttbar selectors' ROC curves of every classifier, in EvalDir.
+const ROCFile = "roc_ttbar"
+
+// compareROC draws the ttbar selectors' ROC curves of the evaluated models in one plot
+// (background contamination on a log scale, where the classifiers differ) into dir, and
+// returns the PNG's path; "" for fewer than two models.
+func compareROC(ms []report.Model, dir string) (string, error) {
+	var curves []*evaluate.ROC
+	var names []string
+	paper := map[string]float64{}
+	for _, m := range ms {
+		if m.Metrics == nil || len(m.Metrics.Curves) <= spec.TTbar {
+			continue
+		}
+		curves = append(curves, m.Metrics.Curves[spec.TTbar])
+		names = append(names, m.Title)
+		if a, ok := report.PaperAUC[m.Kind]; ok {
+			paper[m.Title] = a
+		}
+	}
+	if len(curves) < 2 {
+		return "", nil
+	}
+	p, err := evaluate.ROCPlot(curves, evaluate.ROCPlotOptions{Title: "tt selector: the classifiers compared",
+		Classes: names, Highlight: []int{}, ReferenceAUC: paper, LogFPR: true})
+	if err != nil {
+		return "", fmt.Errorf("pipeline: %w", err)
+	}
+	paths, err := evaluate.SavePlot(p, dir, ROCFile, 7*vg.Inch, 5*vg.Inch)
+	if err != nil {
+		return "", fmt.Errorf("pipeline: %w", err)
+	}
+	return paths[0], nil
 }
 
 func minCount(m map[int64]int64) int64 {

@@ -61,7 +61,11 @@ func TestQuickDemoRunsAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"HLF classifier", "Inclusive classifier", "0.9821", "0.9906", "0.9929", "data:image/png;base64,", "prepare"} {
+	if _, err := os.Stat(filepath.Join(out, EvalDir, ROCFile+".png")); err != nil || d.ROC == "" {
+		t.Errorf("no plot of the classifiers' ROC curves (%q): %v", d.ROC, err)
+	}
+	for _, want := range []string{"HLF classifier", "Inclusive classifier", "0.9821", "0.9906", "0.9929", "data:image/png;base64,", "prepare",
+		`alt="ttbar ROC curves of the classifiers"`, "95% percentile bootstrap interval"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("report.html lacks %q", want)
 		}

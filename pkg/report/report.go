@@ -154,6 +154,9 @@ type Demo struct {
 	// Ordering is the verdict on the paper's ordering, shown under the table.
 	Ordering Ordering
 	Notes    []string // paragraphs shown under the table
+	// ROC is a PNG of the ttbar selectors' ROC curves of all models, shown under the
+	// table; "" for none.
+	ROC string
 }
 
 // Total is the time of all steps.
@@ -194,7 +197,8 @@ type imageView struct {
 
 type pageView struct {
 	*Demo
-	Intervals bool // some AUC has a bootstrap interval
+	ROCImage  *imageView // Demo.ROC embedded
+	Intervals bool       // some AUC has a bootstrap interval
 	Models    []modelView
 	Total     string
 	Created   string
@@ -203,6 +207,10 @@ type pageView struct {
 
 func view(d *Demo) pageView {
 	v := pageView{Demo: d, Total: d.Total().Round(100 * time.Millisecond).String(), Created: d.Created.Format("2006-01-02 15:04 MST"), Classes: evaluate.ClassNames()}
+	if d.ROC != "" {
+		img := embed("ttbar ROC curves of the classifiers", d.ROC)
+		v.ROCImage = &img
+	}
 	for _, m := range d.Models {
 		mv := modelView{Model: m, Accuracy: "–", Paper: "–"}
 		if ref, ok := PaperAUC[m.Kind]; ok {
@@ -232,17 +240,22 @@ func view(d *Demo) pageView {
 			if !ok {
 				continue
 			}
-			img := imageView{Name: name}
-			if b, err := os.ReadFile(p); err != nil {
-				img.Err = err.Error()
-			} else {
-				img.URI = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
-			}
-			mv.Images = append(mv.Images, img)
+			mv.Images = append(mv.Images, embed(name, p))
 		}
 		v.Models = append(v.Models, mv)
 	}
 	return v
+}
+
+// embed reads the PNG file path as a data URI, or says why it could not.
+func embed(name, path string) imageView {
+	img := imageView{Name: name}
+	if b, err := os.ReadFile(path); err != nil {
+		img.Err = err.Error()
+	} else {
+		img.URI = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
+	}
+	return img
 }
 
 var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
@@ -269,6 +282,7 @@ code{background:#f3f3f3;padding:0 .2em}
 {{end}}</table>
 {{if .Intervals}}<p class="sub">In brackets: the 95% percentile bootstrap interval of the AUC (test events resampled; the AUCs of the trigger selectors).</p>{{end}}
 {{if .Ordering.Text}}<p class="{{if .Ordering.Reproduced}}note{{else}}warn{{end}}"><strong>{{if .Ordering.Reproduced}}Paper's ordering reproduced.{{else if .Ordering.Measured}}Paper's ordering not reproduced.{{else}}Paper's ordering not measured.{{end}}</strong> {{.Ordering.Text}}</p>{{end}}
+{{with .ROCImage}}<div class="imgs"><figure>{{if .URI}}<img src="{{.URI}}" alt="{{.Name}}">{{else}}<p>{{.Name}}: {{.Err}}</p>{{end}}<figcaption>{{.Name}} (background contamination on a log scale)</figcaption></figure></div>{{end}}
 {{range .Notes}}<p class="note">{{.}}</p>{{end}}
 
 <h2>Pipeline steps</h2>

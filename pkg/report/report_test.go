@@ -39,6 +39,7 @@ func TestWriteEmbedsTableStepsAndImages(t *testing.T) {
 	}
 	d.Truncation = "Particle sequences: the particle classifier reads the 20 particles nearest the lepton."
 	d.Ordering = CompareOrdering(d.Models, "test")
+	d.ROC = pngPath
 	out := filepath.Join(dir, "report.html")
 	if err := Write(out, d); err != nil {
 		t.Fatal(err)
@@ -49,7 +50,7 @@ func TestWriteEmbedsTableStepsAndImages(t *testing.T) {
 	}
 	html := string(b)
 	for _, want := range []string{"0.9556", "0.9821", "0.9123", "HLF classifier", "generate", "1.5s", "reused", "data:image/png;base64,", "missing.png", "0.800",
-		"the 20 particles nearest the lepton", "Paper's ordering not measured.", ResultsDoc} {
+		"the 20 particles nearest the lepton", "Paper's ordering not measured.", ResultsDoc, `alt="ttbar ROC curves of the classifiers"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}
