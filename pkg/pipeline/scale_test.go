@@ -75,5 +75,14 @@ func TestDemoScale(t *testing.T) {
 		if bucket && !info.MaskPadding {
 			t.Errorf("%s: model.json does not record the masked padding of its training data", p.Kind)
 		}
+		// A rerun with the same options reuses the model; with others it refuses.
+		if _, reused, err := trainModel(ctx, nil, p, o, prepared, dir); err != nil || !reused {
+			t.Errorf("%s: rerun: reused %v, error %v; want the model reused", p.Kind, reused, err)
+		}
+		other := o
+		other.LRPatience = 3
+		if _, _, err := trainModel(ctx, nil, p, other, prepared, dir); err == nil || !strings.Contains(err.Error(), "other options") {
+			t.Errorf("%s: rerun with another learning-rate patience: error %v, want a refusal", p.Kind, err)
+		}
 	}
 }
