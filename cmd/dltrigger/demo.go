@@ -49,7 +49,7 @@ about twice as fast at 801 particles). The AUC table gives 95% bootstrap interva
 Example:
   go run ./cmd/dltrigger demo --quick
   xdg-open demo-out/report.html
-  go run ./cmd/dltrigger demo --out fullscale --events 100000 --max-particles 801 --mask-padding --epochs 30 --patience 4 --lr-plateau-patience 2`)
+  go run ./cmd/dltrigger demo --out fullscale --events 100000 --max-particles 801 --mask-padding --epochs 40 --patience 3 --lr-plateau-patience 2`)
 	out := fs.String("out", "demo-out", "output `DIR`")
 	events := fs.Int("events", 0, "generated events per class (default 5000, or 2000 with --quick)")
 	quick := fs.Bool("quick", false, "small and fast: fewer events, short sequences, fewer epochs")
