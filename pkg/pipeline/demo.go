@@ -7,7 +7,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -402,18 +401,20 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 		cfg.FlushGradBelow = 0 // the flush only pays on long sequences
 	}
 	// TrainDatasets reads the scaler beside the datasets and the padding masking they record.
+	// Everything but the number of epochs is restated: a rerun with other scale flags neither
+	// resumes nor reuses a model trained otherwise.
 	job := train.DatasetJob{Dir: dir, TrainDir: filepath.Join(prepared, data.train), TestDir: filepath.Join(prepared, data.test),
-		Model: cfg, Options: opts, Backend: backend, Progress: o.Progress}
+		Model: cfg, Options: opts, Backend: backend, Progress: o.Progress,
+		Restated: &train.Restated{Kind: p.Kind, Options: opts}}
+	job.Restated.GiveAll("the demo's plan and flags")
 	hist, err := modeldir.ReadHistory(dir)
 	if err != nil {
 		return "", false, err
 	}
-	if hist.Epochs() > 0 {
-		if err := sameSettings(dir, opts); err != nil {
+	if hist.Complete(p.Epochs) {
+		if err := job.CheckRestated(); err != nil {
 			return "", false, err
 		}
-	}
-	if hist.Complete(p.Epochs) {
 		return setupOf(p, hist) + " (already trained)", true, nil
 	}
 	job.Resume = hist.Epochs() > 0
@@ -422,25 +423,6 @@ func trainModel(ctx context.Context, backend compute.Backend, p ModelPlan, o Dem
 	}
 	served := hist.ServedEpoch(opts) - 1
 	return fmt.Sprintf("%s: val_loss %.4f, val_accuracy %.4f", setupOf(p, hist), hist.ValLoss[served], hist.ValAccuracy[served]), false, nil
-}
-
-// sameSettings refuses to reuse or resume the model of dir when it was trained with other
-// options than opts (the number of epochs aside, which a rerun may raise): a rerun with other
-// scale flags must not report a model trained otherwise.
-func sameSettings(dir string, opts modeldir.Options) error {
-	info, err := modeldir.ReadInfo(dir)
-	if err != nil {
-		return err
-	}
-	got, want := info.Options, opts
-	got.Epochs, want.Epochs = 0, 0
-	if got == want {
-		return nil
-	}
-	g, _ := json.Marshal(got)
-	w, _ := json.Marshal(want)
-	return fmt.Errorf("pipeline: %s was trained with other options than this run's (its %s: %s; this run: %s): "+
-		"run with the flags of that run, another --out, or remove %s", dir, modeldir.ModelFile, g, w, dir)
 }
 
 // setupOf describes how a plan trained (as hist says), for logs and the report.

@@ -81,7 +81,7 @@ func TestDemoScale(t *testing.T) {
 		}
 		other := o
 		other.LRPatience = 3
-		if _, _, err := trainModel(ctx, nil, p, other, prepared, dir); err == nil || !strings.Contains(err.Error(), "other options") {
+		if _, _, err := trainModel(ctx, nil, p, other, prepared, dir); err == nil || !strings.Contains(err.Error(), "lr_plateau_patience 3 (the demo's plan and flags) differs from 2") {
 			t.Errorf("%s: rerun with another learning-rate patience: error %v, want a refusal", p.Kind, err)
 		}
 	}

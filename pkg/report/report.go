@@ -5,18 +5,16 @@
 package report
 
 import (
-	"math"
-
-	"github.com/godltrigger/godltrigger/pkg/atomicfile"
-
 	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"math"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/godltrigger/godltrigger/pkg/atomicfile"
 	"github.com/godltrigger/godltrigger/pkg/evaluate"
 	"github.com/godltrigger/godltrigger/pkg/spec"
 )
@@ -108,11 +106,8 @@ func (m Model) aucCI95(class string) ([2]float64, bool) {
 	if m.Metrics == nil || m.Metrics.Trigger[class] == nil {
 		return [2]float64{}, false
 	}
-	e := m.Metrics.Trigger[class].AUC
-	if !e.HasCI() || math.IsNaN(e.CI95[0]) {
-		return [2]float64{}, false
-	}
-	return e.CI95, true
+	ci := m.Metrics.Trigger[class].AUC.CI95
+	return ci, !math.IsNaN(ci[0]) // NaN: no bootstrap ran
 }
 
 // ttbarAUC is the model's ttbar AUC, when it was evaluated.

@@ -2,6 +2,7 @@ package train
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,6 +56,21 @@ func jsonName(f reflect.StructField) string {
 		return f.Name
 	}
 	return name
+}
+
+// CheckRestated compares what job restates with the records of job.Dir (model.json,
+// data.json) as a resume does before it trains: a caller that reuses a finished run instead of
+// resuming it checks the same, so that it never reports a run trained with other settings.
+func (job DatasetJob) CheckRestated() error {
+	info, err := modeldir.ReadInfo(job.Dir)
+	if err != nil {
+		return err
+	}
+	rec, err := modeldir.ReadDataRecord(job.Dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return job.checkRestated(info, rec)
 }
 
 // checkRestated compares what job restates (job.Restated, the datasets and the shuffle
